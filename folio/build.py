@@ -1,0 +1,253 @@
+"""Build: edition folders -> output files, rebuilding only what changed.
+
+`build()` reads top to bottom in two phases per edition: first decide what is stale and
+load and validate the edition, then render each stale format and write its files
+atomically. An output's key is a hash of exactly what it depends on; keys live in one
+manifest, `build/.folio-manifest.json`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .content import _NoAliasLoader, find_editions, load_edition
+from .errors import FolioError, Problem
+from .formats import FORMATS, Files
+from .markup import render_sections
+from .theme import load_theme, theme_folder
+
+log = logging.getLogger("folio")
+MANIFEST = ".folio-manifest.json"
+
+
+@dataclass
+class Result:
+    """What happened to one edition: formats built, skipped, failed, with timings."""
+
+    edition: str
+    built: dict[str, float] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when nothing failed."""
+        return not self.problems
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_files(folder: Path, files: Files) -> None:
+    """Write rendered files under `folder`, leaving identical files untouched."""
+    for relative, data in files.items():
+        path = folder / relative
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            continue
+        write_atomic(path, data)
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on an output folder, so two builds never interleave."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".folio.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# --- keys ---------------------------------------------------------------------------
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """Return the stored output keys; a missing or corrupt manifest is an empty one."""
+    try:
+        data = json.loads((out / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _yaml_dict(path: Path) -> dict[str, Any]:
+    """Read a YAML file as plain data for hashing; validation comes later."""
+    try:
+        loader = _NoAliasLoader(path.read_text("utf-8"))
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except Exception:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
+    """Hash everything output `fmt` of an edition depends on."""
+    spec = FORMATS[fmt]
+    digest = hashlib.sha256(f"folio {__version__} {fmt}\n".encode())
+    settings = _yaml_dict(edition_dir / "edition.yaml")
+    relevant = {k: v for k, v in settings.items() if k not in spec.ignores}
+    digest.update(json.dumps(relevant, sort_keys=True, default=str).encode())
+    for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
+        if path.name == "edition.yaml" or path.name.startswith("."):
+            continue
+        digest.update(str(path.relative_to(edition_dir)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    name = str(settings.get("theme", "default"))
+    chain, seen = [], set()
+    while name and name not in seen and (folder := theme_folder(name, project)):
+        seen.add(name)
+        chain.append(folder)
+        name = str(_yaml_dict(folder / "theme.yaml").get("extends") or
+                   ("default" if name != "default" else ""))
+    for folder in chain:
+        for sub in (*spec.templates, "assets"):
+            for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
+                digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        if (folder / "theme.yaml").is_file():
+            digest.update((folder / "theme.yaml").read_bytes())
+    return digest.hexdigest()
+
+
+# --- building -----------------------------------------------------------------------
+
+
+def build_edition(
+    edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
+    keep_html: bool = False,
+) -> Result:
+    """Build the stale formats of one edition; problems are returned, not raised."""
+    result = Result(edition_dir.name)
+    project = edition_dir.parent.parent
+    target = out / edition_dir.name
+    manifest_key = edition_dir.name
+    with locked(target):
+        stored = read_manifest(out)
+        keys = {fmt: output_key(edition_dir, fmt, project) for fmt in formats}
+        stale = [fmt for fmt in formats
+                 if force or stored.get(f"{manifest_key}/{fmt}") != keys[fmt]]
+        result.skipped = [fmt for fmt in formats if fmt not in stale]
+        if not stale:
+            return result
+
+        # Phase 1: load and validate everything the stale formats need.
+        try:
+            edition = render_sections(load_edition(edition_dir))
+            theme = load_theme(edition.config.theme, project, edition.root)
+        except FolioError as exc:
+            result.problems.extend(exc.problems)
+            return result
+
+        # Phase 2: render and write each stale format; one failing leaves the others.
+        for fmt in stale:
+            started = time.perf_counter()
+            try:
+                with _capture_warnings(result):
+                    files = FORMATS[fmt].renderer()(edition, theme)
+            except FolioError as exc:
+                result.problems.extend(exc.problems)
+                continue
+            if fmt == "pdf" and not keep_html:
+                files.pop("print.html", None)
+            write_files(target, files)
+            result.built[fmt] = time.perf_counter() - started
+            _store_key(out, f"{manifest_key}/{fmt}", keys[fmt])
+    return result
+
+
+def _store_key(out: Path, name: str, key: str) -> None:
+    """Record one output key; the manifest itself is replaced atomically under a lock."""
+    with locked(out):
+        manifest = read_manifest(out)
+        manifest[name] = key
+        write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self, result: Result):
+        super().__init__(logging.WARNING)
+        self.result = result
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.result.warnings.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _capture_warnings(result: Result) -> Iterator[None]:
+    handler = _WarningCollector(result)
+    log.addHandler(handler)
+    previous = log.propagate
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.propagate = previous
+
+
+def _build_one(args: tuple[Path, Path, list[str], bool, bool]) -> Result:
+    edition_dir, out, formats, force, keep_html = args
+    return build_edition(edition_dir, out, formats, force=force, keep_html=keep_html)
+
+
+def build(
+    editions: list[str] | None = None, *, content: Path = Path("content"),
+    out: Path = Path("build"), formats: list[str] | None = None, force: bool = False,
+    keep_html: bool = False, jobs: int = 1,
+) -> Iterator[Result]:
+    """Build editions (all under `content` when none are named); yield one result each."""
+    formats = formats or list(FORMATS)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise FolioError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
+    if editions:
+        folders = [content / name for name in editions]
+        missing = [f for f in folders if not (f / "edition.yaml").is_file()]
+        if missing:
+            known = ", ".join(p.name for p in find_editions(content)) or "none"
+            raise FolioError(f"there is no edition '{missing[0].name}' in {content}/ "
+                             f"(editions: {known})")
+    else:
+        folders = find_editions(content)
+        if not folders:
+            raise FolioError(f"no editions found in {content}/; create one with "
+                             "`python generate.py new NAME`")
+    tasks = [(folder, out, formats, force, keep_html) for folder in folders]
+    if jobs > 1 and len(tasks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+            yield from pool.map(_build_one, tasks)
+    else:
+        for task in tasks:
+            yield _build_one(task)

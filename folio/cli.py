@@ -1,0 +1,181 @@
+"""Command line: arguments -> calls into the package; errors -> messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .errors import FolioError
+from .formats import FORMATS
+
+DESCRIPTION = """\
+Folio turns an edition (content/<edition>/: edition.yaml plus one Markdown file per
+section) into a web page, a print PDF and an email, written to build/<edition>/.
+Run without a command to build every edition in every format."""
+
+EPILOG = """\
+examples:
+  python generate.py                          build everything that changed
+  python generate.py build reflections-2025 --format pdf
+  python generate.py watch reflections-2025   rebuild on save, preview on http://127.0.0.1:8000/
+  python generate.py check reflections-2025   proofread before sending
+  python generate.py import draft.docx --name spring-2026
+  python generate.py send february-2026 --to me@example.org --smtp localhost:1025
+"""
+
+
+def _formats(value: str) -> list[str]:
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    for name in names:
+        if name not in FORMATS:
+            raise argparse.ArgumentTypeError(
+                f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
+    return names
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                        help="folder holding the editions (default: content)")
+    common.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                        help="folder for the outputs (default: build)")
+    common.add_argument("--debug", action="store_true",
+                        help="show a Python traceback when something fails")
+
+    top = argparse.ArgumentParser(
+        prog="python generate.py", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", parents=[common], help="build editions (the default)",
+                                description="Build the named editions, or all of them.")
+    build.add_argument("editions", nargs="*", metavar="EDITION", help="edition folder names")
+    build.add_argument("--format", type=_formats, default=None, metavar="LIST",
+                       help=f"comma-separated formats to build (default: {','.join(FORMATS)})")
+    build.add_argument("--keep-html", action="store_true",
+                       help="also write print.html, the exact HTML given to the PDF renderer")
+    build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                       help="editions built at once in worker processes (default: cores)")
+
+    check = commands.add_parser("check", parents=[common], help="proofread an edition",
+                                description="Find editorial, accessibility, link and email "
+                                "problems before anything goes out.")
+    check.add_argument("editions", nargs="*", metavar="EDITION")
+    check.add_argument("--format", choices=["text", "json"], default="text", dest="output")
+    check.add_argument("--online", action="store_true",
+                       help="also check that external links answer (uses the network)")
+
+    imp = commands.add_parser("import", parents=[common], help="turn a draft into an edition",
+                              description="Create content/EDITION/ from a .docx, .md or .txt "
+                              "draft.")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--name", required=True, metavar="EDITION", help="the new edition's name")
+    imp.add_argument("--force", action="store_true", help="replace an existing edition")
+
+    new = commands.add_parser("new", parents=[common], help="start a new edition",
+                              description="Create content/EDITION/ with example sections.")
+    new.add_argument("edition", metavar="EDITION")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
+    command = args.command or "build"
+    try:
+        if command == "build":
+            return _build(args)
+        if command == "check":
+            return _check(args)
+        if command == "import":
+            return _import(args)
+        if command == "new":
+            return _new(args)
+        raise AssertionError(command)
+    except FolioError as exc:
+        if getattr(args, "debug", False):
+            raise
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    failed = False
+    results = build(
+        getattr(args, "editions", None) or None, content=args.content, out=args.out,
+        formats=getattr(args, "format", None), force=getattr(args, "force", False),
+        keep_html=getattr(args, "keep_html", False), jobs=getattr(args, "jobs", 1))
+    for result in results:
+        for fmt, seconds in result.built.items():
+            print(f"{result.edition:<24} {fmt:<6} built in {seconds:5.2f} s")
+        for fmt in result.skipped:
+            print(f"{result.edition:<24} {fmt:<6} up to date")
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for problem in result.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        failed |= not result.ok
+    if failed:
+        print("error: the build stopped; fix the problems above and run it again "
+              "(the last good outputs are still in place)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import check_edition, format_findings
+    from .content import find_editions
+
+    folders = ([args.content / name for name in args.editions] if args.editions
+               else find_editions(args.content))
+    findings = []
+    for folder in folders:
+        email_html, theme = _rendered_email(folder)
+        findings += check_edition(folder, email_html=email_html, theme=theme,
+                                  online=args.online)
+    text = format_findings(findings, args.output)
+    if text:
+        print(text)
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _rendered_email(folder: Path) -> tuple[str | None, object]:
+    """Render an edition's email in memory for the size rules, with its theme."""
+    from .content import load_edition
+    from .markup import render_sections
+    from .theme import load_theme
+
+    edition = render_sections(load_edition(folder))
+    theme = load_theme(edition.config.theme, folder.parent.parent, edition.root)
+    try:
+        files = FORMATS["email"].renderer()(edition, theme)
+    except (ImportError, AttributeError):
+        return None, theme.config
+    html = files.get("email.html")
+    return (html.decode() if html else None), theme.config
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import import_draft
+
+    print(import_draft(args.file, args.content, args.name, force=args.force))
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import new_edition
+
+    folder = new_edition(args.content, args.edition)
+    print(f"created {folder}/: edit edition.yaml and the sections, then run "
+          f"`python generate.py build {args.edition}`")
+    return 0

@@ -1,0 +1,422 @@
+"""Content: an edition folder -> a validated, immutable `Edition`.
+
+Every problem in the folder is collected first and reported together, each with its
+file and line, then loading stops once with a `ContentError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem
+from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
+
+SECTION_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+MAX_SECTION_BYTES = 1_000_000
+MAX_IMAGE_BYTES = 25_000_000
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_YAML_BYTES = 200_000
+
+Lines = dict[tuple[Any, ...], int]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of an edition: its front matter, its Markdown and, after markup, its HTML."""
+
+    slug: str
+    number: int
+    path: Path
+    meta: SectionMeta
+    body: str
+    body_line: int
+    """The file line on which the Markdown body starts."""
+    html: str = ""
+    """The body as sanitised HTML, filled in by `markup.render_sections`."""
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """Return the section's anchor id, the same in every output."""
+        return self.slug
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A whole edition: settings and ordered sections, no I/O beyond its paths."""
+
+    slug: str
+    root: Path
+    config: EditionConfig
+    sections: tuple[Section, ...]
+    lines: Lines = field(default_factory=dict, compare=False, repr=False)
+    """Line of every key of `edition.yaml`, by key path (for later checks)."""
+
+    @property
+    def images(self) -> list[Path]:
+        """Return every image file the edition uses, cover and logo included."""
+        found = [self.root / p for p in (self.config.logo, self.config.cover_image) if p]
+        found += [self.root / s.meta.image for s in self.sections if s.meta.image]
+        return list(dict.fromkeys(found))
+
+
+# --- reading files ------------------------------------------------------------------
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """Read a UTF-8 text file, recording a problem when it is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(
+            Problem(path, line, "this file is not UTF-8 text; save it again as UTF-8 "
+                    "(in most editors: Save As, Encoding: UTF-8)")
+        )
+        return None
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses anchors and aliases (no alias bombs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed; write the value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(
+    text: str, path: Path, problems: list[Problem], first_line: int = 1
+) -> tuple[Any, Lines]:
+    """Parse YAML text into data and a map of key paths to file lines."""
+    if len(text.encode()) > MAX_YAML_BYTES:
+        problems.append(Problem(path, first_line, "the YAML block is over 200 KB; keep settings short"))
+        return None, {}
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        what = exc.problem or str(exc)
+        problems.append(Problem(path, line, f"the YAML cannot be read: {what}; "
+                                "check the indentation and quote values that contain ': '"))
+        return None, {}
+    except yaml.YAMLError as exc:
+        problems.append(Problem(path, first_line, f"the YAML cannot be read: {exc}"))
+        return None, {}
+    lines: Lines = {}
+    if node is not None:
+        _collect_lines(node, (), lines, first_line)
+    return data, lines
+
+
+def _collect_lines(node: yaml.Node, at: tuple[Any, ...], lines: Lines, first: int) -> None:
+    lines[at] = node.start_mark.line + first
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            lines[at + (key.value,)] = key.start_mark.line + first
+            _collect_lines(value, at + (key.value,), lines, first)
+            lines[at + (key.value,)] = key.start_mark.line + first
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_lines(item, at + (index,), lines, first)
+
+
+def line_of(lines: Lines, at: tuple[Any, ...], default: int | None = None) -> int | None:
+    """Return the line of the longest known prefix of the key path `at`."""
+    for end in range(len(at), -1, -1):
+        if at[:end] in lines:
+            return lines[at[:end]]
+    return default
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split `---` front matter from a Markdown file: (yaml or None, body, body's first line)."""
+    if not text.startswith("---"):
+        return None, text, 1
+    lines = text.split("\n")
+    if lines[0].strip() != "---":
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None, text, 1
+
+
+# --- validating ---------------------------------------------------------------------
+
+
+def validate(
+    model: type[BaseModel], data: Any, lines: Lines, path: Path, problems: list[Problem]
+) -> Any:
+    """Validate data against a schema model; record each failure with its line."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.append(Problem(path, line_of(lines, ()), "expected `key: value` settings here"))
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            problems.append(Problem(path, line_of(lines, loc, 1), explain(model, error)))
+        return None
+
+
+def explain(model: type[BaseModel], error: Any) -> str:
+    """Turn one pydantic error into a sentence that says what to write instead."""
+    loc = tuple(error["loc"])
+    name = ".".join(str(part) for part in loc) or "this block"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _known_keys(model, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        fix = f"did you mean '{hint[0]}'?" if hint else "known keys: " + ", ".join(sorted(known))
+        return f"unknown key '{loc[-1]}'; {fix}"
+    if kind == "missing":
+        return f"'{name}' is required; add a line `{loc[-1]}: ...`"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"'{name}' must be one of {expected}, not {error.get('input')!r}"
+    if kind.startswith("date"):
+        return f"'{name}' must be a date written as YYYY-MM-DD, not {error.get('input')!r}"
+    if kind == "string_too_short":
+        return f"'{name}' must not be empty"
+    if kind == "string_pattern_mismatch" and loc[-1] == "language":
+        return f"'{name}' must be a language tag such as en-GB or fr, not {error.get('input')!r}"
+    got = type(error.get("input")).__name__
+    wanted = {"string_type": "text", "bool_parsing": "true or false", "bool_type": "true or false",
+              "list_type": "a list (lines starting with '- ')", "dict_type": "`key: value` settings",
+              "model_type": "`key: value` settings", "int_parsing": "a whole number"}.get(kind)
+    if wanted:
+        return f"'{name}' must be {wanted}, not {_describe(got)}"
+    return f"'{name}': {error['msg']}"
+
+
+def _describe(type_name: str) -> str:
+    return {"str": "text", "int": "a number", "float": "a number", "list": "a list",
+            "dict": "settings", "bool": "true/false", "NoneType": "nothing",
+            "date": "a date"}.get(type_name, type_name)
+
+
+def _known_keys(model: type[BaseModel], at: tuple[Any, ...]) -> list[str]:
+    """Return the keys the schema accepts at key path `at`."""
+    current: Any = model
+    for part in at:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part)) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    """Find the pydantic model inside `X | None` or `list[X]`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _check_image(
+    root: Path, relative: str, path: Path, line: int | None, problems: list[Problem]
+) -> None:
+    """Record a problem when an image path escapes the edition, is missing or unreadable."""
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()):
+        problems.append(Problem(path, line, f"image '{relative}' is outside the edition folder; "
+                                "copy it into images/ and write images/<name>"))
+        return
+    if target.suffix.lower() not in IMAGE_TYPES:
+        problems.append(Problem(path, line, f"'{relative}' is not a picture Folio can use; "
+                                "use a .png, .jpg, .gif, .webp or .svg file"))
+        return
+    if not target.is_file():
+        near = difflib.get_close_matches(relative, _images_in(root), n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else "; put the file in images/"
+        problems.append(Problem(path, line, f"image '{relative}' does not exist{hint}"))
+        return
+    size = target.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        problems.append(Problem(path, line, f"image '{relative}' is {size / 1e6:.0f} MB; "
+                                "make it smaller than 25 MB (2400 px wide is plenty)"))
+        return
+    if target.suffix.lower() == ".svg":
+        return
+    from PIL import Image
+
+    try:
+        with Image.open(target) as picture:
+            if picture.width * picture.height > MAX_IMAGE_PIXELS:
+                problems.append(Problem(path, line, f"image '{relative}' is {picture.width}x"
+                                        f"{picture.height} pixels; scale it below 40 megapixels"))
+                return
+            picture.verify()
+    except Exception:
+        problems.append(Problem(path, line, f"image '{relative}' is damaged or not really a "
+                                "picture; export it again as PNG or JPEG"))
+
+
+def _images_in(root: Path) -> list[str]:
+    folder = root / "images"
+    if not folder.is_dir():
+        return []
+    return [f"images/{p.name}" for p in folder.iterdir()]
+
+
+# --- loading ------------------------------------------------------------------------
+
+
+def load_section(
+    path: Path, root: Path, problems: list[Problem]
+) -> Section | None:
+    """Load one `NN-slug.md` file; record its problems and return None when it is bad."""
+    match = SECTION_FILE.match(path.name)
+    assert match, path
+    size = path.stat().st_size
+    if size > MAX_SECTION_BYTES:
+        problems.append(Problem(path, None, f"this section is {size / 1e6:.1f} MB; the limit is "
+                                "1 MB of text; split it into several sections"))
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        problems.append(Problem(path, 1, "the file must start with front matter: a line `---`, "
+                                "`title: ...`, and a closing `---`"))
+        return None
+    before = len(problems)
+    data, lines = parse_yaml(front, path, problems, first_line=2)
+    if len(problems) > before:
+        return None
+    meta: SectionMeta | None = validate(SectionMeta, data, lines, path, problems)
+    if meta is None:
+        return None
+    for key in LAYOUT_REQUIRES[meta.layout]:
+        if not getattr(meta, key):
+            problems.append(Problem(path, line_of(lines, ("layout",)),
+                                    f"layout '{meta.layout}' needs '{key}'; add it to the front "
+                                    "matter or choose another layout"))
+    if meta.image:
+        if not meta.image_alt or not meta.image_alt.strip():
+            problems.append(Problem(path, line_of(lines, ("image",)),
+                                    "'image_alt' is required with 'image': describe the picture "
+                                    "in a sentence for readers who cannot see it"))
+        _check_image(root, meta.image, path, line_of(lines, ("image",)), problems)
+    return Section(slug=match["slug"], number=int(match["number"]), path=path, meta=meta,
+                   body=body, body_line=body_line)
+
+
+def load_edition(folder: Path | str) -> Edition:
+    """Load and validate the edition in `folder`; raise `ContentError` listing every problem."""
+    root = Path(folder)
+    problems: list[Problem] = []
+    config_path = root / "edition.yaml"
+    if not root.is_dir():
+        raise ContentError([Problem(root, None, "there is no edition folder here; create it with "
+                                    f"`python generate.py new {root.name}`")])
+    config: EditionConfig | None = None
+    lines: Lines = {}
+    if not config_path.is_file():
+        problems.append(Problem(config_path, None, "edition.yaml is missing; every edition needs "
+                                "one with at least title, organisation and date"))
+    else:
+        text = read_text(config_path, problems)
+        if text is not None:
+            before = len(problems)
+            data, lines = parse_yaml(text, config_path, problems)
+            if len(problems) == before:
+                config = validate(EditionConfig, data, lines, config_path, problems)
+        if config is not None:
+            for key in ("logo", "cover_image"):
+                if value := getattr(config, key):
+                    _check_image(root, value, config_path, line_of(lines, (key,)), problems)
+            if config.cover_image and not config.cover_image_alt:
+                problems.append(Problem(config_path, line_of(lines, ("cover_image",)),
+                                        "'cover_image_alt' is required with 'cover_image'"))
+
+    sections: list[Section] = []
+    seen: dict[str, Path] = {}
+    for path in sorted(root.glob("*.md")):
+        if not SECTION_FILE.match(path.name):
+            problems.append(Problem(path, None, "section files are named NN-slug.md, such as "
+                                    "01-introduction.md (two digits, a dash, lower-case words)"))
+            continue
+        section = load_section(path, root, problems)
+        if section is None:
+            continue
+        if section.slug in seen:
+            problems.append(Problem(path, None, f"two sections are called '{section.slug}' (also "
+                                    f"{seen[section.slug].name}); rename one of them"))
+            continue
+        seen[section.slug] = path
+        sections.append(section)
+
+    if not seen and not any(p for p in problems if Path(p.path).suffix == ".md"):
+        problems.append(Problem(root, None, "this edition has no sections; add a file such as "
+                                "01-introduction.md"))
+    if config is not None and config.sections is not None:
+        sections = _order(sections, config.sections, config_path, lines, problems)
+    if problems:
+        raise ContentError(problems)
+    assert config is not None
+    return Edition(slug=root.name, root=root, config=config, sections=tuple(sections),
+                   lines=lines)
+
+
+def _order(
+    sections: list[Section], order: list[str], path: Path, lines: Lines,
+    problems: list[Problem],
+) -> list[Section]:
+    by_slug = {s.slug: s for s in sections}
+    ordered = []
+    for index, slug in enumerate(order):
+        if slug not in by_slug:
+            near = difflib.get_close_matches(slug, list(by_slug), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            problems.append(Problem(path, line_of(lines, ("sections", index)),
+                                    f"'sections' lists '{slug}', which has no file{hint}"))
+        else:
+            ordered.append(by_slug.pop(slug))
+    for slug in by_slug:
+        problems.append(Problem(path, line_of(lines, ("sections",)),
+                                f"'sections' does not list '{slug}'; add it or delete the file"))
+    return ordered
+
+
+def find_editions(content: Path) -> list[Path]:
+    """Return the edition folders under `content`, sorted by name."""
+    if not content.is_dir():
+        return []
+    return sorted(p for p in content.iterdir() if p.is_dir() and (p / "edition.yaml").exists())

@@ -1,0 +1,42 @@
+"""Formats: the output plug-ins, one module each with `render(edition, theme) -> files`.
+
+A format module is imported only when something must be rendered with it, so that an
+up-to-date build never pays for WeasyPrint or MJML.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..content import Edition
+from ..theme import Theme
+
+Files = dict[str, bytes]
+"""Rendered output: paths relative to `build/<edition>/` -> file contents."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its module and what its rebuild key depends on."""
+
+    name: str
+    module: str
+    templates: tuple[str, ...]
+    """Theme sub-folders whose files the output depends on."""
+    ignores: tuple[str, ...]
+    """`edition.yaml` keys that do not change this output."""
+
+    def renderer(self) -> Callable[[Edition, Theme], Files]:
+        """Import the format module and return its `render` function."""
+        return importlib.import_module(self.module).render  # type: ignore[no-any-return]
+
+
+_NOT_CONTENT = ("checks", "words")
+FORMATS: dict[str, Format] = {
+    "web": Format("web", "folio.formats.web", ("web",), ("pdf", "email", *_NOT_CONTENT)),
+    "pdf": Format("pdf", "folio.formats.pdf", ("pdf",), ("email", *_NOT_CONTENT)),
+    "email": Format("email", "folio.formats.email", ("email",), ("pdf", *_NOT_CONTENT)),
+}
+"""Every output format, in the order they are built."""

@@ -1,0 +1,85 @@
+"""Web: an `Edition` -> `index.html`, its stylesheet, fonts and pictures, ready offline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..content import Edition
+from ..context import template_context
+from ..theme import Theme
+from . import Files
+
+LOCAL_SRC = re.compile(r'<img [^>]*src="(?!https?:|mailto:|data:|/)([^"]+)"')
+
+
+def stylesheet(theme: Theme, name: str, font_url: str) -> str:
+    """Return a theme stylesheet with its tokens and `@font-face` rules in front."""
+    env = theme.environment("web")
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    faces = theme.font_faces(lambda path: f"{font_url}{path.name}")
+    return theme.css_tokens + faces + source
+
+
+def edition_file(edition: Edition, relative: str) -> bytes:
+    """Read a file of the edition; content paths were checked when it was loaded."""
+    path = (edition.root / relative).resolve()
+    if not path.is_relative_to(edition.root.resolve()):
+        raise ValueError(f"{relative} is outside the edition")
+    return path.read_bytes()
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Return a raster picture's (width, height), or None for SVG."""
+    if path.suffix.lower() == ".svg":
+        return None
+    from PIL import Image
+
+    with Image.open(path) as picture:
+        return picture.size
+
+
+def render(edition: Edition, theme: Theme) -> Files:
+    """Render the web page and collect every file it needs next to it."""
+    config = edition.config
+    files: Files = {}
+    logo = config.logo
+    if not logo and theme.config.logo and (found := theme.asset(theme.config.logo)):
+        logo = f"assets/{found.name}"
+        files[logo] = found.read_bytes()
+    cover = config.cover_image
+    cover_alt = config.cover_image_alt or ""
+    if not cover and theme.config.artwork and (found := theme.asset(theme.config.artwork)):
+        cover, cover_alt = f"assets/{found.name}", ""
+        files[cover] = found.read_bytes()
+    sizes = {}
+    for section in edition.sections:
+        if section.meta.image:
+            size = image_size(edition.root / section.meta.image)
+            if size:
+                sizes[section.id] = size
+
+    context = template_context(edition)
+    context.update(
+        stylesheet="assets/style.css",
+        logo=logo,
+        cover=cover,
+        cover_alt=cover_alt,
+        web_url=config.email.web_url,
+        pdf_href=f"{edition.slug}.pdf",
+        image_sizes=sizes,
+    )
+    html = theme.render("web", "web/page.html", context)
+    files["index.html"] = html.encode()
+    files["assets/style.css"] = stylesheet(theme, "web/style.css", "fonts/").encode()
+    for _font, _style, path in theme.font_files():
+        files[f"assets/fonts/{path.name}"] = path.read_bytes()
+    for relative in dict.fromkeys([*(str(p.relative_to(edition.root)) for p in edition.images),
+                                   *LOCAL_SRC.findall(html)]):
+        if relative not in files and not relative.startswith("assets/"):
+            try:
+                files[relative] = edition_file(edition, relative)
+            except (OSError, ValueError):
+                continue  # a body picture that is missing is reported by `check`
+    return files

@@ -1,0 +1,140 @@
+"""Markup: section Markdown -> sanitised HTML fragments, one renderer for every output.
+
+Python-Markdown with tables, footnotes, attribute lists, typographic quotes and dashes,
+and heading ids; the result goes through nh3 with an allow-list, so raw HTML pasted
+into content can never carry scripts, forms, frames or styles into an output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from functools import lru_cache
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+from .content import Edition, Section
+
+BLOCK_TAGS = {
+    "p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "figure", "figcaption",
+    "dl", "dt", "dd", "div", "img",
+}
+INLINE_TAGS = {"a", "em", "strong", "b", "i", "code", "sup", "sub", "span", "abbr", "small",
+               "mark", "s", "q", "cite", "time"}
+WEB_ATTRIBUTES = {
+    "*": {"id", "class", "lang", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+    "ol": {"start"},
+}
+EMAIL_ATTRIBUTES = {
+    "*": {"lang"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize(html: str, profile: str = "web") -> str:
+    """Clean HTML with the allow-list of an output: `web` (web and PDF) or `email`."""
+    if profile == "email":
+        tags = (BLOCK_TAGS | INLINE_TAGS) - {"div", "span", "abbr", "time", "figure", "figcaption"}
+        attributes = EMAIL_ATTRIBUTES
+    else:
+        tags, attributes = BLOCK_TAGS | INLINE_TAGS, WEB_ATTRIBUTES
+    return nh3.clean(html, tags=tags, attributes=attributes, url_schemes=URL_SCHEMES,
+                     link_rel=None, strip_comments=True)
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """Turn heading text into an anchor id: lower case ASCII words joined by dashes."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", separator, text.lower()).strip(separator) or "part"
+
+
+class _Renderer:
+    """A reusable Python-Markdown instance whose heading ids carry a section prefix."""
+
+    def __init__(self) -> None:
+        self.prefix = ""
+        self.md = markdown.Markdown(
+            extensions=["tables", "footnotes", "attr_list", "smarty", "toc", "sane_lists",
+                        "def_list", "abbr"],
+            extension_configs={
+                "toc": {"baselevel": 3, "slugify": self._slug},
+                "smarty": {"smart_angled_quotes": False},
+            },
+            output_format="html",
+        )
+
+    def _slug(self, text: str, separator: str) -> str:
+        return f"{self.prefix}-{slugify(text, separator)}"
+
+    def convert(self, text: str, prefix: str) -> str:
+        self.prefix = prefix
+        self.md.reset()
+        return self.md.convert(text)
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> _Renderer:
+    return _Renderer()
+
+
+FOOTNOTES = re.compile(r'<div class="footnote">.*</div>\s*$', re.S)
+FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
+BACKREF = re.compile(r'(&#160;)?<a class="footnote-backref"[^>]*>.*?</a>', re.S)
+
+
+def render_markdown(text: str, prefix: str) -> tuple[str, tuple[str, ...]]:
+    """Render Markdown to sanitised HTML; return (body, footnotes) with `prefix`ed ids."""
+    html = _renderer().convert(text, prefix)
+    notes: list[str] = []
+    block = FOOTNOTES.search(html)
+    if block:
+        html = html[: block.start()]
+        for _number, item in FOOTNOTE_ITEM.findall(block.group()):
+            item = BACKREF.sub("", item).strip()
+            item = re.sub(r"^<p>(.*)</p>$", r"\1", item, flags=re.S)
+            notes.append(sanitize(item))
+    # Footnote ids become `<prefix>-fn-N` so that sections never collide on one page.
+    html = re.sub(r'(id|href)="(#?)fn(ref)?:([^"]+)"',
+                  lambda m: f'{m[1]}="{m[2]}{prefix}-fn{m[3] or ""}-{m[4]}"', html)
+    return sanitize(html), tuple(notes)
+
+
+def inline(text: str) -> Markup:
+    """Render one line of front-matter text (a title, summary, caption) as inline HTML."""
+    if not text:
+        return Markup("")
+    html = _renderer().convert(text, "inline")
+    html = re.sub(r"^<p>(.*)</p>$", r"\1", html.strip(), flags=re.S)
+    return Markup(nh3.clean(html, tags=INLINE_TAGS - {"span"}, attributes={"a": {"href"}},
+                            url_schemes=URL_SCHEMES, link_rel=None))
+
+
+def render_sections(edition: Edition) -> Edition:
+    """Return the edition with every section's Markdown rendered to HTML."""
+    sections = []
+    for section in edition.sections:
+        html, notes = render_markdown(section.body, section.slug)
+        sections.append(dataclasses.replace(section, html=html, footnotes=notes))
+    return dataclasses.replace(edition, sections=tuple(sections))
+
+
+def plain(text: str) -> str:
+    """Return typographic plain text (smart quotes and dashes), for titles in metadata."""
+    return Markup(inline(text)).striptags()
+
+
+__all__ = ["Section", "inline", "plain", "render_markdown", "render_sections", "sanitize"]

@@ -1,0 +1,266 @@
+"""Content schema: the declared shape of `edition.yaml`, section front matter and `theme.yaml`.
+
+Every field carries a docstring; the README's content-format reference is written from
+these. Unknown keys are refused (`extra="forbid"`), so a typo is an error, not a silent
+default.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Layout = Literal["text", "figures", "quote", "image", "cta", "events"]
+"""The section components every output format knows how to draw."""
+
+MergeTagPreset = Literal["none", "mailchimp", "listmonk", "sendgrid", "brevo", "mailgun", "custom"]
+
+
+class Model(BaseModel):
+    """Base of every schema model: frozen, strict about unknown keys, documented fields."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, populate_by_name=True
+    )
+
+
+# --- sections -----------------------------------------------------------------------
+
+
+class Figure(Model):
+    """One key figure: a big number and what it counts."""
+
+    value: str = Field(min_length=1)
+    """The number as it should be printed, for example `"1,000+"` or `"345"`."""
+    label: str = Field(min_length=1)
+    """What the number counts, in a few words: `"members worldwide"`."""
+
+
+class CallToAction(Model):
+    """A button: the one thing the reader should do next."""
+
+    label: str = Field(min_length=1)
+    """The button text, an action: `"Register for the webinar"`."""
+    url: str = Field(min_length=1)
+    """Where the button leads (`https://...` or `mailto:...`)."""
+
+
+class Event(Model):
+    """One entry of an events list."""
+
+    date: datetime.date
+    """The day of the event, as `YYYY-MM-DD`."""
+    title: str = Field(min_length=1)
+    """The event's name."""
+    place: str = ""
+    """Where it happens: a city, a venue or `"Online"`."""
+    url: str | None = None
+    """A page about the event or its registration form."""
+
+
+class SectionMeta(Model):
+    """The front matter of one section file (`NN-slug.md`)."""
+
+    title: str = Field(min_length=1)
+    """The section heading, used in the contents, bookmarks and running headers."""
+    layout: Layout = "text"
+    """The component that draws the section: `text`, `figures`, `quote`, `image`, `cta` or `events`."""
+    summary: str = ""
+    """One or two sentences; the email digest shows it with a "Read more" link."""
+    image: str | None = None
+    """A picture for the section, relative to the edition folder (`images/chart.png`)."""
+    image_alt: str | None = None
+    """What the picture shows, for readers who cannot see it. Required with `image`."""
+    caption: str = ""
+    """A caption printed under the picture."""
+    figures: list[Figure] = []
+    """Key figures (`layout: figures`): a list of `{value, label}`; 2 to 4 sit in a row."""
+    quote: str = ""
+    """The quotation (`layout: quote`), without quotation marks."""
+    attribution: str = ""
+    """Who said the quotation, and their role."""
+    cta: CallToAction | None = None
+    """The call to action (`layout: cta`): `{label, url}`."""
+    events: list[Event] = []
+    """The events (`layout: events`): a list of `{date, title, place, url}`."""
+    new_page: bool | None = None
+    """PDF only: start this section on a new page (overrides `pdf.section_breaks`)."""
+
+
+LAYOUT_REQUIRES: dict[str, tuple[str, ...]] = {
+    "text": (),
+    "figures": ("figures",),
+    "quote": ("quote",),
+    "image": ("image", "image_alt"),
+    "cta": ("cta",),
+    "events": ("events",),
+}
+"""Front-matter keys each layout cannot do without."""
+
+
+# --- edition ------------------------------------------------------------------------
+
+
+class Tracking(Model):
+    """UTM parameters added to every http(s) link of the email."""
+
+    source: str = "newsletter"
+    """`utm_source`: where the visit comes from."""
+    medium: str = "email"
+    """`utm_medium`: the channel."""
+    campaign: str = Field(min_length=1)
+    """`utm_campaign`: the name of this mailing, for example `"reflections-2025"`."""
+
+
+class EmailSettings(Model):
+    """How the email edition is written and addressed."""
+
+    subject: str | None = None
+    """The subject line; the edition title when left out."""
+    preheader: str | None = None
+    """The preview text an inbox shows after the subject; the subtitle when left out."""
+    sender: str = Field(default="Folio <newsletter@example.org>", alias="from")
+    """The `From` address, as `Name <address>`."""
+    reply_to: str | None = None
+    """A `Reply-To` address, when replies should go elsewhere."""
+    web_url: str | None = None
+    """Where the web page is published (https); digest "Read more" links point there."""
+    pdf_url: str | None = None
+    """Where the PDF is published; the email links to it when set."""
+    asset_base_url: str | None = None
+    """Where `email-images/` will be uploaded; image addresses in the email start with it."""
+    mode: Literal["full", "digest"] | None = None
+    """`full` (every section's text) or `digest` (summaries and links); by `kind` when left out."""
+    merge_tags: MergeTagPreset = "none"
+    """The sending service whose unsubscribe and view-in-browser tags to use."""
+    unsubscribe_url: str | None = None
+    """The unsubscribe address or tag, for `merge_tags: custom` or `none`."""
+    view_online_url: str | None = None
+    """The view-in-browser address or tag, for `merge_tags: custom`; `web_url` otherwise."""
+    tracking: Tracking | None = None
+    """UTM link tracking; left out, links are not changed."""
+
+
+class PdfSettings(Model):
+    """How the print PDF is laid out."""
+
+    paper: Literal["A4", "letter"] = "A4"
+    """Paper size: `A4` or US `letter`."""
+    section_breaks: bool = True
+    """Start every section on a new page."""
+    print_ready: bool = False
+    """Add 3 mm bleed and crop marks for a commercial printer."""
+    variant: Literal["pdf/ua-1", "pdf/a-3b"] = "pdf/ua-1"
+    """`pdf/ua-1` (tagged, accessible) or `pdf/a-3b` (for archives)."""
+    creation_date: bool = False
+    """Stamp the build time into the PDF (off, so that builds are byte-identical)."""
+
+
+class EditionConfig(Model):
+    """`edition.yaml`: what the edition is and how each output is made."""
+
+    title: str = Field(min_length=1)
+    """The edition's title, as on the cover: `"Reflections 2025"`."""
+    subtitle: str = ""
+    """A line under the title."""
+    organisation: str = Field(min_length=1)
+    """The publishing organisation (also the PDF's author)."""
+    date: datetime.date
+    """The publication date, as `YYYY-MM-DD`."""
+    language: str = Field(default="en-GB", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+    """The language of the text as a BCP 47 tag (`en-GB`, `fr`); drives hyphenation."""
+    kind: Literal["annual-review", "newsletter"] = "annual-review"
+    """`annual-review` or `newsletter`; sets defaults such as the email mode."""
+    theme: str = "default"
+    """The theme folder under `templates/` that gives the look."""
+    description: str = ""
+    """One sentence for search engines and link previews; the subtitle when left out."""
+    keywords: list[str] = []
+    """Keywords for the PDF metadata."""
+    sections: list[str] | None = None
+    """The order of the sections by slug; file-name order when left out."""
+    logo: str | None = None
+    """The organisation's logo (PNG), relative to the edition folder; the theme's otherwise."""
+    cover_image: str | None = None
+    """A picture for the cover, relative to the edition folder; the theme's artwork otherwise."""
+    cover_image_alt: str | None = None
+    """What the cover picture shows. Required with `cover_image`."""
+    website: str | None = None
+    """The organisation's website, linked in footers."""
+    address: str = ""
+    """The organisation's postal address, printed in the email footer."""
+    email: EmailSettings = EmailSettings()
+    """Email settings (see below)."""
+    pdf: PdfSettings = PdfSettings()
+    """PDF settings (see below)."""
+    checks: dict[str, bool] = {}
+    """Switch `check` rules on or off by name: `{spelling: false}`."""
+    words: list[str] = []
+    """Extra words `check` accepts as spelled right: names, acronyms."""
+
+    @property
+    def email_mode(self) -> str:
+        """Return the email mode, defaulting by kind."""
+        if self.email.mode:
+            return self.email.mode
+        return "full" if self.kind == "newsletter" else "digest"
+
+
+# --- theme --------------------------------------------------------------------------
+
+
+class Colours(Model):
+    """The theme's colour tokens (CSS colours as `#rrggbb`)."""
+
+    paper: str = "#ffffff"
+    """Page background."""
+    ink: str = "#1d2430"
+    """Body text; must reach 4.5:1 contrast on `paper`."""
+    muted: str = "#566070"
+    """Secondary text: captions, dates, footers."""
+    accent: str = "#0a5c8a"
+    """Headings, links and rules."""
+    accent_ink: str = "#ffffff"
+    """Text on an `accent` background (buttons)."""
+    band: str = "#0d2f4f"
+    """Background of the key-figures band and the cover."""
+    band_ink: str = "#ffffff"
+    """Text on `band`."""
+    highlight: str = "#f2a900"
+    """A second accent for numbers and details."""
+    rule: str = "#d9dee5"
+    """Hairlines and table borders."""
+
+
+class FontSpec(Model):
+    """One font family, taken from an installed Python font package."""
+
+    family: str
+    """The family name used in CSS."""
+    package: str | None = None
+    """The Python package holding the files (`font_lato`); none for system fonts."""
+    files: dict[Literal["regular", "bold", "italic", "bold_italic", "black"], str] = {}
+    """File names inside the package's `files/` folder, by style."""
+    fallback: str = "Helvetica, Arial, sans-serif"
+    """The CSS fallback stack, also used by the email."""
+
+
+class ThemeConfig(Model):
+    """`theme.yaml`: a theme's design tokens."""
+
+    name: str
+    """The theme's name."""
+    extends: str | None = None
+    """Another theme whose templates fill in those this one does not have."""
+    colours: Colours = Colours()
+    """Colour tokens."""
+    body_font: FontSpec
+    """The text face."""
+    heading_font: FontSpec
+    """The face for titles and numbers."""
+    logo: str | None = None
+    """The logo file inside the theme's `assets/` folder."""
+    artwork: str | None = None
+    """Cover artwork inside `assets/`, used when an edition has no `cover_image`."""

@@ -1,0 +1,181 @@
+"""Theme: a theme name -> design tokens, a template loader chain and asset files.
+
+A theme is a folder under `templates/` with `theme.yaml` (tokens), one sub-folder of
+templates per output format (`web/`, `pdf/`, `email/`) and `assets/`. Templates are
+looked up in the edition's own `templates/` folder first, then the project's theme,
+then the theme it `extends`, then Folio's built-in `default`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .content import parse_yaml, read_text, validate
+from .errors import Problem, TemplateError
+from .schema import FontSpec, ThemeConfig
+
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "templates"
+FONT_STYLES = {"regular": ("normal", 400), "italic": ("italic", 400), "bold": ("normal", 700),
+               "bold_italic": ("italic", 700), "black": ("normal", 900)}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A loaded theme: its tokens and the folders templates and assets are found in."""
+
+    name: str
+    config: ThemeConfig
+    folders: tuple[Path, ...]
+    """Template folders, most specific first."""
+    environments: dict[str, jinja2.Environment] = field(default_factory=dict, compare=False)
+
+    def asset(self, relative: str) -> Path | None:
+        """Find an asset (`assets/...`) in the theme chain."""
+        for folder in self.folders:
+            path = folder / "assets" / relative
+            if path.is_file():
+                return path
+        return None
+
+    def files(self, subfolders: tuple[str, ...]) -> Iterator[Path]:
+        """Yield every file a format depends on: its template folders, assets, tokens."""
+        for folder in self.folders:
+            for name in (*subfolders, "assets"):
+                if (folder / name).is_dir():
+                    yield from sorted(p for p in (folder / name).rglob("*") if p.is_file())
+            if (folder / "theme.yaml").is_file():
+                yield folder / "theme.yaml"
+
+    def environment(self, fmt: str) -> jinja2.Environment:
+        """Return the Jinja2 environment for one output format (autoescape, strict)."""
+        if fmt not in self.environments:
+            loader = jinja2.FileSystemLoader([str(f) for f in self.folders])
+            env = jinja2.Environment(
+                loader=loader,
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                keep_trailing_newline=True,
+            )
+            env.globals["theme"] = self.config
+            env.globals["colours"] = self.config.colours
+            self.environments[fmt] = env
+        return self.environments[fmt]
+
+    def render(self, fmt: str, name: str, context: dict[str, Any]) -> str:
+        """Render template `name`; turn any template failure into a `TemplateError`."""
+        env = self.environment(fmt)
+        try:
+            return env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError([Problem(exc.filename or name, exc.lineno,
+                                         f"template syntax error: {exc.message}; fix the "
+                                         "template or delete it to use the default")]) from exc
+        except jinja2.TemplateNotFound as exc:
+            raise TemplateError([Problem(self.folders[0], None, f"template '{exc.name}' was not "
+                                         f"found in theme '{self.name}' or its parents")]) from exc
+        except RecursionError as exc:
+            where, line = _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, "this template includes or extends "
+                                         "itself; remove the loop")]) from exc
+        except jinja2.UndefinedError as exc:
+            where, line = _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, f"{exc.message}; check the name "
+                                         "against the template variables in the README")]) from exc
+
+    @cached_property
+    def css_tokens(self) -> str:
+        """Return the colour tokens as CSS custom properties."""
+        colours = self.config.colours.model_dump()
+        body = "".join(f"--{k.replace('_', '-')}:{v};" for k, v in colours.items())
+        fonts = (f"--body-font:'{self.config.body_font.family}',"
+                 f"{self.config.body_font.fallback};"
+                 f"--heading-font:'{self.config.heading_font.family}',"
+                 f"{self.config.heading_font.fallback};")
+        return f":root{{{body}{fonts}}}\n"
+
+    def font_files(self) -> list[tuple[FontSpec, str, Path]]:
+        """Return (font, style, file) for every font file of the theme."""
+        found = []
+        for font in (self.config.body_font, self.config.heading_font):
+            if not font.package:
+                continue
+            folder = font_package_folder(font.package)
+            for style, name in font.files.items():
+                found.append((font, style, folder / name))
+        return found
+
+    def font_faces(self, url_for: Any) -> str:
+        """Return `@font-face` rules; `url_for(path)` gives each file's address."""
+        rules = []
+        for font, style, path in self.font_files():
+            font_style, weight = FONT_STYLES[style]
+            rules.append(f"@font-face{{font-family:'{font.family}';font-style:{font_style};"
+                         f"font-weight:{weight};src:url('{url_for(path)}') format('truetype');}}")
+        return "\n".join(rules) + "\n"
+
+
+def font_package_folder(package: str) -> Path:
+    """Return the `files/` folder of an installed Python font package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.origin:
+        raise TemplateError(f"the font package '{package}' is not installed; run "
+                            f"`pip install {package.replace('_', '-')}`")
+    return Path(spec.origin).parent / "files"
+
+
+def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
+    """Find the innermost template file and line in an exception's traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".html", ".mjml", ".txt", ".css", ".xml")):
+            return frame.filename, frame.lineno
+    return None, None
+
+
+def theme_folder(name: str, project: Path) -> Path | None:
+    """Return the folder of theme `name`: the project's own first, then the built-in one."""
+    for base in (project / "templates", BUILTIN_THEMES):
+        if (base / name / "theme.yaml").is_file():
+            return base / name
+    return None
+
+
+def load_theme(name: str, project: Path, edition_root: Path | None = None) -> Theme:
+    """Load theme `name` and the chain of themes it extends."""
+    folders: list[Path] = []
+    if edition_root is not None and (edition_root / "templates").is_dir():
+        folders.append(edition_root / "templates")
+    config: ThemeConfig | None = None
+    current: str | None = name
+    while current:
+        folder = theme_folder(current, project)
+        if folder is None:
+            known = sorted(p.parent.name for base in (project / "templates", BUILTIN_THEMES)
+                           for p in base.glob("*/theme.yaml"))
+            where = edition_root / "edition.yaml" if edition_root else project
+            raise TemplateError([Problem(where, None, f"theme '{current}' does not exist; "
+                                         f"known themes: {', '.join(sorted(set(known)))}")])
+        if folder in folders:
+            raise TemplateError([Problem(folder / "theme.yaml", None,
+                                         "themes extend each other in a loop")])
+        problems: list[Problem] = []
+        text = read_text(folder / "theme.yaml", problems)
+        data, lines = parse_yaml(text or "", folder / "theme.yaml", problems)
+        loaded = validate(ThemeConfig, data, lines, folder / "theme.yaml", problems)
+        if problems:
+            raise TemplateError(problems)
+        config = config or loaded
+        folders.append(folder)
+        current = loaded.extends or ("default" if current != "default" else None)
+    assert config is not None
+    return Theme(name=name, config=config, folders=tuple(dict.fromkeys(folders)))
