@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,13 @@ class Result:
     skipped: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
+    """Python tracebacks of the problems, shown with `--debug`."""
+
+    def fail(self, exc: FolioError) -> None:
+        """Record a failure's problems and its traceback."""
+        self.problems.extend(exc.problems)
+        self.tracebacks.append("".join(traceback.format_exception(exc)))
 
     @property
     def ok(self) -> bool:
@@ -165,7 +173,7 @@ def build_edition(
             edition = render_sections(load_edition(edition_dir))
             theme = load_theme(edition.config.theme, project, edition.root)
         except FolioError as exc:
-            result.problems.extend(exc.problems)
+            result.fail(exc)
             return result
 
         # Phase 2: render and write each stale format; one failing leaves the others.
@@ -175,7 +183,7 @@ def build_edition(
                 with _capture_warnings(result):
                     files = FORMATS[fmt].renderer()(edition, theme)
             except FolioError as exc:
-                result.problems.extend(exc.problems)
+                result.fail(exc)
                 continue
             if fmt == "pdf" and not keep_html:
                 files.pop("print.html", None)

@@ -38,17 +38,25 @@ def _formats(value: str) -> list[str]:
 
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser for every command."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
-                        help="folder holding the editions (default: content)")
-    common.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
-                        help="folder for the outputs (default: build)")
-    common.add_argument("--debug", action="store_true",
-                        help="show a Python traceback when something fails")
+    def options(defaults: bool) -> argparse.ArgumentParser:
+        # Sub-commands repeat the options without defaults, so that `--debug build` and
+        # `build --debug` both work.
+        def default(value: object) -> object:
+            return value if defaults else argparse.SUPPRESS
 
+        group = argparse.ArgumentParser(add_help=False)
+        group.add_argument("--content", type=Path, default=default(Path("content")),
+                           metavar="DIR", help="folder holding the editions (default: content)")
+        group.add_argument("--out", type=Path, default=default(Path("build")), metavar="DIR",
+                           help="folder for the outputs (default: build)")
+        group.add_argument("--debug", action="store_true", default=default(False),
+                           help="show a Python traceback when something fails")
+        return group
+
+    common = options(defaults=False)
     top = argparse.ArgumentParser(
         prog="python generate.py", description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
+        formatter_class=argparse.RawDescriptionHelpFormatter, parents=[options(defaults=True)])
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
 
     build = commands.add_parser("build", parents=[common], help="build editions (the default)",
@@ -125,6 +133,9 @@ def _build(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         for problem in result.problems:
             print(f"error: {problem}", file=sys.stderr)
+        if args.debug:
+            for text in result.tracebacks:
+                print(text, file=sys.stderr)
         failed |= not result.ok
     if failed:
         print("error: the build stopped; fix the problems above and run it again "

@@ -15,6 +15,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not str(self.path):
+            return self.message
         where = display_path(self.path)
         if self.line:
             where += f", line {self.line}"
@@ -35,7 +37,7 @@ class FolioError(Exception):
 
     def __init__(self, problems: list[Problem] | str):
         if isinstance(problems, str):
-            problems = [Problem("folio", None, problems)]
+            problems = [Problem("", None, problems)]
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 

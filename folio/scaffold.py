@@ -1,0 +1,74 @@
+"""Scaffold: an edition name -> a new edition folder with example sections to edit."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+from .errors import FolioError
+
+EDITION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+EDITION_YAML = """\
+# Settings of this edition; the README's "Content format" lists every key.
+title: {title}
+subtitle: One line under the title
+organisation: Your organisation  # change me
+date: {date}
+language: en-GB
+kind: newsletter  # or annual-review
+description: One sentence for search engines and link previews.
+email:
+  subject: {title}
+  from: Your organisation <news@example.org>
+"""
+
+SECTIONS = {
+    "01-introduction.md": """\
+---
+title: Introduction
+summary: One or two sentences that the email digest shows.
+---
+Write the opening here. Markdown works: **bold**, *italic*, [links](https://example.org),
+lists, tables and footnotes.[^1]
+
+[^1]: Footnotes become real page footnotes in the PDF.
+""",
+    "02-key-figures.md": """\
+---
+title: The year in numbers
+layout: figures
+figures:
+  - {value: "120", label: members}
+  - {value: "8", label: countries}
+  - {value: "3", label: reports published}
+---
+A sentence about what the numbers mean.
+""",
+    "03-get-involved.md": """\
+---
+title: Get involved
+layout: cta
+cta: {label: Join us, url: "https://example.org/join"}
+---
+Tell the reader what to do next.
+""",
+}
+
+
+def new_edition(content: Path, name: str) -> Path:
+    """Create `content/<name>/` with edition.yaml and example sections."""
+    if not EDITION_NAME.match(name):
+        raise FolioError(f"'{name}' is not a good edition name; use lower-case words joined "
+                         "by dashes, such as spring-2026")
+    folder = content / name
+    if folder.exists():
+        raise FolioError(f"{folder} already exists; choose another name")
+    (folder / "images").mkdir(parents=True)
+    title = name.replace("-", " ").capitalize()
+    (folder / "edition.yaml").write_text(
+        EDITION_YAML.format(title=title, date=datetime.date.today().isoformat()))
+    for file_name, text in SECTIONS.items():
+        (folder / file_name).write_text(text)
+    return folder

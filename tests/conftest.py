@@ -1,0 +1,63 @@
+"""Shared fixtures: sample projects in temporary folders, and no network for any test."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any socket connection that is not to this machine's loopback address."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def allowed(address: object) -> bool:
+        if isinstance(address, tuple) and address:
+            return str(address[0]) in LOOPBACK
+        return isinstance(address, (str, bytes))  # Unix sockets stay on the machine
+
+    def connect(self: socket.socket, address: object) -> None:
+        if not allowed(address):
+            raise ConnectionRefusedError(f"tests may not reach the network: {address}")
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        if not allowed(address):
+            raise ConnectionRefusedError(f"tests may not reach the network: {address}")
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with the `mini` fixture edition in content/mini/."""
+    shutil.copytree(FIXTURES / "content" / "mini", tmp_path / "content" / "mini")
+    return tmp_path
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> Path:
+    """A project folder with a copy of the shipped sample editions."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path
+
+
+@pytest.fixture
+def mini(project: Path):
+    """The `mini` fixture edition, loaded and rendered to HTML fragments, with its theme."""
+    from folio.content import load_edition
+    from folio.markup import render_sections
+    from folio.theme import load_theme
+
+    edition = render_sections(load_edition(project / "content" / "mini"))
+    return edition, load_theme(edition.config.theme, project, edition.root)

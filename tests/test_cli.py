@@ -1,0 +1,90 @@
+"""The command line end to end: builds, error messages, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.mark.slow
+def test_generate_builds_every_sample_in_every_format(samples: Path) -> None:
+    done = run(samples)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    for edition in ("reflections-2025", "february-2026"):
+        out = samples / "build" / edition
+        assert (out / "index.html").is_file()
+        assert (out / f"{edition}.pdf").is_file()
+        assert (out / "email.html").is_file() and (out / "email.eml").is_file()
+        for fmt in ("web", "pdf", "email"):
+            assert f"{edition:<24} {fmt:<6} built in" in done.stdout
+
+
+def test_web_page_has_every_section(samples: Path) -> None:
+    from folio.content import load_edition
+
+    done = run(samples, "build", "reflections-2025", "--format", "web")
+    assert done.returncode == 0, done.stderr
+    html = (samples / "build" / "reflections-2025" / "index.html").read_text()
+    edition = load_edition(samples / "content" / "reflections-2025")
+    assert len(edition.sections) >= 6
+    for section in edition.sections:
+        assert f'<section id="{section.id}"' in html
+    layouts = {s.meta.layout for s in edition.sections}
+    edition2 = load_edition(samples / "content" / "february-2026")
+    layouts |= {s.meta.layout for s in edition2.sections}
+    assert layouts == {"text", "figures", "quote", "image", "cta", "events"}
+
+
+def test_bad_content_exits_1_with_file_and_line_and_keeps_last_output(project: Path) -> None:
+    assert run(project, "build", "--format", "web").returncode == 0
+    page = project / "build" / "mini" / "index.html"
+    before = page.read_bytes()
+    section = project / "content" / "mini" / "03-voice.md"
+    section.write_text(section.read_text().replace("layout: quote", "layout: qoute"))
+    done = run(project, "build", "--format", "web")
+    assert done.returncode == 1
+    assert "error: content/mini/03-voice.md, line 3: 'layout' must be one of" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert page.read_bytes() == before
+
+
+def test_debug_shows_traceback(project: Path) -> None:
+    (project / "content" / "mini" / "edition.yaml").write_text("title: [\n")
+    done = run(project, "--debug", "build", "--format", "web")
+    assert done.returncode != 0 and "Traceback" in done.stderr
+
+
+def test_unknown_edition_and_format(project: Path) -> None:
+    done = run(project, "build", "minny")
+    assert done.returncode == 1
+    assert "there is no edition 'minny' in content/ (editions: mini)" in done.stderr
+    done = run(project, "build", "--format", "web,pfd")
+    assert done.returncode == 2 and "unknown format 'pfd'" in done.stderr
+
+
+def test_help_explains_commands() -> None:
+    done = run(ROOT, "--help")
+    assert done.returncode == 0
+    for word in ("build", "watch", "check", "import", "new", "send"):
+        assert word in done.stdout
+
+
+def test_new_scaffolds_an_edition_that_builds(tmp_path: Path) -> None:
+    done = run(tmp_path, "new", "spring-2026")
+    assert done.returncode == 0, done.stderr
+    done = run(tmp_path, "build", "spring-2026", "--format", "web")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "build" / "spring-2026" / "index.html").is_file()

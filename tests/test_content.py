@@ -1,0 +1,158 @@
+"""Loading editions: the good fixture loads; each kind of bad input names its file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from folio.content import load_edition
+from folio.errors import ContentError
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def problems_of(folder: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_edition(folder)
+    return [f"{Path(p.path).name}:{p.line}: {p.message}" for p in caught.value.problems]
+
+
+def test_good_edition_loads_in_file_order(project: Path) -> None:
+    edition = load_edition(project / "content" / "mini")
+    assert edition.slug == "mini"
+    assert [s.slug for s in edition.sections] == [
+        "introduction", "numbers", "voice", "picture", "dates", "join"]
+    assert [s.meta.layout for s in edition.sections] == [
+        "text", "figures", "quote", "image", "events", "cta"]
+    assert edition.sections[0].body_line == 5
+    assert edition.config.email_mode == "digest"
+
+
+def test_broken_yaml_in_edition_names_line(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "edition.yaml", "subtitle: A small edition for tests",
+         "subtitle: [A small edition")
+    [problem] = problems_of(folder)
+    assert problem.split(":")[0] == "edition.yaml"
+    assert int(problem.split(":")[1]) in (2, 3)  # where the parser notices the open bracket
+    assert "the YAML cannot be read" in problem
+
+
+def test_broken_yaml_in_front_matter_names_file_line(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "02-numbers.md", "layout: figures", "layout: figures\n  bad: : :")
+    [problem] = problems_of(folder)
+    assert problem.startswith("02-numbers.md:")
+    assert int(problem.split(":")[1]) in (3, 4)
+    assert "YAML cannot be read" in problem
+
+
+def test_wrong_type_unknown_key_and_missing_field_reported_together(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "edition.yaml", "keywords: [test, folio]", "keywords: 12")
+    edit(folder / "edition.yaml", "language: en-GB", "langauge: en-GB")
+    edit(folder / "06-join.md", "title: Join us\n", "")
+    found = problems_of(folder)
+    assert "edition.yaml:5: unknown key 'langauge'; did you mean 'language'?" in found
+    assert "edition.yaml:8: 'keywords' must be a list (lines starting with '- '), not a number" \
+        in found
+    assert any(p.startswith("06-join.md:") and "'title' is required" in p for p in found)
+
+
+def test_unknown_layout_names_choices(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "03-voice.md", "layout: quote", "layout: qoute")
+    [problem] = problems_of(folder)
+    assert problem.startswith("03-voice.md:3: 'layout' must be one of")
+    assert "'quote'" in problem
+
+
+def test_missing_image_suggests_the_near_name(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "04-picture.md", "images/pic.png", "images/pict.png")
+    [problem] = problems_of(folder)
+    assert problem == ("04-picture.md:4: image 'images/pict.png' does not exist; "
+                       "did you mean 'images/pic.png'?")
+
+
+def test_image_needs_alt_text(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "04-picture.md", "image_alt: A plain blue rectangle.\n", "")
+    found = problems_of(folder)
+    assert any("'image_alt' is required with 'image'" in p for p in found)
+
+
+def test_layout_needs_its_fields(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "03-voice.md", "quote: Every child deserves to be safe online.\n", "")
+    [problem] = problems_of(folder)
+    assert problem == ("03-voice.md:3: layout 'quote' needs 'quote'; add it to the front "
+                       "matter or choose another layout")
+
+
+def test_nested_unknown_key_gets_hint(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "edition.yaml", "  subject: Mini Review is out", "  subjet: Mini Review is out")
+    [problem] = problems_of(folder)
+    assert problem == "edition.yaml:11: unknown key 'subjet'; did you mean 'subject'?"
+
+
+def test_image_outside_edition_refused(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "04-picture.md", "images/pic.png", "../../../../etc/passwd")
+    [problem] = problems_of(folder)
+    assert "outside the edition folder" in problem
+
+
+def test_alias_bomb_refused(project: Path) -> None:
+    folder = project / "content" / "mini"
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    (folder / "edition.yaml").write_text(bomb + (folder / "edition.yaml").read_text())
+    [problem] = problems_of(folder)
+    assert problem.startswith("edition.yaml:2: ") and "aliases" in problem
+
+
+def test_not_utf8_names_line(project: Path) -> None:
+    folder = project / "content" / "mini"
+    (folder / "05-dates.md").write_bytes(
+        (folder / "05-dates.md").read_bytes().replace(b"London", b"Londres \xe9t\xe9"))
+    [problem] = problems_of(folder)
+    assert problem.startswith("05-dates.md:6: this file is not UTF-8 text")
+
+
+def test_duplicate_slug_and_bad_file_name(project: Path) -> None:
+    folder = project / "content" / "mini"
+    (folder / "07-join.md").write_text((folder / "06-join.md").read_text())
+    (folder / "notes.md").write_text("scratch")
+    found = problems_of(folder)
+    assert any(p.startswith("07-join.md:None: two sections are called 'join'") for p in found)
+    assert any(p.startswith("notes.md:None: section files are named NN-slug.md") for p in found)
+
+
+def test_empty_edition(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "edition.yaml").write_text("title: T\norganisation: O\ndate: 2025-01-01\n")
+    [problem] = problems_of(folder)
+    assert "this edition has no sections" in problem
+
+
+def test_section_order_from_edition_yaml(project: Path) -> None:
+    folder = project / "content" / "mini"
+    (folder / "edition.yaml").write_text((folder / "edition.yaml").read_text() +
+                                         "sections: [join, introduction, numbers, voice, "
+                                         "picture, dates]\n")
+    edition = load_edition(folder)
+    assert edition.sections[0].slug == "join"
+
+
+def test_oversized_section_stops_quickly(project: Path) -> None:
+    folder = project / "content" / "mini"
+    (folder / "07-huge.md").write_text("---\ntitle: Huge\n---\n" + "word " * 1_000_000)
+    [problem] = problems_of(folder)
+    assert "07-huge.md:None: this section is 5.0 MB" in problem
