@@ -13,10 +13,10 @@ Modules, one per pipeline stage:
 
 __version__ = "0.1.0"
 
-from .build import build  # noqa: E402
-from .content import Edition, Section, load_edition  # noqa: E402
-from .errors import ContentError, FolioError, TemplateError  # noqa: E402
-from .theme import load_theme  # noqa: E402
+from .build import build
+from .content import Edition, Section, load_edition
+from .errors import ContentError, FolioError, TemplateError
+from .theme import load_theme
 
 __all__ = ["ContentError", "Edition", "FolioError", "Section", "TemplateError", "build",
            "load_edition", "load_theme"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -97,7 +98,7 @@ def locked(folder: Path) -> Iterator[None]:
 # --- keys ---------------------------------------------------------------------------
 
 
-def read_manifest(out: Path) -> dict[str, str]:
+def read_manifest(out: Path) -> dict[str, Any]:
     """Return the stored output keys; a missing or corrupt manifest is an empty one."""
     try:
         data = json.loads((out / MANIFEST).read_text())
@@ -119,20 +120,41 @@ def _yaml_dict(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """Return Folio's version and a hash of its own source, so a code change rebuilds."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _without(settings: dict[str, Any], ignores: tuple[str, ...]) -> dict[str, Any]:
+    """Drop the settings an output does not use: `pdf` drops a key, `email.subject` one inside."""
+    kept = {k: v for k, v in settings.items() if k not in ignores}
+    for dotted in (i for i in ignores if "." in i):
+        outer, inner = dotted.split(".", 1)
+        if isinstance(kept.get(outer), dict):
+            kept[outer] = {k: v for k, v in kept[outer].items() if k != inner}
+    return kept
+
+
 def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
     """Hash everything output `fmt` of an edition depends on."""
     spec = FORMATS[fmt]
-    digest = hashlib.sha256(f"folio {__version__} {fmt}\n".encode())
+    digest = hashlib.sha256(f"folio {code_version()} {fmt}\n".encode())
     settings = _yaml_dict(edition_dir / "edition.yaml")
-    relevant = {k: v for k, v in settings.items() if k not in spec.ignores}
-    digest.update(json.dumps(relevant, sort_keys=True, default=str).encode())
+    digest.update(json.dumps(_without(settings, spec.ignores), sort_keys=True,
+                             default=str).encode())
     for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
-        if path.name == "edition.yaml" or path.name.startswith("."):
+        relative = path.relative_to(edition_dir)
+        if path.name == "edition.yaml" or path.name.startswith(".") or \
+                relative.parts[0] == "templates":
             continue
         digest.update(str(path.relative_to(edition_dir)).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     name = str(settings.get("theme", "default"))
-    chain, seen = [], set()
+    chain, seen = [edition_dir / "templates"], set()
     while name and name not in seen and (folder := theme_folder(name, project)):
         seen.add(name)
         chain.append(folder)
@@ -141,6 +163,8 @@ def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
     for folder in chain:
         for sub in (*spec.templates, "assets"):
             for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
+                if path.name.startswith("."):
+                    continue
                 digest.update(str(path).encode() + b"\0" + path.read_bytes())
         if (folder / "theme.yaml").is_file():
             digest.update((folder / "theme.yaml").read_bytes())
@@ -163,7 +187,7 @@ def build_edition(
         stored = read_manifest(out)
         keys = {fmt: output_key(edition_dir, fmt, project) for fmt in formats}
         stale = [fmt for fmt in formats
-                 if force or stored.get(f"{manifest_key}/{fmt}") != keys[fmt]]
+                 if force or not _fresh(stored.get(f"{manifest_key}/{fmt}"), keys[fmt], target)]
         result.skipped = [fmt for fmt in formats if fmt not in stale]
         if not stale:
             return result
@@ -185,16 +209,30 @@ def build_edition(
             except FolioError as exc:
                 result.fail(exc)
                 continue
+            except Exception as exc:  # a bug in Folio: say so, keep the other formats going
+                result.fail(FolioError([Problem(edition_dir, None, (
+                    f"the {fmt} format failed unexpectedly ({type(exc).__name__}: {exc}); "
+                    "this is a bug in Folio: run again with --debug and report the traceback"))]))
+                result.tracebacks[-1] = "".join(traceback.format_exception(exc))
+                continue
             if fmt == "pdf" and not keep_html:
                 files.pop("print.html", None)
             write_files(target, files)
             result.built[fmt] = time.perf_counter() - started
-            _store_key(out, f"{manifest_key}/{fmt}", keys[fmt])
+            _store_key(out, f"{manifest_key}/{fmt}", {"key": keys[fmt], "files": sorted(files)})
     return result
 
 
-def _store_key(out: Path, name: str, key: str) -> None:
-    """Record one output key; the manifest itself is replaced atomically under a lock."""
+def _fresh(entry: Any, key: str, target: Path) -> bool:
+    """Return True when a manifest entry has this key and all its files still exist."""
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return False
+    files = entry.get("files")
+    return isinstance(files, list) and all((target / str(f)).is_file() for f in files)
+
+
+def _store_key(out: Path, name: str, key: dict[str, Any]) -> None:
+    """Record one output's key; the manifest is replaced atomically under a lock."""
     with locked(out):
         manifest = read_manifest(out)
         manifest[name] = key

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from .build import Result
 from .errors import FolioError
 from .formats import FORMATS
 
@@ -85,6 +86,28 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--name", required=True, metavar="EDITION", help="the new edition's name")
     imp.add_argument("--force", action="store_true", help="replace an existing edition")
 
+    watch = commands.add_parser(
+        "watch", parents=[common], help="rebuild on save and preview in a browser",
+        description="Build, then rebuild whatever a saved file changes (web page and email "
+        "first, the PDF after them), and serve build/ on http://127.0.0.1:PORT/ with live "
+        "reload. Ctrl-C stops.")
+    watch.add_argument("edition", nargs="?", metavar="EDITION",
+                       help="the edition to watch (default: all)")
+    watch.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    watch.add_argument("--no-pdf", action="store_true", help="do not rebuild the PDF")
+
+    send = commands.add_parser(
+        "send", parents=[common], help="send a proof email",
+        description="Send build/EDITION/email.eml as a proof to up to 5 addresses. The SMTP "
+        "password is read from the environment variable FOLIO_SMTP_PASSWORD.")
+    send.add_argument("edition", metavar="EDITION")
+    send.add_argument("--to", action="append", required=True, metavar="ADDRESS",
+                      help="a recipient (repeat for more, at most 5)")
+    send.add_argument("--smtp", default="localhost:25", metavar="HOST:PORT",
+                      help="the SMTP server (default localhost:25)")
+    send.add_argument("--starttls", action="store_true", help="upgrade the connection with TLS")
+    send.add_argument("--user", metavar="NAME", help="log in with this user name")
+
     new = commands.add_parser("new", parents=[common], help="start a new edition",
                               description="Create content/EDITION/ with example sections.")
     new.add_argument("edition", metavar="EDITION")
@@ -105,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             return _import(args)
         if command == "new":
             return _new(args)
+        if command == "watch":
+            return _watch(args)
+        if command == "send":
+            return _send(args)
         raise AssertionError(command)
     except FolioError as exc:
         if getattr(args, "debug", False):
@@ -125,22 +152,45 @@ def _build(args: argparse.Namespace) -> int:
         formats=getattr(args, "format", None), force=getattr(args, "force", False),
         keep_html=getattr(args, "keep_html", False), jobs=getattr(args, "jobs", 1))
     for result in results:
-        for fmt, seconds in result.built.items():
-            print(f"{result.edition:<24} {fmt:<6} built in {seconds:5.2f} s")
-        for fmt in result.skipped:
-            print(f"{result.edition:<24} {fmt:<6} up to date")
-        for warning in result.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        for problem in result.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        if args.debug:
-            for text in result.tracebacks:
-                print(text, file=sys.stderr)
-        failed |= not result.ok
+        failed |= not report(result, debug=args.debug)
     if failed:
         print("error: the build stopped; fix the problems above and run it again "
               "(the last good outputs are still in place)", file=sys.stderr)
     return 1 if failed else 0
+
+
+def report(result: Result, debug: bool = False) -> bool:
+    """Print one edition's build: a line per format, then warnings and errors."""
+    for fmt, seconds in result.built.items():
+        print(f"{result.edition:<24} {fmt:<6} built in {seconds:5.2f} s", flush=True)
+    for fmt in result.skipped:
+        print(f"{result.edition:<24} {fmt:<6} up to date", flush=True)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
+    for problem in result.problems:
+        print(f"error: {problem}", file=sys.stderr, flush=True)
+    if debug:
+        for text in result.tracebacks:
+            print(text, file=sys.stderr, flush=True)
+    return result.ok
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .watch import watch
+
+    watch(args.edition, content=args.content, out=args.out, port=args.port,
+          pdf=not args.no_pdf, report=lambda result: report(result, debug=args.debug),
+          ready=lambda line: print(line, flush=True))
+    print("stopped watching", flush=True)
+    return 0
+
+
+def _send(args: argparse.Namespace) -> int:
+    from .send import send_proof
+
+    print(send_proof(args.edition, content=args.content, out=args.out, to=args.to,
+                     smtp=args.smtp, starttls=args.starttls, user=args.user))
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

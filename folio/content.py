@@ -104,7 +104,8 @@ def parse_yaml(
 ) -> tuple[Any, Lines]:
     """Parse YAML text into data and a map of key paths to file lines."""
     if len(text.encode()) > MAX_YAML_BYTES:
-        problems.append(Problem(path, first_line, "the YAML block is over 200 KB; keep settings short"))
+        problems.append(Problem(path, first_line,
+                                "the YAML block is over 200 KB; keep settings short"))
         return None, {}
     try:
         loader = _NoAliasLoader(text)
@@ -133,12 +134,12 @@ def _collect_lines(node: yaml.Node, at: tuple[Any, ...], lines: Lines, first: in
     lines[at] = node.start_mark.line + first
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            lines[at + (key.value,)] = key.start_mark.line + first
-            _collect_lines(value, at + (key.value,), lines, first)
-            lines[at + (key.value,)] = key.start_mark.line + first
+            lines[(*at, key.value)] = key.start_mark.line + first
+            _collect_lines(value, (*at, key.value), lines, first)
+            lines[(*at, key.value)] = key.start_mark.line + first
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _collect_lines(item, at + (index,), lines, first)
+            _collect_lines(item, (*at, index), lines, first)
 
 
 def line_of(lines: Lines, at: tuple[Any, ...], default: int | None = None) -> int | None:
@@ -205,9 +206,10 @@ def explain(model: type[BaseModel], error: Any) -> str:
     if kind == "string_pattern_mismatch" and loc[-1] == "language":
         return f"'{name}' must be a language tag such as en-GB or fr, not {error.get('input')!r}"
     got = type(error.get("input")).__name__
-    wanted = {"string_type": "text", "bool_parsing": "true or false", "bool_type": "true or false",
-              "list_type": "a list (lines starting with '- ')", "dict_type": "`key: value` settings",
-              "model_type": "`key: value` settings", "int_parsing": "a whole number"}.get(kind)
+    wanted = {"string_type": "text", "bool_parsing": "true or false",
+              "bool_type": "true or false", "list_type": "a list (lines starting with '- ')",
+              "dict_type": "`key: value` settings", "model_type": "`key: value` settings",
+              "int_parsing": "a whole number"}.get(kind)
     if wanted:
         return f"'{name}' must be {wanted}, not {_describe(got)}"
     return f"'{name}': {error['msg']}"

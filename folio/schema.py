@@ -66,7 +66,7 @@ class SectionMeta(Model):
     title: str = Field(min_length=1)
     """The section heading, used in the contents, bookmarks and running headers."""
     layout: Layout = "text"
-    """The component that draws the section: `text`, `figures`, `quote`, `image`, `cta` or `events`."""
+    """The component drawing the section: `text`, `figures`, `quote`, `image`, `cta`, `events`."""
     summary: str = ""
     """One or two sentences; the email digest shows it with a "Read more" link."""
     image: str | None = None
@@ -264,3 +264,45 @@ class ThemeConfig(Model):
     """The logo file inside the theme's `assets/` folder."""
     artwork: str | None = None
     """Cover artwork inside `assets/`, used when an edition has no `cover_image`."""
+
+
+# --- reference ----------------------------------------------------------------------
+
+REFERENCE_MODELS: list[tuple[str, type[Model]]] = [
+    ("`edition.yaml`", EditionConfig),
+    ("`email:` in `edition.yaml`", EmailSettings),
+    ("`email: tracking:`", Tracking),
+    ("`pdf:` in `edition.yaml`", PdfSettings),
+    ("Section front matter (`NN-slug.md`)", SectionMeta),
+    ("One of `figures:`", Figure),
+    ("`cta:`", CallToAction),
+    ("One of `events:`", Event),
+    ("`theme.yaml`", ThemeConfig),
+    ("`colours:` in `theme.yaml`", Colours),
+    ("`body_font:` and `heading_font:`", FontSpec),
+]
+
+
+def reference() -> str:
+    """Return the content-format reference as Markdown tables, from the field docstrings."""
+    parts = []
+    for heading, model in REFERENCE_MODELS:
+        rows = ["| key | required | default | meaning |", "|---|---|---|---|"]
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            required = "yes" if info.is_required() else ""
+            default = "" if info.is_required() else _default_text(info.default)
+            text = (info.description or "").replace("|", "\\|").replace("\n", " ")
+            rows.append(f"| `{key}` | {required} | {default} | {text} |")
+        parts.append(f"#### {heading}\n\n" + "\n".join(rows))
+    return "\n\n".join(parts) + "\n"
+
+
+def _default_text(value: object) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, BaseModel):
+        return ""
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    return f"`{value}`"

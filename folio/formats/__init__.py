@@ -34,8 +34,11 @@ class Format:
 
 
 _NOT_CONTENT = ("checks", "words")
+_EMAIL_ONLY = tuple(f"email.{key}" for key in (
+    "subject", "preheader", "from", "reply_to", "asset_base_url", "mode", "merge_tags",
+    "unsubscribe_url", "view_online_url", "tracking", "pdf_url"))
 FORMATS: dict[str, Format] = {
-    "web": Format("web", "folio.formats.web", ("web",), ("pdf", "email", *_NOT_CONTENT)),
+    "web": Format("web", "folio.formats.web", ("web",), ("pdf", *_EMAIL_ONLY, *_NOT_CONTENT)),
     "pdf": Format("pdf", "folio.formats.pdf", ("pdf",), ("email", *_NOT_CONTENT)),
     "email": Format("email", "folio.formats.email", ("email",), ("pdf", *_NOT_CONTENT)),
 }

@@ -1,0 +1,246 @@
+"""Watch: saved files -> incremental rebuilds, served on loopback with live reload.
+
+The server only ever reads inside `build/`. HTML responses get a small live-reload
+script on the way out; the files on disk never carry it. A failed build leaves the
+last good output in place and shows its message over the page until a good save.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import threading
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .build import Result, build_edition
+from .content import find_editions
+from .errors import FolioError
+from .formats import FORMATS
+from .theme import BUILTIN_THEMES
+
+EVENTS_PATH = "/__folio/events"
+
+RELOAD_SCRIPT = """<script>/* injected by folio watch; not in build/ */
+(function () {
+  var shown = null;
+  function overlay(text) {
+    if (!shown) {
+      shown = document.createElement("pre");
+      shown.id = "folio-error";
+      shown.setAttribute("role", "alert");
+      shown.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;" +
+        "margin:0;padding:1.25rem;background:#7a1111;color:#fff;font:14px/1.5 monospace;" +
+        "white-space:pre-wrap;z-index:2147483647";
+      document.body.appendChild(shown);
+    }
+    shown.textContent = "Folio could not rebuild this page:\\n\\n" + text;
+  }
+  var source = new EventSource("%(events)s");
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("failed", function (event) { overlay(JSON.parse(event.data)); });
+  var initial = %(error)s;
+  if (initial) { overlay(initial); }
+})();
+</script>"""
+
+
+class State:
+    """What the server tells browsers: a build counter and the last error."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.version = 0
+        self.error: str | None = None
+        self.stopping = False
+
+    def wait(self, seen: int, timeout: float) -> tuple[int, str | None]:
+        """Wait until a build newer than `seen` finishes; return (version, error)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen or self.stopping, timeout)
+            return self.version, self.error
+
+    def publish(self, error: str | None) -> None:
+        """Record a finished build and wake every waiting browser."""
+        with self.changed:
+            self.version += 1
+            self.error = error
+            self.changed.notify_all()
+
+
+def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
+    """Return a request handler serving `root` and the live-reload event stream."""
+    root = root.resolve()
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "folio-watch"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet
+            return
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == EVENTS_PATH:
+                self.stream_events()
+                return
+            target = (root / path.lstrip("/")).resolve()
+            if not target.is_relative_to(root) or target.name.startswith("."):
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return
+            if target.is_dir():
+                if not path.endswith("/"):
+                    self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                    self.send_header("Location", path + "/")
+                    self.end_headers()
+                    return
+                target = target / "index.html"
+            if not target.is_file():
+                if target.name == "index.html" and target.parent == root:
+                    self.send_body(index_page(root, state), "text/html; charset=utf-8")
+                    return
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return
+            data = target.read_bytes()
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            if kind == "text/html":
+                data = inject(data, state.error)
+                kind = "text/html; charset=utf-8"
+            self.send_body(data, kind)
+
+        def send_body(self, data: bytes, kind: str) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def stream_events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            with state.changed:
+                seen = state.version
+            try:
+                self.wfile.write(b": connected\n\n")
+                self.wfile.flush()
+                while not state.stopping:
+                    version, error = state.wait(seen, timeout=15)
+                    if version == seen:
+                        self.wfile.write(b": ping\n\n")
+                    elif error:
+                        self.wfile.write(f"event: failed\ndata: {json.dumps(error)}\n\n".encode())
+                    else:
+                        self.wfile.write(b"event: reload\ndata: {}\n\n")
+                    self.wfile.flush()
+                    seen = version
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    return Handler
+
+
+def inject(page: bytes, error: str | None) -> bytes:
+    """Add the live-reload script before `</body>` of a served page."""
+    script = RELOAD_SCRIPT % {"events": EVENTS_PATH,
+                              "error": json.dumps(error).replace("</", "<\\/")}
+    marker = page.rfind(b"</body>")
+    if marker < 0:
+        return page + script.encode()
+    return page[:marker] + script.encode() + page[marker:]
+
+
+def index_page(root: Path, state: State) -> bytes:
+    """List the editions in `build/` when no edition is named in the address."""
+    links = "".join(f'<li><a href="{html.escape(p.name)}/">{html.escape(p.name)}</a></li>'
+                    for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith("."))
+    page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Folio preview'
+            f"</title></head><body><h1>Folio preview</h1><ul>{links}</ul></body></html>")
+    return inject(page.encode(), state.error)
+
+
+def serve(root: Path, port: int, state: State) -> ThreadingHTTPServer:
+    """Start serving `root` on 127.0.0.1:`port` in a background thread."""
+    root.mkdir(parents=True, exist_ok=True)
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(root, state))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="folio-server", daemon=True).start()
+    return server
+
+
+def affected(changes: Iterable[Path], content: Path, editions: list[Path]) -> list[Path]:
+    """Return the editions a set of changed files can touch."""
+    hit: list[Path] = []
+    for path in changes:
+        path = path.resolve()
+        inside = [e for e in editions if path.is_relative_to(e.resolve())]
+        if inside:
+            hit += inside
+        elif not path.is_relative_to(content.resolve()):
+            return editions  # a theme or template: every edition may use it
+    return [e for e in editions if e in hit]
+
+
+def rebuild(
+    editions: list[Path], out: Path, pdf: bool, report: Callable[[Result], bool],
+    state: State,
+) -> None:
+    """Rebuild web and email first, then the PDF; publish the outcome to browsers."""
+    errors: list[str] = []
+    waves = [["web", "email"], ["pdf"]] if pdf else [["web", "email"]]
+    for formats in waves:
+        changed = False
+        for edition in editions:
+            result = build_edition(edition, out, formats)
+            report(result)
+            changed |= bool(result.built)
+            errors += [str(p) for p in result.problems]
+        if errors:
+            state.publish("\n".join(dict.fromkeys(errors)))
+            return
+        if changed or state.error:
+            state.publish(None)
+
+
+def watch(
+    edition: str | None, *, content: Path, out: Path, port: int, pdf: bool,
+    report: Callable[[Result], bool], ready: Callable[[str], None] = print,
+) -> None:
+    """Build, serve and rebuild on every save until interrupted."""
+    import watchfiles
+
+    editions = [content / edition] if edition else find_editions(content)
+    if not editions or not (editions[0] / "edition.yaml").is_file():
+        raise FolioError(f"no edition to watch in {content}/")
+    state = State()
+    try:
+        server = serve(out, port, state)
+    except OSError as exc:
+        raise FolioError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
+                         "choose another port with --port") from exc
+    rebuild(editions, out, pdf, report, state)
+    first = editions[0].name if edition else ""
+    ready(f"serving http://127.0.0.1:{port}/{first + '/' if first else ''} "
+          "(Ctrl-C to stop)")
+    paths = [content, *[p for p in (content.parent / "templates", BUILTIN_THEMES) if p.is_dir()]]
+    stop = threading.Event()
+    try:
+        for changes in watchfiles.watch(*paths, debounce=150, step=30, stop_event=stop,
+                                        raise_interrupt=False):
+            changed = [Path(p) for _, p in changes if not Path(p).name.startswith(".")]
+            touched = affected(changed, content, editions)
+            if touched:
+                rebuild(touched, out, pdf, report, state)
+    finally:
+        state.stopping = True
+        state.publish(state.error)
+        server.shutdown()
+        server.server_close()
+
+
+__all__ = ["FORMATS", "watch"]
