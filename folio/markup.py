@@ -17,6 +17,7 @@ import nh3
 from markupsafe import Markup
 
 from .content import Edition, Section
+from .errors import ContentError, Problem
 
 BLOCK_TAGS = {
     "p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
@@ -123,12 +124,40 @@ def inline(text: str) -> Markup:
                             url_schemes=URL_SCHEMES, link_rel=None))
 
 
+MAX_DEPTH = 12
+"""Deepest nesting of lists or quotations a section may use."""
+
+
+def too_deep(text: str) -> int | None:
+    """Return the index of the first line nested deeper than `MAX_DEPTH`, if any."""
+    for index, line in enumerate(text.split("\n")):
+        stripped = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(stripped)].expandtabs(4)) // 4
+        quotes = len(re.match(r"^(?:>\s*)*", stripped).group().replace(" ", ""))  # type: ignore[union-attr]
+        if indent > MAX_DEPTH or quotes > MAX_DEPTH:
+            return index
+    return None
+
+
 def render_sections(edition: Edition) -> Edition:
     """Return the edition with every section's Markdown rendered to HTML."""
-    sections = []
+    sections, problems = [], []
     for section in edition.sections:
-        html, notes = render_markdown(section.body, section.slug)
+        deep = too_deep(section.body)
+        if deep is not None:
+            problems.append(Problem(section.path, section.body_line + deep,
+                                    f"lists or quotations are nested more than {MAX_DEPTH} "
+                                    "levels deep here; flatten them"))
+            continue
+        try:
+            html, notes = render_markdown(section.body, section.slug)
+        except RecursionError:
+            problems.append(Problem(section.path, section.body_line,
+                                    "this Markdown is nested too deeply to read; flatten it"))
+            continue
         sections.append(dataclasses.replace(section, html=html, footnotes=notes))
+    if problems:
+        raise ContentError(problems)
     return dataclasses.replace(edition, sections=tuple(sections))
 
 
