@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
 
-SECTION_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+SECTION_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 MAX_SECTION_BYTES = 1_000_000
 MAX_IMAGE_BYTES = 25_000_000
@@ -370,10 +370,11 @@ def load_edition(folder: Path | str) -> Edition:
 
     sections: list[Section] = []
     seen: dict[str, Path] = {}
-    for path in sorted(root.glob("*.md")):
+    for path in sorted(root.glob("*.md"), key=_file_order):
         if not SECTION_FILE.match(path.name):
             problems.append(Problem(path, None, "section files are named NN-slug.md, such as "
-                                    "01-introduction.md (two digits, a dash, lower-case words)"))
+                                    "01-introduction.md (two or three digits, a dash, "
+                                    "lower-case words)"))
             continue
         section = load_section(path, root, problems)
         if section is None:
@@ -395,6 +396,12 @@ def load_edition(folder: Path | str) -> Edition:
     assert config is not None
     return Edition(slug=root.name, root=root, config=config, sections=tuple(sections),
                    lines=lines)
+
+
+def _file_order(path: Path) -> tuple[int, str]:
+    """Sort section files by their number (`9-` before `10-` before `100-`), then name."""
+    match = SECTION_FILE.match(path.name)
+    return (int(match["number"]) if match else -1, path.name)
 
 
 def _order(

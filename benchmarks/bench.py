@@ -1,0 +1,308 @@
+"""Folio's benchmarks: every figure is a ratio of two things measured in the same run.
+
+    python benchmarks/bench.py [--pairs N] [--quick]
+
+Each ratio alternates A and B and takes the median of N pairs (5 by default), because
+these machines are noisy; absolute times are printed for information only. The last line
+is `name=value` pairs for scripts. Needs the project installed, Debian's `pandoc` for the
+peer comparison (skipped without it), and no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GENERATE = str(ROOT / "generate.py")
+SAMPLE = "reflections-2025"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+# A child that runs a command line in-process and reports its own peak memory (RSS).
+MEASURED = """
+import resource, runpy, sys
+sys.argv = {argv!r}
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit as stop:
+    if stop.code:
+        raise
+sys.stderr.write("peak-rss-kb=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+FLOOR = """
+import ast, sys
+from weasyprint import HTML
+options = ast.literal_eval(sys.argv[3])
+HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], **options)
+"""
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Run a command line in a fresh process; return (seconds, peak RSS in KB)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", MEASURED.format(argv=args)], cwd=cwd,
+                          capture_output=True, text=True, env=ENV)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"failed: {' '.join(args)}\n{done.stderr[-2000:]}")
+    rss = [int(line.split("=")[1]) for line in done.stderr.splitlines()
+           if line.startswith("peak-rss-kb=")]
+    return seconds, rss[-1] if rss else 0
+
+
+def folio(cwd: Path, *args: str) -> float:
+    return run([GENERATE, *args], cwd)[0]
+
+
+def pairs(a: Callable[[], float], b: Callable[[], float], count: int) -> tuple[float, float, float]:
+    """Alternate A and B `count` times; return (median ratio, median A, median B)."""
+    ratios, times_a, times_b = [], [], []
+    for _ in range(count):
+        time_a, time_b = a(), b()
+        ratios.append(time_a / time_b)
+        times_a.append(time_a)
+        times_b.append(time_b)
+    return statistics.median(ratios), statistics.median(times_a), statistics.median(times_b)
+
+
+def floor_command(project: Path, edition: str) -> Callable[[], float]:
+    """WeasyPrint alone, in a fresh process, on the print.html Folio kept, same options."""
+    sys.path.insert(0, str(ROOT))
+    from folio.content import load_edition
+    from folio.formats.pdf import print_document
+    from folio.markup import render_sections
+    from folio.theme import load_theme
+
+    loaded = render_sections(load_edition(project / "content" / edition))
+    theme = load_theme(loaded.config.theme, project, loaded.root)
+    options = {k: v for k, v in print_document(loaded, theme).options.items()
+               if k != "url_fetcher"}
+    html = project / "build" / edition / "print.html"
+    target = project / "floor.pdf"
+
+    def floor() -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", FLOOR, str(html), str(target), repr(options)],
+                       check=True, env=ENV)
+        return time.perf_counter() - started
+
+    ast.literal_eval(repr(options))  # the options must survive the trip to the child
+    return floor
+
+
+def write_edition(folder: Path, sections: int, words_from: Path) -> None:
+    """Generate an edition of `sections` text sections from the sample's prose."""
+    folder.mkdir(parents=True)
+    (folder / "edition.yaml").write_text(
+        "title: Scale test\norganisation: Folio benchmarks\ndate: 2025-12-01\n")
+    prose = [p.read_text().split("---", 2)[2] for p in sorted(words_from.glob("*.md"))]
+    prose = [p for p in prose if len(p.split()) > 100]
+    for number in range(1, sections + 1):
+        body = prose[number % len(prose)]
+        (folder / f"{number:03d}-part-{number}.md").write_text(
+            f"---\ntitle: Part {number}\nsummary: Section {number} of {sections}.\n---\n{body}")
+
+
+def pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+def watch_save_to_page(project: Path, edition: str) -> Callable[[], float]:
+    """Start `watch`; each call saves a section and times until web page and email show it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, GENERATE, "watch", edition, "--no-pdf",
+                                "--port", str(port)], cwd=project, env=ENV,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    while "serving" not in process.stdout.readline():
+        if process.poll() is not None:
+            raise SystemExit("watch did not start")
+    section = sorted((project / "content" / edition).glob("*.md"))[0]
+    original = section.read_text()
+    counter = [0]
+
+    def save() -> float:
+        counter[0] += 1
+        marker = f"Edited for the benchmark, round {counter[0]}."
+        started = time.perf_counter()
+        section.write_text(original + f"\n\n{marker}\n")
+        out = project / "build" / edition
+        while True:
+            try:
+                if marker in (out / "index.html").read_text() and \
+                        marker in (out / "email.html").read_text():
+                    return time.perf_counter() - started
+            except OSError:
+                pass
+            if time.perf_counter() - started > 60:
+                raise SystemExit("watch did not rebuild within 60 s")
+            time.sleep(0.005)
+
+    save.process = process  # type: ignore[attr-defined]
+    return save
+
+
+def pdf_contents(path: Path) -> str:
+    """Describe what a PDF carries: pages, bookmarks, tags, a contents page with numbers."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    tagged = "/StructTreeRoot" in root
+    outline = len(reader.outline)
+    first_pages = " ".join((reader.pages[i].extract_text() or "") for i in range(
+        min(3, len(reader.pages))))
+    numbered_contents = "Contents" in first_pages and any(
+        line.strip().split()[-1].isdigit() for line in first_pages.splitlines()
+        if line.strip() and len(line.split()) > 1)
+    return (f"{len(reader.pages)} pages, {outline} bookmarks, tagged={'yes' if tagged else 'no'}"
+            f", contents page numbers={'yes' if numbered_contents else 'no'}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pairs", type=int, default=5, help="pairs per ratio (default 5)")
+    parser.add_argument("--quick", action="store_true", help="smaller scale test (10, 30)")
+    args = parser.parse_args()
+    count = args.pairs
+    results: dict[str, float | str] = {}
+    rows: list[tuple[str, str, str, str]] = []
+    began = time.perf_counter()
+
+    work = Path(tempfile.mkdtemp(prefix="folio-bench-"))
+    try:
+        project = work / "sample"
+        shutil.copytree(ROOT / "content" / SAMPLE, project / "content" / SAMPLE)
+        folio(project, "build", SAMPLE, "--keep-html", "--jobs", "1")
+        floor = floor_command(project, SAMPLE)
+
+        # 1-2. The PDF, and all formats, against WeasyPrint alone.
+        ratio, a, b = pairs(lambda: folio(project, "build", SAMPLE, "--format", "pdf",
+                                          "--force", "--jobs", "1"), floor, count)
+        results["pdf_vs_weasyprint"] = ratio
+        rows.append(("PDF build / WeasyPrint alone", f"{ratio:.2f}", "<= 1.10",
+                     f"{a:.2f} s / {b:.2f} s"))
+        ratio, a, b = pairs(lambda: folio(project, "build", SAMPLE, "--force", "--jobs", "1"),
+                            floor, count)
+        results["all_vs_weasyprint"] = ratio
+        rows.append(("all formats / WeasyPrint alone", f"{ratio:.2f}", "<= 1.25",
+                     f"{a:.2f} s / {b:.2f} s"))
+
+        # 3. A no-op build against a full build.
+        def noop() -> float:
+            return folio(project, "build", "--jobs", "1")
+
+        def full() -> float:
+            return folio(project, "build", "--force", "--jobs", "1")
+
+        full()
+        ratio, a, b = pairs(noop, full, count)
+        results["noop_vs_full"] = ratio
+        rows.append(("no-op build / full build", f"{ratio:.3f}", "<= 0.05",
+                     f"{a:.2f} s / {b:.2f} s"))
+
+        # 4. Save a section -> new web page and email on disk, in watch mode.
+        save = watch_save_to_page(project, SAMPLE)
+        try:
+            save()  # warm up: the first rebuild also loads the email toolchain
+            ratio, a, b = pairs(save, full, count)
+        finally:
+            save.process.terminate()  # type: ignore[attr-defined]
+            save.process.wait()
+        results["save_vs_full"] = ratio
+        rows.append(("save to web+email (watch) / full build", f"{ratio:.3f}", "<= 0.10",
+                     f"{a:.2f} s / {b:.2f} s"))
+
+        # 5. A peer: pandoc with WeasyPrint on the same content as one Markdown file.
+        if shutil.which("pandoc"):
+            one = work / "peer.md"
+            sections = sorted((project / "content" / SAMPLE).glob("*.md"))
+            parts = ["---\ntitle: Reflections 2025\n---\n"]
+            for path in sections:
+                _, front, body = path.read_text().split("---", 2)
+                title = next(line.split(":", 1)[1].strip() for line in front.splitlines()
+                             if line.startswith("title:"))
+                parts.append(f"\n# {title}\n{body}")
+            one.write_text("".join(parts))
+            weasyprint_bin = str(Path(sys.executable).with_name("weasyprint"))
+            if not Path(weasyprint_bin).exists():
+                weasyprint_bin = shutil.which("weasyprint") or "weasyprint"
+
+            def peer() -> float:
+                started = time.perf_counter()
+                subprocess.run(["pandoc", str(one), "-s", "--toc", "-o", str(work / "peer.pdf"),
+                                f"--pdf-engine={weasyprint_bin}"], check=True, env=ENV,
+                               cwd=project / "content" / SAMPLE, capture_output=True)
+                return time.perf_counter() - started
+
+            ratio, a, b = pairs(peer, lambda: folio(project, "build", SAMPLE, "--format", "pdf",
+                                                    "--force", "--jobs", "1"), count)
+            results["pandoc_vs_folio_pdf"] = ratio
+            rows.append(("pandoc+WeasyPrint / Folio PDF", f"{ratio:.2f}", "(report)",
+                         f"{a:.2f} s / {b:.2f} s"))
+            rows.append(("  pandoc PDF", "", "", pdf_contents(work / "peer.pdf")))
+            rows.append(("  Folio PDF", "", "",
+                         pdf_contents(project / "build" / SAMPLE / f"{SAMPLE}.pdf")))
+        else:
+            rows.append(("pandoc+WeasyPrint / Folio PDF", "skipped", "", "no pandoc"))
+
+        # 6. Scale: time per page and peak memory at 10, 50 and 200 sections.
+        per_page = {}
+        for size in ((10, 30) if args.quick else (10, 50, 200)):
+            scale = work / f"scale-{size}"
+            write_edition(scale / "content" / "scale", size, project / "content" / SAMPLE)
+            seconds, rss = run([GENERATE, "build", "scale", "--force", "--jobs", "1"], scale)
+            pages = pdf_pages(scale / "build" / "scale" / "scale.pdf")
+            per_page[size] = seconds / pages
+            results[f"rss_mb_{size}"] = round(rss / 1024)
+            rows.append((f"scale: {size} sections", f"{seconds / pages:.3f} s/page", "",
+                         f"{pages} pages, {seconds:.1f} s, peak RSS {rss / 1024:.0f} MB"))
+        largest = max(per_page)
+        results["per_page_growth"] = per_page[largest] / per_page[10]
+        rows.append((f"time per page, {largest} / 10 sections",
+                     f"{per_page[largest] / per_page[10]:.2f}", "<= 1.5", ""))
+        rows.append((f"peak memory at {largest} sections", f"{results[f'rss_mb_{largest}']} MB",
+                     "< 600 MB", ""))
+
+        # 7. Parallel: 20 small editions with --jobs 2 against --jobs 1.
+        many = work / "many"
+        for index in range(20):
+            write_edition(many / "content" / f"small-{index:02d}", 2,
+                          project / "content" / SAMPLE)
+        ratio, a, b = pairs(lambda: folio(many, "build", "--force", "--jobs", "1"),
+                            lambda: folio(many, "build", "--force", "--jobs", "2"), count)
+        results["jobs2_speedup"] = ratio
+        rows.append(("20 editions: --jobs 1 / --jobs 2 (speed-up)", f"{ratio:.2f}", ">= 1.7",
+                     f"{a:.2f} s / {b:.2f} s"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'value':>14}  {'goal':>8}  times")
+    for name, value, goal, note in rows:
+        print(f"{name:<{width}}  {value:>14}  {goal:>8}  {note}")
+    print(f"({os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"{time.perf_counter() - began:.0f} s in all)")
+    print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                   for k, v in results.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
