@@ -1,0 +1,165 @@
+"""Incremental builds: each kind of change rebuilds exactly the outputs that depend on it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from folio.build import MANIFEST, build
+from folio.theme import BUILTIN_THEMES
+
+ALL = ("web", "pdf", "email")
+OUTPUTS = {"web": "index.html", "pdf": "mini.pdf", "email": "email.html"}
+
+
+def build_all(project: Path, **options) -> dict[str, list[str]]:
+    """Build every edition; return the formats built per edition."""
+    results = build(content=project / "content", out=project / "build", jobs=1, **options)
+    built = {}
+    for result in results:
+        assert result.ok, result.problems
+        built[result.edition] = sorted(result.built)
+    return built
+
+
+def stamps(project: Path) -> dict[str, tuple[int, bytes]]:
+    """Modification times and bytes of every output file."""
+    out = project / "build"
+    return {str(p.relative_to(out)): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+@pytest.fixture
+def built(project: Path) -> Path:
+    shutil.copytree(project / "content" / "mini", project / "content" / "other")
+    assert build_all(project) == {"mini": sorted(ALL), "other": sorted(ALL)}
+    time.sleep(0.01)
+    return project
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def assert_only(project: Path, before: dict, expected: dict[str, list[str]]) -> None:
+    built = build_all(project)
+    assert {k: v for k, v in built.items() if v} == {k: sorted(v) for k, v in expected.items()}
+    after = stamps(project)
+    for name, (mtime, data) in before.items():
+        edition, fmt = name.split("/")[0], None
+        for candidate, output in OUTPUTS.items():
+            if name.endswith("/" + output) or (candidate == "pdf" and name.endswith(".pdf")):
+                fmt = candidate
+        if fmt and fmt not in expected.get(edition, []):
+            assert after[name] == (mtime, data), f"{name} was rewritten"
+
+
+def test_noop_build_renders_nothing(built: Path) -> None:
+    before = stamps(built)
+    assert_only(built, before, {})
+    assert stamps(built) == before
+
+
+def test_section_text_rebuilds_every_format_of_that_edition(built: Path) -> None:
+    before = stamps(built)
+    edit(built / "content" / "mini" / "06-join.md", "Members shape", "Our members shape")
+    assert_only(built, before, {"mini": list(ALL)})
+    assert "Our members shape" in (built / "build" / "mini" / "index.html").read_text()
+
+
+def test_image_rebuilds_the_formats_that_show_it(built: Path) -> None:
+    from PIL import Image
+
+    before = stamps(built)
+    Image.new("RGB", (400, 200), (200, 30, 30)).save(built / "content" / "mini" / "images" /
+                                                     "pic.png")
+    assert_only(built, before, {"mini": list(ALL)})
+
+
+def test_web_template_rebuilds_only_web_pages(built: Path) -> None:
+    theme = built / "templates" / "default"
+    shutil.copytree(BUILTIN_THEMES / "default", theme)
+    build_all(built, force=True)  # the project's own copy of the theme is now in use
+    before = stamps(built)
+    edit(theme / "web" / "page.html", "In this edition", "Inside")
+    assert_only(built, before, {"mini": ["web"], "other": ["web"]})
+    assert "Inside" in (built / "build" / "other" / "index.html").read_text()
+
+
+def test_theme_setting_rebuilds_every_format(built: Path) -> None:
+    theme = built / "templates" / "default"
+    shutil.copytree(BUILTIN_THEMES / "default", theme)
+    build_all(built, force=True)
+    before = stamps(built)
+    edit(theme / "theme.yaml", 'accent: "#0a5c8a"', 'accent: "#0b4f76"')
+    assert_only(built, before, {"mini": list(ALL), "other": list(ALL)})
+
+
+def test_edition_settings_rebuild_only_what_uses_them(built: Path) -> None:
+    before = stamps(built)
+    with (built / "content" / "mini" / "edition.yaml").open("a") as handle:
+        handle.write("pdf:\n  paper: letter\n")
+    assert_only(built, before, {"mini": ["pdf"]})
+    before = stamps(built)
+    edit(built / "content" / "mini" / "edition.yaml", "subject: Mini Review is out",
+         "subject: Mini Review is here")
+    assert_only(built, before, {"mini": ["email"]})
+    before = stamps(built)
+    edit(built / "content" / "mini" / "edition.yaml", "title: Mini Review", "title: Mini Annual")
+    assert_only(built, before, {"mini": list(ALL)})
+
+
+def test_second_edition_alone(built: Path) -> None:
+    before = stamps(built)
+    edit(built / "content" / "other" / "01-introduction.md", "Welcome", "Hello")
+    assert_only(built, before, {"other": list(ALL)})
+
+
+def test_force_and_corrupt_or_missing_manifest_mean_a_full_build(built: Path) -> None:
+    assert build_all(built, force=True)["mini"] == sorted(ALL)
+    (built / "build" / MANIFEST).write_text("{not json")
+    assert build_all(built)["mini"] == sorted(ALL)
+    (built / "build" / MANIFEST).unlink()
+    assert build_all(built)["other"] == sorted(ALL)
+    manifest = json.loads((built / "build" / MANIFEST).read_text())
+    assert set(manifest) == {f"{e}/{f}" for e in ("mini", "other") for f in ALL}
+
+
+def test_deleted_output_is_rebuilt(built: Path) -> None:
+    (built / "build" / "mini" / "index.html").unlink()
+    assert build_all(built) == {"mini": ["web"], "other": []}
+
+
+def test_noop_build_does_not_import_weasyprint(built: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys; from folio.cli import main; code = main([]); "
+            "print('weasyprint' in sys.modules, 'mrml' in sys.modules); sys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=built, capture_output=True,
+                          text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False False"
+    assert "up to date" in done.stdout
+
+
+def test_failed_format_keeps_its_last_good_output_and_the_others_build(built: Path) -> None:
+    theme = built / "templates" / "default"
+    shutil.copytree(BUILTIN_THEMES / "default", theme)
+    build_all(built, force=True)
+    before = stamps(built)
+    edit(theme / "web" / "page.html", "{{ title }}</h1>", "{{ title.nope }}</h1>")
+    edit(built / "content" / "mini" / "06-join.md", "Members shape", "All members shape")
+    results = {r.edition: r for r in build(["mini"], content=built / "content",
+                                           out=built / "build", jobs=1)}
+    assert sorted(results["mini"].built) == ["email", "pdf"]
+    [problem] = results["mini"].problems
+    assert str(problem.path).endswith("web/page.html") and problem.line
+    assert stamps(built)["mini/index.html"] == before["mini/index.html"]
