@@ -11,6 +11,7 @@ from pathlib import Path
 from .build import Result
 from .errors import FolioError
 from .formats import FORMATS
+from .schema import ThemeConfig
 
 DESCRIPTION = """\
 Folio turns an edition (content/<edition>/: edition.yaml plus one Markdown file per
@@ -210,7 +211,7 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
-def _rendered_email(folder: Path) -> tuple[str | None, object]:
+def _rendered_email(folder: Path) -> tuple[str | None, ThemeConfig]:
     """Render an edition's email in memory for the size rules, with its theme."""
     from .content import load_edition
     from .markup import render_sections
@@ -218,12 +219,14 @@ def _rendered_email(folder: Path) -> tuple[str | None, object]:
 
     edition = render_sections(load_edition(folder))
     theme = load_theme(edition.config.theme, folder.parent.parent, edition.root)
+    quiet = logging.getLogger("folio")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # the email rules of `check` report what the build warns of
     try:
-        files = FORMATS["email"].renderer()(edition, theme)
-    except (ImportError, AttributeError):
-        return None, theme.config
-    html = files.get("email.html")
-    return (html.decode() if html else None), theme.config
+        html = FORMATS["email"].renderer()(edition, theme)["email.html"].decode()
+    finally:
+        quiet.setLevel(level)
+    return html, theme.config
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -104,7 +104,7 @@ class Theme:
 
     def font_files(self) -> list[tuple[FontSpec, str, Path]]:
         """Return (font, style, file) for every font file of the theme."""
-        found = []
+        found: list[tuple[FontSpec, str, Path]] = []
         for font in (self.config.body_font, self.config.heading_font):
             if not font.package:
                 continue

@@ -88,3 +88,28 @@ def test_new_scaffolds_an_edition_that_builds(tmp_path: Path) -> None:
     done = run(tmp_path, "build", "spring-2026", "--format", "web")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "build" / "spring-2026" / "index.html").is_file()
+
+
+def test_check_is_clean_on_the_samples(samples: Path) -> None:
+    done = run(samples, "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == "" and done.stderr == ""
+
+
+def test_import_then_check_lists_slips_with_exit_1(tmp_path: Path) -> None:
+    import json
+
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Our Year\n\nIntroduction\n\nWe thank the the members of the network.\n\n"
+                     "Next steps\n\nTODO add the figures.\n")
+    done = run(tmp_path, "import", str(draft), "--name", "our-year")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "content" / "our-year" / "edition.yaml").is_file()
+    done = run(tmp_path, "import", str(draft), "--name", "our-year")
+    assert done.returncode == 1 and "--force" in done.stderr
+    done = run(tmp_path, "check", "our-year", "--format", "json")
+    assert done.returncode == 1
+    found = {(f["rule"], f["severity"]) for f in json.loads(done.stdout)}
+    assert ("repeated-word", "error") in found and ("placeholder", "error") in found
+    text = run(tmp_path, "check", "our-year").stdout
+    assert "content/our-year/01-introduction.md:" in text and "'the the'" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def test_one_h1_and_no_skipped_heading_levels(mini) -> None:
     html, _ = page_of(mini)
     levels = [int(m) for m in re.findall(r"<h([1-6])\b", html)]
     assert levels.count(1) == 1 and levels[0] == 1
-    for before, after in zip(levels, levels[1:], strict=False):
+    for before, after in itertools.pairwise(levels):
         assert after <= before + 1, f"h{before} followed by h{after}"
 
 
@@ -51,7 +52,7 @@ def test_every_component_is_drawn(mini) -> None:
     html, _ = page_of(mini)
     elements = parse(html)
     figures = find(elements, "li", class_="figure")
-    assert [f.text.split() for f in figures][0] == ["345", "members"]
+    assert figures[0].text.split() == ["345", "members"]
     assert len(figures) == 3
     assert "Every child deserves to be safe online." in find(elements, "blockquote")[0].text
     assert find(elements, "figcaption")[0].text.strip() == "A young participant"

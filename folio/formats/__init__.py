@@ -30,7 +30,8 @@ class Format:
 
     def renderer(self) -> Callable[[Edition, Theme], Files]:
         """Import the format module and return its `render` function."""
-        return importlib.import_module(self.module).render  # type: ignore[no-any-return]
+        render: Callable[[Edition, Theme], Files] = importlib.import_module(self.module).render
+        return render
 
 
 _NOT_CONTENT = ("checks", "words")
