@@ -163,6 +163,10 @@ RULES: dict[str, Rule] = {rule.name: rule for rule in [
          "CSS that Outlook or Gmail ignore (flex, grid, position, transform, ...) outside "
          "@media queries.",
          "<div style=\"display:flex\">"),
+    Rule("yaml-comment", "settings", "warning",
+         "An unquoted value with ' #' in it: YAML reads the rest of the line as a comment "
+         "and drops it, so a hashtag silently cuts the text.",
+         "summary: Our work through #MyVoiceMyFuture and more"),
     Rule("unknown-check", "settings", "error",
          "A name under `checks:` in edition.yaml that is no rule of check.",
          "checks: {speling: false}"),
@@ -1679,6 +1683,27 @@ def _email_sources(ctx: Context) -> Iterator[Finding]:
 # --- running the rules --------------------------------------------------------------
 
 
+# A `key: value` line whose plain (unquoted) value has ` #`: YAML drops the rest.
+CUT_BY_COMMENT = re.compile(
+    r"^(\s*(?:- )?[\w-]+:[ \t]+)(?![\"'|>\[{&*!])([^#\n]*?\S)[ \t]+#(\S.*)$", re.M)
+
+
+def check_yaml_comments(ctx: Context) -> Iterator[Finding]:
+    """Flag unquoted YAML values that a ` #` cuts short (a hashtag read as a comment)."""
+    files = [(ctx.edition.root / "edition.yaml", None)] + [
+        (s.path, s.body_line - 1) for s in ctx.edition.sections]
+    for path, end in files:
+        source = _file_text(path)
+        lines = source.split("\n")
+        block = "\n".join(lines[:end] if end else lines)
+        for match in CUT_BY_COMMENT.finditer(block):
+            line = block.count("\n", 0, match.start()) + 1
+            kept, dropped = match[2].strip(), match[3].strip()
+            yield Finding(display_path(path), line, len(match[1]) + 1, "yaml-comment", "warning",
+                          f"'{kept} #{dropped[:40]}': YAML reads ' #{dropped[:20]}...' as a "
+                          "comment and drops it; put the whole value in double quotes")
+
+
 CHECKS: list[tuple[tuple[str, ...], Callable[[Context], Iterator[Finding]]]] = [
     (("repeated-word", "repeated-phrase"), check_repeats),
     (("placeholder",), check_placeholders),
@@ -1695,6 +1720,7 @@ CHECKS: list[tuple[tuple[str, ...], Callable[[Context], Iterator[Finding]]]] = [
     (("url", "http-link", "anchor", "mailto"), check_links),
     (("dead-link",), check_dead_links),
     (("email-size", "email-head-styles", "email-images", "email-css"), check_email),
+    (("yaml-comment",), check_yaml_comments),
 ]
 """Each check function with the rules it reports, in the order they run."""
 

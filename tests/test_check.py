@@ -70,6 +70,8 @@ def rules_of(findings: list[Finding]) -> list[str]:
 
 
 FLAGGED = [
+    ("yaml-comment", "---\ntitle: Voices\nsummary: Our work through #MyVoiceMyFuture and more\n"
+                     "---\nText."),
     ("repeated-word", "We thank the the members."),
     ("repeated-word", "We thank the\nthe members."),
     ("repeated-word", "The the report is out."),
@@ -123,6 +125,8 @@ FLAGGED = [
 ]
 
 CLEAN = [
+    ("yaml-comment", "---\ntitle: Voices\nsummary: \"Our work through #MyVoiceMyFuture\"\n"
+                     "layout: text  # the default layout\n---\nWe use #MyVoiceMyFuture here."),
     ("repeated-word", "We had had enough. He said that that was fine."),
     ("repeated-word", "It ended.\n\nEnded it was, in 2024 2025 style."),
     ("repeated-word", "# Research\n\nResearch shows the need."),
