@@ -60,11 +60,22 @@ class Result:
 # --- writing ------------------------------------------------------------------------
 
 
+def _file_mode() -> int:
+    """Return the mode a plain new file gets here (0644 under the usual umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a file through a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600 files; outputs are for publishing
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temporary, path)
@@ -107,7 +118,7 @@ def read_manifest(out: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _yaml_dict(path: Path) -> dict[str, Any]:
+def yaml_settings(path: Path) -> dict[str, Any]:
     """Read a YAML file as plain data for hashing; validation comes later."""
     try:
         loader = _NoAliasLoader(path.read_text("utf-8"))
@@ -143,7 +154,7 @@ def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
     """Hash everything output `fmt` of an edition depends on."""
     spec = FORMATS[fmt]
     digest = hashlib.sha256(f"folio {code_version()} {fmt}\n".encode())
-    settings = _yaml_dict(edition_dir / "edition.yaml")
+    settings = yaml_settings(edition_dir / "edition.yaml")
     digest.update(json.dumps(_without(settings, spec.ignores), sort_keys=True,
                              default=str).encode())
     for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
@@ -158,7 +169,7 @@ def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
     while name and name not in seen and (folder := theme_folder(name, project)):
         seen.add(name)
         chain.append(folder)
-        name = str(_yaml_dict(folder / "theme.yaml").get("extends") or
+        name = str(yaml_settings(folder / "theme.yaml").get("extends") or
                    ("default" if name != "default" else ""))
     for folder in chain:
         for sub in (*spec.templates, "assets"):

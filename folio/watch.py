@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import Result, build_edition
+from .build import Result, build_edition, yaml_settings
 from .content import find_editions
 from .errors import FolioError
 from .formats import FORMATS
@@ -72,7 +72,26 @@ class State:
             self.changed.notify_all()
 
 
-def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
+def local_email_images(content: Path) -> Callable[[Path, bytes], bytes]:
+    """Return a rewrite that shows an email's pictures from `email-images/` in the preview.
+
+    The email points at `asset_base_url`, where nothing may be uploaded yet; the preview
+    uses the copies the build wrote next to it instead.
+    """
+    def rewrite(target: Path, page: bytes) -> bytes:
+        if target.name != "email.html":
+            return page
+        email = yaml_settings(content / target.parent.name / "edition.yaml").get("email")
+        base = email.get("asset_base_url") if isinstance(email, dict) else None
+        if not base or not isinstance(base, str):
+            return page
+        return page.replace(f'src="{html.escape(base)}'.encode(), b'src="email-images/')
+    return rewrite
+
+
+def make_handler(
+    root: Path, state: State, rewrite: Callable[[Path, bytes], bytes] = lambda _, page: page,
+) -> type[BaseHTTPRequestHandler]:
     """Return a request handler serving `root` and the live-reload event stream."""
     root = root.resolve()
 
@@ -107,7 +126,7 @@ def make_handler(root: Path, state: State) -> type[BaseHTTPRequestHandler]:
             data = target.read_bytes()
             kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             if kind == "text/html":
-                data = inject(data, state.error)
+                data = inject(rewrite(target, data), state.error)
                 kind = "text/html; charset=utf-8"
             self.send_body(data, kind)
 
@@ -164,10 +183,13 @@ def index_page(root: Path, state: State) -> bytes:
     return inject(page.encode(), state.error)
 
 
-def serve(root: Path, port: int, state: State) -> ThreadingHTTPServer:
+def serve(
+    root: Path, port: int, state: State,
+    rewrite: Callable[[Path, bytes], bytes] = lambda _, page: page,
+) -> ThreadingHTTPServer:
     """Start serving `root` on 127.0.0.1:`port` in a background thread."""
     root.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(root, state))
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(root, state, rewrite))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="folio-server", daemon=True).start()
     return server
@@ -219,7 +241,7 @@ def watch(
         raise FolioError(f"no edition to watch in {content}/")
     state = State()
     try:
-        server = serve(out, port, state)
+        server = serve(out, port, state, local_email_images(content))
     except OSError as exc:
         raise FolioError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
                          "choose another port with --port") from exc

@@ -163,3 +163,8 @@ def test_failed_format_keeps_its_last_good_output_and_the_others_build(built: Pa
     [problem] = results["mini"].problems
     assert str(problem.path).endswith("web/page.html") and problem.line
     assert stamps(built)["mini/index.html"] == before["mini/index.html"]
+
+
+def test_outputs_are_readable_by_others(built: Path) -> None:
+    page = built / "build" / "mini" / "index.html"
+    assert page.stat().st_mode & 0o044 == 0o044  # group and others may read what is published

@@ -66,7 +66,10 @@ def test_edit_break_and_fix(watching) -> None:
     assert "EventSource" in page  # live reload is injected when served...
     on_disk = (project / "build" / "mini" / "index.html").read_text()
     assert "EventSource" not in on_disk  # ...never written to build/
-    assert get(port, "/mini/email.html")[0] == 200
+    status, email = get(port, "/mini/email.html")
+    assert status == 200 and 'src="email-images/pic.png"' in email  # the preview shows local
+    assert "https://example.org/mini/email-images/pic.png" in (  # copies; the file keeps
+        project / "build" / "mini" / "email.html").read_text()  # the hosted addresses
 
     section = project / "content" / "mini" / "06-join.md"
     section.write_text(section.read_text().replace("Members shape", "Members steer"))
