@@ -1,0 +1,104 @@
+"""Email message: HTML, text and pictures -> `email.eml`, byte-identical for the same input.
+
+`multipart/alternative` (text, then HTML), wrapped in `multipart/related` when pictures
+travel inside the message as CID attachments. The Date is the edition's date at 09:00 UTC,
+the Message-ID and MIME boundaries come from a hash of the content, so two builds of the
+same edition give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, getaddresses
+
+PLACEHOLDER_TO = "undisclosed-recipients:;"
+"""The To header of the built message; `send` and sending services put the real one."""
+SEND_TIME = datetime.time(9, 0, tzinfo=datetime.UTC)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A picture carried inside the message, referred to as `cid:<cid>` in the HTML."""
+
+    name: str
+    cid: str
+    data: bytes
+    mime: str
+
+
+def sender_domain(sender: str) -> str:
+    """Return the domain of a `Name <address>` sender, for Message-IDs and Content-IDs."""
+    addresses = getaddresses([sender])
+    address = addresses[0][1] if addresses else ""
+    return address.rpartition("@")[2].lower() or "folio.invalid"
+
+
+def address_problem(value: str) -> str | None:
+    """Return what is wrong with one `Name <address>` (or bare address), or None."""
+    if "\n" in value or "\r" in value:
+        return "must be on one line"
+    addresses = getaddresses([value])
+    if len(addresses) != 1 or "@" not in addresses[0][1] or " " in addresses[0][1]:
+        return "must be one address, such as 'Name <news@example.org>'"
+    return None
+
+
+def build_message(
+    *, subject: str, sender: str, reply_to: str | None, date: datetime.date, language: str,
+    text: str, html: str, attachments: list[Attachment], list_unsubscribe: str | None,
+) -> bytes:
+    """Return the `.eml` bytes of an email; the same arguments give the same bytes."""
+    digest = hashlib.sha256()
+    for part in (subject, sender, reply_to or "", str(date), text, html,
+                 *(a.cid for a in attachments)):
+        digest.update(part.encode() + b"\0")
+    for attachment in attachments:
+        digest.update(hashlib.sha256(attachment.data).digest())
+    key = digest.hexdigest()
+
+    message = EmailMessage(policy=SMTP)
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = PLACEHOLDER_TO
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(datetime.datetime.combine(date, SEND_TIME))
+    message["Message-ID"] = f"<{key[:32]}@{sender_domain(sender)}>"
+    if list_unsubscribe:
+        message["List-Unsubscribe"] = f"<{list_unsubscribe}>"
+        if list_unsubscribe.lower().startswith("https://"):
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if attachments:
+        # multipart/related: first the alternative (text, HTML), then the pictures.
+        body = EmailMessage(policy=SMTP)
+        body.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+        body.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+        message.make_related()
+        message.set_param("type", "multipart/alternative")
+        message.attach(body)
+        for attachment in attachments:
+            maintype, subtype = attachment.mime.split("/")
+            message.add_related(attachment.data, maintype, subtype, cid=f"<{attachment.cid}>",
+                                filename=attachment.name, disposition="inline")
+        for inner in message.iter_parts():
+            del inner["MIME-Version"]
+        message["MIME-Version"] = "1.0"
+    else:
+        message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+        message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    message["Content-Language"] = language  # after set_content, which clears Content-*
+    for number, multipart in enumerate(p for p in message.walk() if p.is_multipart()):
+        multipart.set_boundary(f"=_folio_{key[32:48]}_{number}")
+    return message.as_bytes(policy=SMTP)
+
+
+def content_id(name: str, sender: str) -> str:
+    """Return the Content-ID of an embedded picture (without angle brackets)."""
+    return f"{name}@{sender_domain(sender)}"
+
+
+__all__ = ["Attachment", "address_problem", "build_message", "content_id", "sender_domain"]

@@ -1,0 +1,278 @@
+"""Email text: section data and sanitised HTML -> the plain-text part, wrapped at 76 columns.
+
+A small renderer of its own (html2text is GPL): headings underlined, paragraphs wrapped,
+lists with hanging indents, tables as aligned columns when they fit, links as
+`text <url>`, footnote references as `[1]`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+WIDTH = 76
+
+
+def wrap(text: str, indent: str = "", hanging: str | None = None, width: int = WIDTH) -> str:
+    """Wrap one paragraph at `width` columns; URLs and long words are never broken."""
+    lines = []
+    first = indent
+    for part in text.split("\n"):
+        wrapper = textwrap.TextWrapper(
+            width=width, initial_indent=first, subsequent_indent=hanging or indent,
+            break_long_words=False, break_on_hyphens=False)
+        lines.extend(wrapper.wrap(part) or [first.rstrip()])
+        first = hanging if hanging is not None else indent
+    return "\n".join(lines)
+
+
+def underline(title: str, char: str) -> str:
+    """Return a heading with a line of `char` under it, as long as the heading."""
+    title = " ".join(title.split())
+    return f"{title}\n{char * min(len(title), WIDTH)}"
+
+
+def link(text: str, href: str, shown: str | None = None) -> str:
+    """Return a link as `text <url>`, or `<url>` alone when the text is the address.
+
+    `shown` is the address as printed (with tracking added), `href` the one written.
+    """
+    shown = shown or href
+    text = " ".join(text.split())
+    bare = re.sub(r"^(https?://|mailto:)", "", href).rstrip("/")
+    if not text or text.rstrip("/") in (href.rstrip("/"), bare):
+        return f"<{shown}>"
+    return f"{text} <{shown}>"
+
+
+@dataclass
+class _Block:
+    kind: str
+    indent: str
+    hanging: str
+    words: list[str] = field(default_factory=list)
+
+
+class _TextParser(HTMLParser):
+    """Turn a sanitised HTML fragment into plain-text blocks."""
+
+    def __init__(self, url: Callable[[str], str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.url = url
+        self.blocks: list[tuple[str, str]] = []  # (kind, text)
+        self.block: _Block | None = None
+        self.lists: list[list[int | str]] = []  # [kind, counter]
+        self.quote = 0
+        self.links: list[str | None] = []
+        self.link_start: list[int] = []
+        self.pre = False
+        self.table: list[list[tuple[str, bool]]] | None = None
+        self.cell: list[str] | None = None
+        self.cell_head = False
+        self.items: list[str] = []  # the hanging indent of each open list item
+
+    # --- blocks ---------------------------------------------------------------------
+
+    def _prefix(self) -> str:
+        return "> " * self.quote + "  " * max(0, len(self.lists) - 1)
+
+    def _start(self, kind: str, indent: str | None = None, hanging: str | None = None) -> None:
+        self._flush()
+        base = self._prefix()
+        self.block = _Block(kind, indent if indent is not None else base,
+                            hanging if hanging is not None else base)
+
+    def _flush(self) -> None:
+        block, self.block = self.block, None
+        if block is None:
+            return
+        text = "".join(block.words)
+        if block.kind == "pre":
+            lines = text.strip("\n").split("\n")
+            self.blocks.append(("pre", "\n".join(f"{block.indent}    {line}".rstrip()
+                                                 for line in lines)))
+            return
+        text = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v]*", "\n", re.sub(r"[ \t\r\f\v]+", " ", text))
+        text = text.strip(" ")
+        if not text.strip():
+            return
+        if block.kind == "heading":
+            self.blocks.append(("heading", block.indent + underline(text, "~")))
+        else:
+            self.blocks.append((block.kind, wrap(text, block.indent, block.hanging)))
+
+    def _write(self, text: str) -> None:
+        if self.cell is not None:
+            self.cell.append(text)
+            return
+        if self.block is None:
+            if not text.strip():
+                return
+            self._start("p")
+        assert self.block is not None
+        self.block.words.append(text)
+
+    # --- parser events --------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in ("p", "dt", "div"):
+            if self.block is not None and self.block.kind == "li" and not "".join(
+                    self.block.words).strip():
+                return  # a loose list item's first paragraph continues its bullet
+            indent = self.items[-1] if self.items else self._prefix()
+            self._start("p", indent, indent)
+        elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self._start("heading")
+        elif tag == "dd":
+            self._start("p", self._prefix() + "    ", self._prefix() + "    ")
+        elif tag in ("ul", "ol"):
+            self._flush()
+            start = int(attributes.get("start") or 1) if tag == "ol" else 0
+            self.lists.append([tag, start])
+        elif tag == "li" and self.lists:
+            kind, counter = self.lists[-1]
+            bullet = f"{counter}. " if kind == "ol" else "* "
+            if kind == "ol":
+                self.lists[-1][1] = int(counter) + 1
+            base = self._prefix() + "  "
+            self._start("li", base + bullet, base + " " * len(bullet))
+            self.items.append(base + " " * len(bullet))
+        elif tag == "blockquote":
+            self._flush()
+            self.quote += 1
+        elif tag == "pre":
+            self._start("pre")
+            self.pre = True
+        elif tag == "br":
+            self._write("\n")
+        elif tag == "hr":
+            self._flush()
+            self.blocks.append(("hr", self._prefix() + "* * *"))
+        elif tag == "a":
+            self.links.append(attributes.get("href"))
+            self.link_start.append(self._position())
+        elif tag == "img":
+            alt = (attributes.get("alt") or "").strip()
+            if alt:
+                self._write(f"[{alt}]")
+        elif tag == "sup":
+            self._write("[")
+        elif tag == "table":
+            self._flush()
+            self.table = []
+        elif tag == "tr" and self.table is not None:
+            self.table.append([])
+        elif tag in ("td", "th") and self.table is not None:
+            self.cell = []
+            self.cell_head = tag == "th"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("p", "dt", "dd", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li"):
+            self._flush()
+            if tag == "li" and self.items:
+                self.items.pop()
+        elif tag in ("ul", "ol") and self.lists:
+            self._flush()
+            self.lists.pop()
+        elif tag == "blockquote" and self.quote:
+            self._flush()
+            self.quote -= 1
+        elif tag == "pre":
+            self._flush()
+            self.pre = False
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            start = self.link_start.pop()
+            if href and not href.startswith("#"):
+                text = self._text_since(start)
+                self._replace_since(start, link(text, href, self.url(href)))
+        elif tag == "sup":
+            self._write("]")
+        elif tag in ("td", "th") and self.table is not None and self.cell is not None:
+            text = " ".join("".join(self.cell).split())
+            if self.table:
+                self.table[-1].append((text, self.cell_head))
+            self.cell = None
+        elif tag == "table" and self.table is not None:
+            table, self.table = self.table, None
+            self.blocks.append(("table", _table(table, self._prefix())))
+
+    def handle_data(self, data: str) -> None:
+        if self.pre:
+            self._write(data)
+        else:
+            self._write(re.sub(r"\s+", " ", data))
+
+    # --- link text ------------------------------------------------------------------
+
+    def _target(self) -> list[str]:
+        if self.cell is not None:
+            return self.cell
+        if self.block is None:
+            self._start("p")
+        assert self.block is not None
+        return self.block.words
+
+    def _position(self) -> int:
+        return len(self._target())
+
+    def _text_since(self, start: int) -> str:
+        return "".join(self._target()[start:])
+
+    def _replace_since(self, start: int, text: str) -> None:
+        target = self._target()
+        del target[start:]
+        target.append(text)
+
+    def text(self) -> str:
+        """Return the blocks: list items one a line, other blocks apart by a blank line."""
+        self._flush()
+        out = ""
+        previous = ""
+        for kind, text in self.blocks:
+            if out:
+                out += "\n" if kind == previous == "li" else "\n\n"
+            out += text
+            previous = kind
+        return out
+
+
+def _table(rows: list[list[tuple[str, bool]]], prefix: str) -> str:
+    """Render a table as aligned columns, or as `Heading: value` lines when too wide."""
+    rows = [row for row in rows if row]
+    if not rows:
+        return ""
+    columns = max(len(row) for row in rows)
+    cells = [[text for text, _ in row] + [""] * (columns - len(row)) for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(columns)]
+    header = all(head for _, head in rows[0])
+    if len(prefix) + sum(widths) + 3 * (columns - 1) <= WIDTH:
+        lines = [prefix + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                 for row in cells]
+        if header:
+            lines.insert(1, prefix + "-+-".join("-" * w for w in widths))
+        return "\n".join(lines)
+    names = cells[0] if header else [""] * columns
+    out = []
+    for row in cells[1:] if header else cells:
+        out.append("\n".join(wrap(f"{name}: {value}" if name else value, prefix + "  ",
+                                  prefix + "    ") for name, value in zip(names, row, strict=True)))
+    return "\n\n".join(out)
+
+
+def html_to_text(fragment: str, url: Callable[[str], str] = lambda u: u) -> str:
+    """Convert a sanitised HTML fragment to wrapped plain text; `url` rewrites each address."""
+    parser = _TextParser(url)
+    parser.feed(fragment)
+    parser.close()
+    return parser.text()
+
+
+def plain(fragment: str) -> str:
+    """Return the text of an inline HTML fragment, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
