@@ -32,6 +32,7 @@ from .theme import load_theme, theme_folder
 
 log = logging.getLogger("folio")
 MANIFEST = ".folio-manifest.json"
+PRINT_HTML = "print.html"
 
 
 @dataclass
@@ -198,7 +199,8 @@ def build_edition(
         stored = read_manifest(out)
         keys = {fmt: output_key(edition_dir, fmt, project) for fmt in formats}
         stale = [fmt for fmt in formats
-                 if force or not _fresh(stored.get(f"{manifest_key}/{fmt}"), keys[fmt], target)]
+                 if force or not _fresh(stored.get(f"{manifest_key}/{fmt}"), keys[fmt], target)
+                 or (fmt == "pdf" and keep_html and not (target / PRINT_HTML).is_file())]
         result.skipped = [fmt for fmt in formats if fmt not in stale]
         if not stale:
             return result
@@ -227,7 +229,9 @@ def build_edition(
                 result.tracebacks[-1] = "".join(traceback.format_exception(exc))
                 continue
             if fmt == "pdf" and not keep_html:
-                files.pop("print.html", None)
+                # print.html is written only when asked for; an old one would mislead.
+                files.pop(PRINT_HTML, None)
+                (target / PRINT_HTML).unlink(missing_ok=True)
             write_files(target, files)
             result.built[fmt] = time.perf_counter() - started
             _store_key(out, f"{manifest_key}/{fmt}", {"key": keys[fmt], "files": sorted(files)})

@@ -76,7 +76,7 @@ def section_view(section: Section, new_page: bool) -> SectionView:
 def template_context(edition: Edition) -> dict[str, Any]:
     """Return the context shared by every format's templates."""
     config = edition.config
-    sections = [section_view(s, config.pdf.section_breaks) for s in edition.sections]
+    sections = [section_view(s, config.section_breaks) for s in edition.sections]
     description = config.description or config.subtitle or config.title
     return {
         "edition": config,

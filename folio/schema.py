@@ -148,8 +148,8 @@ class PdfSettings(Model):
 
     paper: Literal["A4", "letter"] = "A4"
     """Paper size: `A4` or US `letter`."""
-    section_breaks: bool = True
-    """Start every section on a new page."""
+    section_breaks: bool | None = None
+    """Start every section on a new page; by `kind` when left out (annual reviews yes)."""
     print_ready: bool = False
     """Add 3 mm bleed and crop marks for a commercial printer."""
     variant: Literal["pdf/ua-1", "pdf/a-3b"] = "pdf/ua-1"
@@ -199,6 +199,13 @@ class EditionConfig(Model):
     """Switch `check` rules on or off by name: `{spelling: false}`."""
     words: list[str] = []
     """Extra words `check` accepts as spelled right: names, acronyms."""
+
+    @property
+    def section_breaks(self) -> bool:
+        """Return whether PDF sections start new pages, defaulting by kind."""
+        if self.pdf.section_breaks is not None:
+            return self.pdf.section_breaks
+        return self.kind == "annual-review"
 
     @property
     def email_mode(self) -> str:

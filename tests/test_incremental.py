@@ -168,3 +168,13 @@ def test_failed_format_keeps_its_last_good_output_and_the_others_build(built: Pa
 def test_outputs_are_readable_by_others(built: Path) -> None:
     page = built / "build" / "mini" / "index.html"
     assert page.stat().st_mode & 0o044 == 0o044  # group and others may read what is published
+
+
+def test_keep_html_writes_print_html_even_when_the_pdf_is_up_to_date(built: Path) -> None:
+    kept = built / "build" / "mini" / "print.html"
+    assert not kept.exists()
+    assert build_all(built, keep_html=True) == {"mini": ["pdf"], "other": ["pdf"]}
+    assert kept.is_file()
+    edit(built / "content" / "mini" / "06-join.md", "Members shape", "Our members shape")
+    build_all(built)
+    assert not kept.exists()  # a print.html that no longer matches the PDF is not left behind
