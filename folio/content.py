@@ -115,11 +115,7 @@ def parse_yaml(
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark else first_line
-        what = exc.problem or str(exc)
-        problems.append(Problem(path, line, f"the YAML cannot be read: {what}; "
-                                "check the indentation and quote values that contain ': '"))
+        problems.append(_yaml_problem(exc, path, first_line))
         return None, {}
     except yaml.YAMLError as exc:
         problems.append(Problem(path, first_line, f"the YAML cannot be read: {exc}"))
@@ -128,6 +124,46 @@ def parse_yaml(
     if node is not None:
         _collect_lines(node, (), lines, first_line)
     return data, lines
+
+
+YAML_FIXES = [
+    ("aliases", "", ""),
+    ("end of stream", "a quotation mark or bracket opened here is never closed",
+     "close it, or put the whole value in double quotes"),
+    ("expected ',' or ']'", "a [ list opened here is never closed",
+     "close it with ], or put the whole value in double quotes"),
+    ("expected ',' or '}'", "a { block opened here is never closed",
+     "close it with }, or put the whole value in double quotes"),
+    ("mapping values are not allowed", "a value contains ': '",
+     "put the whole value in double quotes"),
+    ("found character '\\t'", "a tab is used for indenting", "indent with spaces"),
+    ("expected <block end>", "the indentation does not line up with the lines above",
+     "indent keys at the same level by the same number of spaces"),
+    ("could not find expected ':'", "a line has no ': ' after its key",
+     "write `key: value`, or join a long value onto one line in double quotes"),
+    ("found undefined alias", "", ""),
+]
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, path: Path, first_line: int) -> Problem:
+    """Explain a YAML syntax error in words, at the line where the trouble starts."""
+    what = exc.problem or str(exc)
+    for clue, plain, fix in YAML_FIXES:
+        if clue in what:
+            if not plain:
+                message = f"the YAML cannot be read: {what}"
+                break
+            # An unclosed quote or bracket is noticed at the end; point where it opened.
+            opened = "never closed" in plain
+            mark = (exc.context_mark if opened and exc.context_mark
+                    else exc.problem_mark or exc.context_mark)
+            line = first_line + mark.line if mark else first_line
+            return Problem(path, line, f"the YAML cannot be read: {plain}; {fix}")
+    else:
+        message = (f"the YAML cannot be read: {what}; check the indentation and put values "
+                   "that contain ': ' or ' #' in double quotes")
+    mark = exc.problem_mark or exc.context_mark
+    return Problem(path, first_line + mark.line if mark else first_line, message)
 
 
 def _collect_lines(node: yaml.Node, at: tuple[Any, ...], lines: Lines, first: int) -> None:

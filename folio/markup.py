@@ -11,6 +11,7 @@ import dataclasses
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import markdown
 import nh3
@@ -139,6 +140,39 @@ def too_deep(text: str) -> int | None:
     return None
 
 
+IMAGE_SRC = re.compile(r'<img [^>]*?src="([^"]*)"')
+
+
+def picture_problems(section: Section, html: str, root: Path) -> list[Problem]:
+    """Check the pictures a section's body shows: files inside the edition, present."""
+    problems = []
+    for src in dict.fromkeys(IMAGE_SRC.findall(html)):
+        line = _line_of(section, src)
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
+            problems.append(Problem(section.path, line, (
+                f"picture '{src}' is on another website; every output is built offline and "
+                "the web page must work offline: save the picture into images/ and write "
+                "images/<name>")))
+            continue
+        target = (root / src).resolve()
+        if not target.is_relative_to(root.resolve()):
+            problems.append(Problem(section.path, line, (
+                f"picture '{src}' is outside the edition folder; copy it into images/ and "
+                "write images/<name>")))
+        elif not target.is_file():
+            problems.append(Problem(section.path, line, (
+                f"picture '{src}' does not exist; put the file in images/ or fix the name")))
+    return problems
+
+
+def _line_of(section: Section, text: str) -> int:
+    """Return the file line of the first body line that mentions `text`."""
+    for index, line in enumerate(section.body.split("\n")):
+        if text in line:
+            return section.body_line + index
+    return section.body_line
+
+
 def render_sections(edition: Edition) -> Edition:
     """Return the edition with every section's Markdown rendered to HTML."""
     sections, problems = [], []
@@ -155,6 +189,7 @@ def render_sections(edition: Edition) -> Edition:
             problems.append(Problem(section.path, section.body_line,
                                     "this Markdown is nested too deeply to read; flatten it"))
             continue
+        problems += picture_problems(section, html, edition.root)
         sections.append(dataclasses.replace(section, html=html, footnotes=notes))
     if problems:
         raise ContentError(problems)

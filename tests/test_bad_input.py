@@ -86,10 +86,10 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n
 CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "broken YAML in edition.yaml": (
         replace("edition.yaml", "subtitle: A small edition for tests", "subtitle: [oops"),
-        ["content/mini/edition.yaml, line ", "the YAML cannot be read"]),
+        ["content/mini/edition.yaml, line 2: the YAML cannot be read: a [ list opened here"]),
     "broken YAML in front matter": (
         replace("03-voice.md", "attribution: A young participant", "attribution: \"unclosed"),
-        ["content/mini/03-voice.md, line ", "the YAML cannot be read"]),
+        ["content/mini/03-voice.md, line 5: the YAML cannot be read: a quotation mark"]),
     "wrong type": (
         replace("edition.yaml", "keywords: [test, folio]", "keywords: {a: b}"),
         ["content/mini/edition.yaml, line 8: 'keywords' must be a list"]),

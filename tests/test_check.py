@@ -29,7 +29,7 @@ from folio.errors import ContentError
 from folio.schema import Colours, FontSpec, ThemeConfig
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC = ROOT / "docs" / "readme" / "check-import.md"
+DOC = ROOT / "README.md"
 CONFIG = """\
 title: Test edition
 organisation: Test Organisation

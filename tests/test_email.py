@@ -508,12 +508,27 @@ def test_large_pictures_are_scaled_and_svg_left_out(project, caplog):
 
 
 def test_pictures_outside_the_edition_and_elsewhere(project, caplog):
+    import dataclasses
+
+    from folio.markup import render_markdown
+
+    body = ("![far](https://cdn.example.net/a.png) ![escape](../../secret.png) "
+            "![same](images/pic.png)\n")
     (project / "content" / "mini" / "07-pictures.md").write_text(
-        "---\ntitle: Pictures\n---\n![far](https://cdn.example.net/a.png) "
-        "![escape](../../secret.png) ![same](images/pic.png)\n")
+        "---\ntitle: Pictures\n---\n" + body)
     configure(project, {"mode": "full"}, logo="images/pic.png")
+    with pytest.raises(ContentError) as caught:
+        render_mini(project)  # the Markdown stage refuses both pictures...
+    assert [p.line for p in caught.value.problems] == [4, 4]
+    # ...and were one to slip through, the email leaves it out with a warning.
+    edition = load_edition(project / "content" / "mini")
+    html, _ = render_markdown(body, "pictures")
+    edition = dataclasses.replace(edition, sections=tuple(
+        dataclasses.replace(s, html=html if s.slug == "pictures" else s.body)
+        for s in edition.sections))
+    theme = load_theme(edition.config.theme, project, edition.root)
     with caplog.at_level(logging.WARNING, logger="folio"):
-        files = render_mini(project)
+        files = render(edition, theme)
     messages = " ".join(r.getMessage() for r in caplog.records)
     assert "https://cdn.example.net/a.png is loaded from another website" in messages
     assert "'../../secret.png' is not in the edition folder" in messages

@@ -19,7 +19,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from folio.build import build
 from folio.content import load_edition
-from folio.errors import ResourceError
+from folio.errors import ContentError, ResourceError
 from folio.fetcher import Refused, ResourcePolicy
 from folio.markup import plain, render_sections
 from folio.theme import load_theme
@@ -40,11 +40,23 @@ def build_pdf(project: Path, edition: str = "mini", *, keep_html: bool = False,
     return project / "build" / edition / f"{edition}.pdf"
 
 
-def render_pdf(folder: Path) -> dict[str, bytes]:
-    """Render the edition in `folder` with the PDF format directly (no build cache)."""
+def render_pdf(folder: Path, body_html: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Render the edition in `folder` with the PDF format directly (no build cache).
+
+    `body_html` replaces sections' HTML by slug, as if the Markdown stage had let it
+    through, so that the PDF's own fence is tested on its own.
+    """
+    import dataclasses
+
     from folio.formats import pdf
 
-    edition = render_sections(load_edition(folder))
+    edition = load_edition(folder)
+    if body_html is None:
+        edition = render_sections(edition)
+    else:
+        edition = dataclasses.replace(edition, sections=tuple(
+            dataclasses.replace(s, html=body_html.get(s.slug, s.body))
+            for s in edition.sections))
     theme = load_theme(edition.config.theme, folder.parent.parent, edition.root)
     return pdf.render(edition, theme)
 
@@ -421,19 +433,37 @@ def test_hostile_picture_is_refused_naming_the_section(project: Path, kind: str)
         assert problems, kind
         assert all(Path(p.path) == path for p in problems)
         assert problems[0].line == 6
-        assert "will not read" in problems[0].message
+        assert "picture '" in problems[0].message  # refused when the Markdown is read
         assert not (project / "build" / "mini" / "mini.pdf").exists()
     for output in (project / "build").rglob("*"):
         if output.is_file():
             assert b"root:x:0:0" not in output.read_bytes()
 
 
+@pytest.mark.parametrize("kind", sorted(set(HOSTILE) - {"file-url"}))
+def test_the_pdf_fence_refuses_on_its_own(project: Path, kind: str) -> None:
+    """Were the Markdown stage to let a hostile address through, the PDF still refuses it."""
+    from folio.markup import render_markdown
+
+    folder = project / "content" / "mini"
+    path = write_section(folder, "07-leak.md",
+                         f"---\ntitle: Leak\n---\nBefore.\n\n{HOSTILE[kind]}\n")
+    html, _ = render_markdown(HOSTILE[kind], "leak")
+    with pytest.raises(ResourceError) as caught:
+        render_pdf(folder, {"leak": html})
+    [problem, *_] = caught.value.problems
+    assert Path(problem.path) == path and problem.line == 6
+    assert "will not read" in problem.message
+
+
 def test_symlink_out_of_the_edition_is_refused(project: Path) -> None:
     folder = project / "content" / "mini"
     (folder / "images" / "passwd.png").symlink_to("/etc/passwd")
     write_section(folder, "07-leak.md", "---\ntitle: Leak\n---\n![x](images/passwd.png)\n")
-    with pytest.raises(ResourceError) as caught:
-        render_pdf(folder)
+    with pytest.raises(ContentError, match="outside the edition"):
+        render_pdf(folder)  # the Markdown stage refuses it...
+    with pytest.raises(ResourceError) as caught:  # ...and so does the PDF on its own
+        render_pdf(folder, {"leak": '<p><img alt="x" src="images/passwd.png"></p>'})
     assert caught.value.problems[0].path == folder / "07-leak.md"
     assert "outside" in caught.value.problems[0].message
 
@@ -441,8 +471,10 @@ def test_symlink_out_of_the_edition_is_refused(project: Path) -> None:
 def test_missing_picture_is_reported_with_its_section(project: Path) -> None:
     folder = project / "content" / "mini"
     write_section(folder, "07-gone.md", "---\ntitle: Gone\n---\n![x](images/nowhere.png)\n")
-    with pytest.raises(ResourceError) as caught:
+    with pytest.raises(ContentError, match="does not exist"):
         render_pdf(folder)
+    with pytest.raises(ResourceError) as caught:
+        render_pdf(folder, {"gone": '<p><img alt="x" src="images/nowhere.png"></p>'})
     (problem,) = caught.value.problems
     assert problem.path == folder / "07-gone.md" and "does not exist" in problem.message
 

@@ -109,7 +109,7 @@ def test_content_cannot_inject_script_or_template_code(project: Path) -> None:
     folder = project / "content" / "mini"
     (folder / "07-evil.md").write_text(
         "---\ntitle: Evil {{ 7 * 7 }}\n---\n<script>alert(1)</script>\n"
-        '<img src="x" onerror="alert(2)">\n[x](javascript:alert(3))\n\n'
+        '<img src="images/pic.png" alt="" onerror="alert(2)">\n[x](javascript:alert(3))\n\n'
         "{{ ''.__class__.__mro__ }} {% for x in y %}\n")
     edition = render_sections(load_edition(folder))
     html = render(edition, load_theme("default", project, folder))["index.html"].decode()
