@@ -2,21 +2,36 @@
 
 Modules, one per pipeline stage:
 - `schema`: the declared shape of edition.yaml, front matter and theme.yaml
+- `sources`: raw project files -> plain data (safe YAML, theme folders)
 - `content`: edition folder -> validated `Edition`
 - `markup`: section Markdown -> sanitised HTML fragments
 - `theme`: theme name -> tokens, template loader chain, assets
 - `context`: `Edition` -> the template context every format shares
 - `formats`: the output plug-ins (`web`, `pdf`, `email`), `render(edition, theme) -> files`
 - `build`: the orchestrator: stale outputs -> rendered -> written atomically
+- `watch`, `check`, `importer`, `send`, `scaffold`: the other commands
 - `cli`: the command line behind `generate.py`
+
+The public API is imported on first use, so that `python generate.py` on an up-to-date
+project loads only what it needs.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-from .build import build
-from .content import Edition, Section, load_edition
-from .errors import ContentError, FolioError, TemplateError
-from .theme import load_theme
+_API = {
+    "build": "folio.build", "load_edition": "folio.content", "Edition": "folio.content",
+    "Section": "folio.content", "load_theme": "folio.theme", "FolioError": "folio.errors",
+    "ContentError": "folio.errors", "TemplateError": "folio.errors",
+}
+__all__ = sorted(_API)
 
-__all__ = ["ContentError", "Edition", "FolioError", "Section", "TemplateError", "build",
-           "load_edition", "load_theme"]
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'folio' has no attribute {name!r}")

@@ -24,11 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import _NoAliasLoader, find_editions, load_edition
 from .errors import FolioError, Problem
 from .formats import FORMATS, Files
-from .markup import render_sections
-from .theme import load_theme, theme_folder
+from .sources import find_editions, theme_chain, yaml_settings
 
 log = logging.getLogger("folio")
 MANIFEST = ".folio-manifest.json"
@@ -119,19 +117,6 @@ def read_manifest(out: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def yaml_settings(path: Path) -> dict[str, Any]:
-    """Read a YAML file as plain data for hashing; validation comes later."""
-    try:
-        loader = _NoAliasLoader(path.read_text("utf-8"))
-        try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
-    except Exception:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """Return Folio's version and a hash of its own source, so a code change rebuilds."""
@@ -165,13 +150,8 @@ def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
             continue
         digest.update(str(path.relative_to(edition_dir)).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    name = str(settings.get("theme", "default"))
-    chain, seen = [edition_dir / "templates"], set()
-    while name and name not in seen and (folder := theme_folder(name, project)):
-        seen.add(name)
-        chain.append(folder)
-        name = str(yaml_settings(folder / "theme.yaml").get("extends") or
-                   ("default" if name != "default" else ""))
+    chain = [edition_dir / "templates", *theme_chain(str(settings.get("theme", "default")),
+                                                      project)]
     for folder in chain:
         for sub in (*spec.templates, "assets"):
             for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
@@ -206,6 +186,10 @@ def build_edition(
             return result
 
         # Phase 1: load and validate everything the stale formats need.
+        from .content import load_edition
+        from .markup import render_sections
+        from .theme import load_theme
+
         try:
             edition = render_sections(load_edition(edition_dir))
             theme = load_theme(edition.config.theme, project, edition.root)

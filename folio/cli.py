@@ -7,11 +7,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .build import Result
 from .errors import FolioError
 from .formats import FORMATS
-from .schema import ThemeConfig
+
+if TYPE_CHECKING:
+    from .build import Result
+    from .schema import ThemeConfig
 
 DESCRIPTION = """\
 Folio turns an edition (content/<edition>/: edition.yaml plus one Markdown file per
@@ -196,7 +199,7 @@ def _send(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from .check import check_edition, format_findings
-    from .content import find_editions
+    from .sources import find_editions
 
     folders = ([args.content / name for name in args.editions] if args.editions
                else find_editions(args.content))

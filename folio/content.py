@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
+from .sources import NoAliasLoader
 
 SECTION_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
@@ -86,19 +87,6 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses anchors and aliases (no alias bombs)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed; write the value out in full",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-
 def parse_yaml(
     text: str, path: Path, problems: list[Problem], first_line: int = 1
 ) -> tuple[Any, Lines]:
@@ -108,7 +96,7 @@ def parse_yaml(
                                 "the YAML block is over 200 KB; keep settings short"))
         return None, {}
     try:
-        loader = _NoAliasLoader(text)
+        loader = NoAliasLoader(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
@@ -458,10 +446,3 @@ def _order(
         problems.append(Problem(path, line_of(lines, ("sections",)),
                                 f"'sections' does not list '{slug}'; add it or delete the file"))
     return ordered
-
-
-def find_editions(content: Path) -> list[Path]:
-    """Return the edition folders under `content`, sorted by name."""
-    if not content.is_dir():
-        return []
-    return sorted(p for p in content.iterdir() if p.is_dir() and (p / "edition.yaml").exists())

@@ -20,8 +20,8 @@ import jinja2
 from .content import parse_yaml, read_text, validate
 from .errors import Problem, TemplateError
 from .schema import FontSpec, ThemeConfig
+from .sources import BUILTIN_THEMES, theme_folder
 
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "templates"
 FONT_STYLES = {"regular": ("normal", 400), "italic": ("italic", 400), "bold": ("normal", 700),
                "bold_italic": ("italic", 700), "black": ("normal", 900)}
 
@@ -140,14 +140,6 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
         if frame.filename.endswith((".html", ".mjml", ".txt", ".css", ".xml")):
             return frame.filename, frame.lineno
     return None, None
-
-
-def theme_folder(name: str, project: Path) -> Path | None:
-    """Return the folder of theme `name`: the project's own first, then the built-in one."""
-    for base in (project / "templates", BUILTIN_THEMES):
-        if (base / name / "theme.yaml").is_file():
-            return base / name
-    return None
 
 
 def load_theme(name: str, project: Path, edition_root: Path | None = None) -> Theme:

@@ -17,11 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import Result, build_edition, yaml_settings
-from .content import find_editions
+from .build import Result, build_edition
 from .errors import FolioError
 from .formats import FORMATS
-from .theme import BUILTIN_THEMES
+from .sources import BUILTIN_THEMES, find_editions, yaml_settings
 
 EVENTS_PATH = "/__folio/events"
 

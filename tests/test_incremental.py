@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from folio.build import MANIFEST, build
-from folio.theme import BUILTIN_THEMES
+from folio.sources import BUILTIN_THEMES
 
 ALL = ("web", "pdf", "email")
 OUTPUTS = {"web": "index.html", "pdf": "mini.pdf", "email": "email.html"}

@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..content import Edition
-from ..theme import Theme
+if TYPE_CHECKING:
+    from ..content import Edition
+    from ..theme import Theme
 
 Files = dict[str, bytes]
 """Rendered output: paths relative to `build/<edition>/` -> file contents."""

@@ -1,0 +1,66 @@
+"""Sources: raw project files -> plain data (safe YAML, theme folders), no validation.
+
+Cheap to import on purpose: an up-to-date build reads only this much of Folio.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "templates"
+"""Folio's own themes, `default` and `plain`."""
+
+
+class NoAliasLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses anchors and aliases (no alias bombs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed; write the value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def yaml_settings(path: Path) -> dict[str, Any]:
+    """Read a YAML file as plain data, or {} when it is missing or broken."""
+    try:
+        loader = NoAliasLoader(path.read_text("utf-8"))
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except Exception:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def theme_folder(name: str, project: Path) -> Path | None:
+    """Return the folder of theme `name`: the project's own first, then the built-in one."""
+    for base in (project / "templates", BUILTIN_THEMES):
+        if (base / name / "theme.yaml").is_file():
+            return base / name
+    return None
+
+
+def theme_chain(name: str, project: Path) -> list[Path]:
+    """Return the folders of a theme and of the themes it extends, most specific first."""
+    chain: list[Path] = []
+    current: str | None = name
+    while current and (folder := theme_folder(current, project)) and folder not in chain:
+        chain.append(folder)
+        parent = yaml_settings(folder / "theme.yaml").get("extends")
+        current = str(parent) if parent else ("default" if current != "default" else None)
+    return chain
+
+
+def find_editions(content: Path) -> list[Path]:
+    """Return the edition folders under `content`, sorted by name."""
+    if not content.is_dir():
+        return []
+    return sorted(p for p in content.iterdir() if p.is_dir() and (p / "edition.yaml").exists())
