@@ -88,7 +88,8 @@ def floor_command(project: Path, edition: str) -> Callable[[], float]:
     theme = load_theme(loaded.config.theme, project, loaded.root)
     options = {k: v for k, v in print_document(loaded, theme).options.items()
                if k != "url_fetcher"}
-    html = project / "build" / edition / "print.html"
+    html = project / "floor.html"  # Folio's later builds without --keep-html remove print.html
+    shutil.copyfile(project / "build" / edition / "print.html", html)
     target = project / "floor.pdf"
 
     def floor() -> float:

@@ -35,6 +35,7 @@ from typing import Any
 
 from .content import Edition, Section, load_edition, parse_yaml, split_front_matter
 from .errors import display_path
+from .formats.email import HEAD_STYLE_LIMIT, SIZE_LIMIT, SIZE_WARNING
 from .markup import slugify
 from .schema import ThemeConfig
 
@@ -43,11 +44,8 @@ MASK = "\x00"
 """Stands in for every masked character: neither a letter nor a space."""
 
 KB = 1024
-EMAIL_CLIP = 102 * KB
-"""Gmail cuts a message off behind a "View entire message" link from this size on."""
-EMAIL_WARN = 90 * KB
-HEAD_STYLES_LIMIT = 16 * KB
-"""Gmail drops the whole `<style>` block of a message whose head styles exceed this."""
+EMAIL_CLIP, EMAIL_WARN, HEAD_STYLES_LIMIT = SIZE_LIMIT, SIZE_WARNING, HEAD_STYLE_LIMIT
+"""Gmail's limits, as the email format applies them when it builds."""
 LONG_SENTENCE = 40
 MIN_CONTRAST = 4.5
 

@@ -6,6 +6,7 @@ import itertools
 import re
 from pathlib import Path
 
+from folio.check import contrast_ratio as contrast
 from folio.formats.web import render
 from folio.theme import load_theme
 from tests.htmlcheck import find, parse
@@ -91,15 +92,6 @@ def test_body_text_contrast_meets_wcag_aa(mini) -> None:
     assert contrast(colours.ink, colours.paper) >= 4.5
     assert contrast(colours.muted, colours.paper) >= 4.5
     assert contrast(colours.band_ink, colours.band) >= 4.5
-
-
-def contrast(a: str, b: str) -> float:
-    def luminance(colour: str) -> float:
-        rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 def test_content_cannot_inject_script_or_template_code(project: Path) -> None:
