@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlsplit
 
 from .build import Result, build_edition
 from .errors import FolioError
-from .formats import FORMATS
 from .sources import BUILTIN_THEMES, find_editions, yaml_settings
 
 EVENTS_PATH = "/__folio/events"
@@ -246,13 +245,17 @@ def watch(
                          "choose another port with --port") from exc
     rebuild(editions, out, pdf, report, state)
     first = editions[0].name if edition else ""
-    ready(f"serving http://127.0.0.1:{port}/{first + '/' if first else ''} "
-          "(Ctrl-C to stop)")
     paths = [content, *[p for p in (content.parent / "templates", BUILTIN_THEMES) if p.is_dir()]]
-    stop = threading.Event()
+    announced = False
     try:
-        for changes in watchfiles.watch(*paths, debounce=150, step=30, stop_event=stop,
-                                        raise_interrupt=False):
+        # An empty batch comes back once the watcher is in place: say "serving" only then,
+        # so that a save right after the message is never missed.
+        for changes in watchfiles.watch(*paths, debounce=150, step=30, rust_timeout=200,
+                                        yield_on_timeout=True, raise_interrupt=False):
+            if not announced:
+                announced = True
+                ready(f"serving http://127.0.0.1:{port}/{first + '/' if first else ''} "
+                      "(Ctrl-C to stop)")
             changed = [Path(p) for _, p in changes if not Path(p).name.startswith(".")]
             touched = affected(changed, content, editions)
             if touched:
@@ -264,4 +267,4 @@ def watch(
         server.server_close()
 
 
-__all__ = ["FORMATS", "watch"]
+__all__ = ["watch"]

@@ -19,9 +19,10 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from folio.build import build
 from folio.content import load_edition
-from folio.errors import ContentError, ResourceError
+from folio.errors import ContentError, ResourceError, TemplateError
 from folio.fetcher import Refused, ResourcePolicy
 from folio.markup import plain, render_sections
+from folio.sources import BUILTIN_THEMES
 from folio.theme import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -492,6 +493,43 @@ def test_theme_cannot_read_outside_either(project: Path) -> None:
     with pytest.raises(ResourceError) as caught:
         render_pdf(project / "content" / "mini")
     assert "file:///etc/passwd" in str(caught.value)
+
+
+CSS_ATTACKS = {
+    "import-file": '@import url("file:///etc/passwd");',
+    "import-relative": '@import "../../../../../../../../etc/passwd";',
+    "url-relative": '.back { background: url("../../../../../../../../etc/passwd"); }',
+    "url-metadata": ".back { background: url(http://169.254.169.254/latest/meta-data/); }",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(CSS_ATTACKS))
+def test_theme_css_cannot_reach_out(project: Path, kind: str,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`url()` and `@import` in a print stylesheet are fenced like pictures are."""
+    import socket
+
+    attempts: list[object] = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: attempts.append(address))
+    theme = project / "templates" / "styled"
+    shutil.copytree(BUILTIN_THEMES / "default" / "pdf", theme / "pdf")
+    (theme / "theme.yaml").write_text("name: styled\nbody_font: {family: Lato}\n"
+                                      "heading_font: {family: Lato}\n")
+    css = theme / "pdf" / "print.css"
+    css.write_text(CSS_ATTACKS[kind] + "\n" + css.read_text())
+    with open(project / "content" / "mini" / "edition.yaml", "a") as handle:
+        handle.write("theme: styled\n")
+    if kind.startswith("import"):
+        with pytest.raises(TemplateError) as stopped:
+            render_pdf(project / "content" / "mini")
+        [problem] = stopped.value.problems
+        assert Path(problem.path) == css and problem.line == 1
+        assert "@import is not supported" in problem.message
+    else:
+        with pytest.raises(ResourceError) as caught:
+            render_pdf(project / "content" / "mini")
+        assert "will not read" in str(caught.value)
+    assert attempts == []  # refused before any connection was tried
 
 
 def test_attachments_are_never_embedded(project: Path) -> None:

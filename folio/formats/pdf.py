@@ -28,7 +28,7 @@ from markupsafe import Markup
 from .. import __version__
 from ..content import Edition, Section
 from ..context import SectionView, template_context
-from ..errors import Problem, ResourceError
+from ..errors import Problem, ResourceError, TemplateError
 from ..fetcher import Refused, ResourcePolicy, make_fetcher
 from ..theme import Theme, font_package_folder
 from . import Files
@@ -249,7 +249,15 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
 def stylesheet(theme: Theme, context: dict[str, Any]) -> str:
     """Return the print stylesheet: tokens, `@font-face` rules, then `pdf/print.css`."""
     faces = theme.font_faces(_file_url)
-    return theme.css_tokens + faces + theme.render("pdf", "pdf/print.css", context)
+    css = theme.render("pdf", "pdf/print.css", context)
+    found = re.search(r"@import\b", css)
+    if found:
+        template = theme.environment("pdf").get_template("pdf/print.css").filename
+        raise TemplateError([Problem(template or "pdf/print.css",
+                                     css.count("\n", 0, found.start()) + 1,
+                                     "@import is not supported in the print stylesheet; copy "
+                                     "the rules into print.css")])
+    return theme.css_tokens + faces + css
 
 
 def location_free(text: str, policy: ResourcePolicy) -> str:
