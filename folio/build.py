@@ -168,9 +168,13 @@ def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
 
 def build_edition(
     edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
-    keep_html: bool = False,
+    keep_html: bool = False, head_start: bool = False,
 ) -> Result:
-    """Build the stale formats of one edition; problems are returned, not raised."""
+    """Build the stale formats of one edition; problems are returned, not raised.
+
+    `head_start` lets slow formats start early work in parallel (the command line's
+    cold builds); scripts and tests render everything in their own process.
+    """
     result = Result(edition_dir.name)
     project = edition_dir.parent.parent
     target = out / edition_dir.name
@@ -184,6 +188,10 @@ def build_edition(
         result.skipped = [fmt for fmt in formats if fmt not in stale]
         if not stale:
             return result
+
+        if head_start:
+            for fmt in stale:
+                FORMATS[fmt].prepare()
 
         # Phase 1: load and validate everything the stale formats need.
         from .content import load_edition
@@ -260,15 +268,16 @@ def _capture_warnings(result: Result) -> Iterator[None]:
         log.propagate = previous
 
 
-def _build_one(args: tuple[Path, Path, list[str], bool, bool]) -> Result:
-    edition_dir, out, formats, force, keep_html = args
-    return build_edition(edition_dir, out, formats, force=force, keep_html=keep_html)
+def _build_one(args: tuple[Path, Path, list[str], bool, bool, bool]) -> Result:
+    edition_dir, out, formats, force, keep_html, head_start = args
+    return build_edition(edition_dir, out, formats, force=force, keep_html=keep_html,
+                         head_start=head_start)
 
 
 def build(
     editions: list[str] | None = None, *, content: Path = Path("content"),
     out: Path = Path("build"), formats: list[str] | None = None, force: bool = False,
-    keep_html: bool = False, jobs: int = 1,
+    keep_html: bool = False, jobs: int = 1, head_start: bool = False,
 ) -> Iterator[Result]:
     """Build editions (all under `content` when none are named); yield one result each."""
     formats = formats or list(FORMATS)
@@ -287,7 +296,7 @@ def build(
         if not folders:
             raise FolioError(f"no editions found in {content}/; create one with "
                              "`python generate.py new NAME`")
-    tasks = [(folder, out, formats, force, keep_html) for folder in folders]
+    tasks = [(folder, out, formats, force, keep_html, head_start) for folder in folders]
     if jobs > 1 and len(tasks) > 1:
         from concurrent.futures import ProcessPoolExecutor
 

@@ -154,7 +154,8 @@ def _build(args: argparse.Namespace) -> int:
     results = build(
         getattr(args, "editions", None) or None, content=args.content, out=args.out,
         formats=getattr(args, "format", None), force=getattr(args, "force", False),
-        keep_html=getattr(args, "keep_html", False), jobs=getattr(args, "jobs", 1))
+        keep_html=getattr(args, "keep_html", False), jobs=getattr(args, "jobs", 1),
+        head_start=True)
     for result in results:
         failed |= not report(result, debug=args.debug)
     if failed:

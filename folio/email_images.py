@@ -9,6 +9,8 @@ will have once `email-images/` is uploaded to `asset_base_url`.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import io
 import logging
 import re
@@ -70,7 +72,8 @@ class EmailImages:
             return None
         key = (relative, flatten)
         if key not in self._copies:
-            copy = _resize(path, relative, self.background if flatten else None)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            copy = _resize_once(digest, path, relative, self.background if flatten else None)
             taken = {c.name for c in self._copies.values()}
             stem, dot, extension = copy.name.rpartition(".")
             number = 2
@@ -118,6 +121,12 @@ def _name(relative: str, mime: str) -> str:
     stem = re.sub(r"^images/", "", relative.rsplit(".", 1)[0])
     stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.") or "image"
     return f"{stem}.{'jpg' if mime == 'image/jpeg' else 'gif' if mime == 'image/gif' else 'png'}"
+
+
+@functools.lru_cache(maxsize=64)
+def _resize_once(digest: str, path: Path, relative: str, background: str | None) -> _Copy:
+    """Return `_resize`, remembered per file content: `watch` rebuilds skip the re-encoding."""
+    return _resize(path, relative, background)
 
 
 def _resize(path: Path, relative: str, background: str | None) -> _Copy:

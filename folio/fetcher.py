@@ -31,6 +31,9 @@ class Refused(Exception):
         self.reason = reason
         super().__init__(f"{url}: {reason}")
 
+    def __reduce__(self) -> tuple[type[Refused], tuple[str, str]]:
+        return (Refused, (self.url, self.reason))  # travels back from the PDF helper process
+
 
 @dataclass(frozen=True)
 class ResourcePolicy:

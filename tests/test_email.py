@@ -4,6 +4,7 @@ and the sample emails in a real headless Chromium at phone and desktop widths.""
 from __future__ import annotations
 
 import email
+import io
 import logging
 import re
 import shutil
@@ -607,3 +608,15 @@ def test_sample_email_fits_phone_and_desktop(browser, sample_builds, tmp_path, n
     assert title and title["width"] > 200
     page.screenshot(path=str(tmp_path / f"{name}-{width}-{scheme}.png"), full_page=True)
     page.close()
+
+
+def test_a_changed_picture_is_encoded_again_in_the_same_process(project):
+    """The email remembers its scaled pictures by content, so an edit is never stale."""
+    first = render_mini(project)["email-images/pic.png"]
+    assert render_mini(project)["email-images/pic.png"] == first
+    Image.new("RGB", (400, 200), (200, 30, 30)).save(
+        project / "content" / "mini" / "images" / "pic.png")
+    again = render_mini(project)["email-images/pic.png"]
+    assert again != first
+    with Image.open(io.BytesIO(again)) as picture:
+        assert picture.convert("RGB").getpixel((10, 10)) == (200, 30, 30)

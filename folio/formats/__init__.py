@@ -30,6 +30,12 @@ class Format:
     ignores: tuple[str, ...]
     """`edition.yaml` keys that do not change this output."""
 
+    def prepare(self) -> None:
+        """Let the format start slow work early (the PDF imports WeasyPrint in parallel)."""
+        prepare = getattr(importlib.import_module(self.module), "prepare", None)
+        if prepare is not None:
+            prepare()
+
     def renderer(self) -> Callable[[Edition, Theme], Files]:
         """Import the format module and return its `render` function."""
         render: Callable[[Edition, Theme], Files] = importlib.import_module(self.module).render
