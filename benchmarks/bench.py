@@ -37,7 +37,9 @@ try:
 except SystemExit as stop:
     if stop.code:
         raise
-sys.stderr.write("peak-rss-kb=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# The PDF helper process counts too: add the largest child's peak (an upper bound).
+sys.stderr.write("peak-rss-kb=%d\\n" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                       + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 """
 
 FLOOR = """

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ class Theme:
     config: ThemeConfig
     folders: tuple[Path, ...]
     """Template folders, most specific first."""
-    environments: dict[str, jinja2.Environment] = field(default_factory=dict, compare=False)
 
     def asset(self, relative: str) -> Path | None:
         """Find an asset (`assets/...`) in the theme chain."""
@@ -53,26 +52,23 @@ class Theme:
             if (folder / "theme.yaml").is_file():
                 yield folder / "theme.yaml"
 
-    def environment(self, fmt: str) -> jinja2.Environment:
-        """Return the Jinja2 environment for one output format (autoescape, strict)."""
-        if fmt not in self.environments:
-            loader = jinja2.FileSystemLoader([str(f) for f in self.folders])
-            env = jinja2.Environment(
-                loader=loader,
-                autoescape=True,
-                undefined=jinja2.StrictUndefined,
-                trim_blocks=True,
-                lstrip_blocks=True,
-                keep_trailing_newline=True,
-            )
-            env.globals["theme"] = self.config
-            env.globals["colours"] = self.config.colours
-            self.environments[fmt] = env
-        return self.environments[fmt]
+    def environment(self) -> jinja2.Environment:
+        """Return the Jinja2 environment of this theme chain (autoescape, strict).
 
-    def render(self, fmt: str, name: str, context: dict[str, Any]) -> str:
+        Environments live as long as the process, one per chain of folders, so that
+        `watch` compiles a template again only when its file changed.
+        """
+        # The listing is part of the key: a template added to a folder of the chain can
+        # hide one that an older environment has cached.
+        listing = tuple(sorted(str(p) for f in self.folders if f.is_dir() for p in f.rglob("*")))
+        env = _environment(self.folders, hash(listing))
+        env.globals["theme"] = self.config
+        env.globals["colours"] = self.config.colours
+        return env
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
         """Render template `name`; turn any template failure into a `TemplateError`."""
-        env = self.environment(fmt)
+        env = self.environment()
         try:
             return env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
@@ -121,6 +117,19 @@ class Theme:
             rules.append(f"@font-face{{font-family:'{font.family}';font-style:{font_style};"
                          f"font-weight:{weight};src:url('{url_for(path)}') format('truetype');}}")
         return "\n".join(rules) + "\n"
+
+
+@lru_cache(maxsize=16)
+def _environment(folders: tuple[Path, ...], listing: int) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
 
 
 def font_package_folder(package: str) -> Path:

@@ -137,3 +137,28 @@ def test_project_template_overrides_by_name(project: Path) -> None:
     edition = render_sections(load_edition(folder))
     html = render(edition, load_theme("default", project, folder))["index.html"].decode()
     assert '<p class="my-quote">Every child deserves to be safe online.</p>' in html
+
+
+def test_a_template_added_later_is_used_in_the_same_process(project: Path) -> None:
+    """Environments are kept between builds (for `watch`), yet a new override wins."""
+    from folio.content import load_edition
+    from folio.markup import render_sections
+
+    folder = project / "content" / "mini"
+    (folder / "templates" / "web").mkdir(parents=True)
+    (folder / "templates" / "web" / "note.txt").write_text("an unrelated file\n")
+    edition = render_sections(load_edition(folder))
+    first = render(edition, load_theme("default", project, folder))["index.html"].decode()
+    assert "my-quote" not in first
+    components = folder / "templates" / "web" / "components"
+    components.mkdir()
+    (components / "quote.html").write_text('<section id="{{ section.id }}"><h2>{{ section.title '
+                                           '}}</h2><p class="my-quote">x</p></section>\n')
+    again = render(edition, load_theme("default", project, folder))["index.html"].decode()
+    assert '<p class="my-quote">x</p>' in again
+    (components / "quote.html").write_text('<section id="{{ section.id }}"><h2>{{ section.title '
+                                           '}}</h2><p class="my-quote">y</p></section>\n')
+    import os
+    os.utime(components / "quote.html", ns=(0, 10**18))  # a clearly newer time stamp
+    third = render(edition, load_theme("default", project, folder))["index.html"].decode()
+    assert '<p class="my-quote">y</p>' in third

@@ -109,11 +109,11 @@ def render(edition: Edition, theme: Theme) -> Files:
     )
 
     # Phase 2: render MJML, compile, inline, track, restore the merge tags.
-    mjml = theme.render("email", "email/email.mjml", context)
+    mjml = theme.render("email/email.mjml", context)
     document = finish(
         compile_mjml(mjml, "email/email.mjml"),
-        content_css=theme.render("email", "email/style.css", context),
-        head_css=theme.render("email", "email/head.css", context))
+        content_css=theme.render("email/style.css", context),
+        head_css=theme.render("email/head.css", context))
     document = merge_tags.restore(track_links(document, settings.tracking))
     images.keep_only(document)
     _check_size(document)

@@ -251,10 +251,10 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
 def stylesheet(theme: Theme, context: dict[str, Any]) -> str:
     """Return the print stylesheet: tokens, `@font-face` rules, then `pdf/print.css`."""
     faces = theme.font_faces(_file_url)
-    css = theme.render("pdf", "pdf/print.css", context)
+    css = theme.render("pdf/print.css", context)
     found = re.search(r"@import\b", css)
     if found:
-        template = theme.environment("pdf").get_template("pdf/print.css").filename
+        template = theme.environment().get_template("pdf/print.css").filename
         raise TemplateError([Problem(template or "pdf/print.css",
                                      css.count("\n", 0, found.start()) + 1,
                                      "@import is not supported in the print stylesheet; copy "
@@ -292,7 +292,7 @@ def print_document(edition: Edition, theme: Theme) -> PrintDocument:
     check_sections(edition, policy, base_url)
     context = print_context(edition, theme, base_url)
     context["stylesheet"] = Markup(stylesheet(theme, context))
-    html = theme.render("pdf", "pdf/document.html", context)
+    html = theme.render("pdf/document.html", context)
     identifier = hashlib.sha256(location_free(html, policy).encode()).hexdigest()[:32]
     return PrintDocument(html, base_url, policy, pdf_options(edition, identifier.encode()))
 

@@ -15,7 +15,7 @@ LOCAL_SRC = re.compile(r'<img [^>]*src="(?!https?:|mailto:|data:|/)([^"]+)"')
 
 def stylesheet(theme: Theme, name: str, font_url: str) -> str:
     """Return a theme stylesheet with its tokens and `@font-face` rules in front."""
-    env = theme.environment("web")
+    env = theme.environment()
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)
     faces = theme.font_faces(lambda path: f"{font_url}{path.name}")
@@ -70,7 +70,7 @@ def render(edition: Edition, theme: Theme) -> Files:
         pdf_href=f"{edition.slug}.pdf",
         image_sizes=sizes,
     )
-    html = theme.render("web", "web/page.html", context)
+    html = theme.render("web/page.html", context)
     files["index.html"] = html.encode()
     files["assets/style.css"] = stylesheet(theme, "web/style.css", "fonts/").encode()
     for _font, _style, path in theme.font_files():
