@@ -37,7 +37,11 @@ try:
 except SystemExit as stop:
     if stop.code:
         raise
-# The PDF helper process counts too: add the largest child's peak (an upper bound).
+# The PDF helper process counts too: stop it, then add its peak to ours (an upper bound).
+import multiprocessing
+for child in multiprocessing.active_children():
+    child.terminate()
+    child.join()
 sys.stderr.write("peak-rss-kb=%d\\n" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                                        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 """

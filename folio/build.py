@@ -296,8 +296,11 @@ def build(
         if not folders:
             raise FolioError(f"no editions found in {content}/; create one with "
                              "`python generate.py new NAME`")
-    tasks = [(folder, out, formats, force, keep_html, head_start) for folder in folders]
-    if jobs > 1 and len(tasks) > 1:
+    parallel = jobs > 1 and len(folders) > 1
+    # Worker processes already keep every core busy: no helper processes beside them.
+    tasks = [(folder, out, formats, force, keep_html, head_start and not parallel)
+             for folder in folders]
+    if parallel:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
