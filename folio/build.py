@@ -136,11 +136,36 @@ def _without(settings: dict[str, Any], ignores: tuple[str, ...]) -> dict[str, An
     return kept
 
 
-def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
+class _Reads:
+    """Files read while computing one build's keys: each read and hashed once."""
+
+    def __init__(self) -> None:
+        self.digests: dict[Path, bytes] = {}
+        self.settings: dict[Path, dict[str, Any]] = {}
+
+    def digest(self, path: Path) -> bytes:
+        if path not in self.digests:
+            self.digests[path] = hashlib.sha256(path.read_bytes()).digest()
+        return self.digests[path]
+
+    def yaml(self, path: Path) -> dict[str, Any]:
+        if path not in self.settings:
+            self.settings[path] = yaml_settings(path)
+        return self.settings[path]
+
+
+def output_keys(edition_dir: Path, formats: list[str], project: Path) -> dict[str, str]:
+    """Return the key of each output format of an edition."""
+    read = _Reads()
+    return {fmt: output_key(edition_dir, fmt, project, read) for fmt in formats}
+
+
+def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None = None) -> str:
     """Hash everything output `fmt` of an edition depends on."""
+    read = read or _Reads()
     spec = FORMATS[fmt]
     digest = hashlib.sha256(f"folio {code_version()} {fmt}\n".encode())
-    settings = yaml_settings(edition_dir / "edition.yaml")
+    settings = read.yaml(edition_dir / "edition.yaml")
     digest.update(json.dumps(_without(settings, spec.ignores), sort_keys=True,
                              default=str).encode())
     for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
@@ -149,17 +174,17 @@ def output_key(edition_dir: Path, fmt: str, project: Path) -> str:
                 relative.parts[0] == "templates":
             continue
         digest.update(str(path.relative_to(edition_dir)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    chain = [edition_dir / "templates", *theme_chain(str(settings.get("theme", "default")),
-                                                      project)]
+        digest.update(read.digest(path))
+    chain = [edition_dir / "templates",
+             *theme_chain(str(settings.get("theme", "default")), project, read.yaml)]
     for folder in chain:
         for sub in (*spec.templates, "assets"):
             for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
                 if path.name.startswith("."):
                     continue
-                digest.update(str(path).encode() + b"\0" + path.read_bytes())
+                digest.update(str(path).encode() + b"\0" + read.digest(path))
         if (folder / "theme.yaml").is_file():
-            digest.update((folder / "theme.yaml").read_bytes())
+            digest.update(read.digest(folder / "theme.yaml"))
     return digest.hexdigest()
 
 
@@ -181,7 +206,7 @@ def build_edition(
     manifest_key = edition_dir.name
     with locked(target):
         stored = read_manifest(out)
-        keys = {fmt: output_key(edition_dir, fmt, project) for fmt in formats}
+        keys = output_keys(edition_dir, formats, project)
         stale = [fmt for fmt in formats
                  if force or not _fresh(stored.get(f"{manifest_key}/{fmt}"), keys[fmt], target)
                  or (fmt == "pdf" and keep_html and not (target / PRINT_HTML).is_file())]

@@ -5,6 +5,7 @@ Cheap to import on purpose: an up-to-date build reads only this much of Folio.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +29,20 @@ class NoAliasLoader(yaml.SafeLoader):
 
 
 def yaml_settings(path: Path) -> dict[str, Any]:
-    """Read a YAML file as plain data, or {} when it is missing or broken."""
+    """Read a YAML file as plain data, or {} when it is missing, broken or uses aliases."""
+    fast = getattr(yaml, "CSafeLoader", None)  # libyaml: a no-op build is mostly this
     try:
-        loader = NoAliasLoader(path.read_text("utf-8"))
-        try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
+        text = path.read_text("utf-8")
+        if fast is None:
+            loader = NoAliasLoader(text)
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
+        elif any(isinstance(e, yaml.AliasEvent) for e in yaml.parse(text, Loader=fast)):
+            return {}  # refused, with a message, when the edition is loaded
+        else:
+            data = yaml.load(text, Loader=fast)  # CSafeLoader: the C form of SafeLoader
     except Exception:
         return {}
     return data if isinstance(data, dict) else {}
@@ -48,13 +56,16 @@ def theme_folder(name: str, project: Path) -> Path | None:
     return None
 
 
-def theme_chain(name: str, project: Path) -> list[Path]:
+def theme_chain(
+    name: str, project: Path, read: Callable[[Path], dict[str, Any]] | None = None,
+) -> list[Path]:
     """Return the folders of a theme and of the themes it extends, most specific first."""
+    read = read or yaml_settings
     chain: list[Path] = []
     current: str | None = name
     while current and (folder := theme_folder(current, project)) and folder not in chain:
         chain.append(folder)
-        parent = yaml_settings(folder / "theme.yaml").get("extends")
+        parent = read(folder / "theme.yaml").get("extends")
         current = str(parent) if parent else ("default" if current != "default" else None)
     return chain
 
