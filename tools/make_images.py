@@ -79,7 +79,7 @@ def vertical_gradient(size: tuple[int, int], top: tuple, bottom: tuple) -> Image
     for y in range(height):
         t = y / max(1, height - 1)
         column.putpixel(
-            (0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom))
+            (0, y), tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=False))
         )
     return column.resize(size, Image.Resampling.NEAREST)
 
@@ -125,7 +125,7 @@ def draw_cover(path: Path) -> None:
         ]
         for cx, cy, r, colour, alpha in big:
             cx, cy, r = cx * width, cy * height, r * width
-            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour + (alpha,))
+            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*colour, alpha))
 
     image = overlay(image, circles)
 
@@ -138,7 +138,7 @@ def draw_cover(path: Path) -> None:
                 (cx - r, cy - r, cx + r, cy + r),
                 start,
                 start + 140 - i * 12,
-                fill=WHITE + (70 - i * 12,),
+                fill=(*WHITE, 70 - i * 12),
                 width=3 * SCALE,
             )
 
@@ -154,7 +154,7 @@ def draw_cover(path: Path) -> None:
             for j in ranked[1:3]:
                 nx, ny, _ = nodes[j]
                 if math.dist((x, y), (nx, ny)) < width * 0.16:
-                    draw.line((x, y, nx, ny), fill=SKY + (95,), width=2 * SCALE)
+                    draw.line((x, y, nx, ny), fill=(*SKY, 95), width=2 * SCALE)
 
     image = overlay(image, links)
 
@@ -168,7 +168,7 @@ def draw_cover(path: Path) -> None:
             accent_x + 90 * SCALE,
             accent_y + 90 * SCALE,
         ),
-        fill=AMBER + (110,),
+        fill=(*AMBER, 110),
     )
     image = Image.alpha_composite(
         image, glow.filter(ImageFilter.GaussianBlur(40 * SCALE))
@@ -180,23 +180,23 @@ def draw_cover(path: Path) -> None:
         ]
         for nx, ny, _ in nearest:
             draw.line(
-                (accent_x, accent_y, nx, ny), fill=AMBER + (150,), width=2 * SCALE
+                (accent_x, accent_y, nx, ny), fill=(*AMBER, 150), width=2 * SCALE
             )
         for x, y, r in nodes:
             r *= SCALE
             draw.ellipse(
-                (x - r * 2.4, y - r * 2.4, x + r * 2.4, y + r * 2.4), fill=SKY + (50,)
+                (x - r * 2.4, y - r * 2.4, x + r * 2.4, y + r * 2.4), fill=(*SKY, 50)
             )
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=WHITE + (230,))
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=(*WHITE, 230))
         r = 15 * SCALE
         draw.ellipse(
             (accent_x - r, accent_y - r, accent_x + r, accent_y + r),
-            fill=AMBER + (255,),
+            fill=(*AMBER, 255),
         )
         r = 30 * SCALE
         draw.ellipse(
             (accent_x - r, accent_y - r, accent_x + r, accent_y + r),
-            outline=AMBER + (200,),
+            outline=(*AMBER, 200),
             width=3 * SCALE,
         )
 
@@ -430,13 +430,13 @@ def draw_banner(path: Path) -> None:
                 py = base + math.sin(i / 120 * math.pi * 2 + band * 1.3) * 34 * s
                 points.append((px, py))
             points.append((width, height))
-            draw.polygon(points, fill=colour + (alpha,))
+            draw.polygon(points, fill=(*colour, alpha))
         for i, r in enumerate((150, 220, 290)):
             rr = r * s
             cx, cy = width * 0.84, height * 0.34
             draw.ellipse(
                 (cx - rr, cy - rr, cx + rr, cy + rr),
-                outline=WHITE + (60 - i * 15,),
+                outline=(*WHITE, 60 - i * 15),
                 width=2 * s,
             )
 
@@ -444,7 +444,7 @@ def draw_banner(path: Path) -> None:
 
     def accent(draw: ImageDraw.ImageDraw) -> None:
         cx, cy, r = width * 0.84, height * 0.34, 16 * s
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=AMBER + (255,))
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*AMBER, 255))
 
     image = overlay(image, accent)
     image = image.convert("RGB").resize(
