@@ -620,3 +620,20 @@ def test_a_changed_picture_is_encoded_again_in_the_same_process(project):
     assert again != first
     with Image.open(io.BytesIO(again)) as picture:
         assert picture.convert("RGB").getpixel((10, 10)) == (200, 30, 30)
+
+
+def test_inlining_never_loads_a_remote_stylesheet(monkeypatch):
+    """css-inline runs with remote loading off: a linked stylesheet is dropped, not fetched."""
+    import socket
+
+    from folio.email_html import finish
+
+    attempts = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: attempts.append(address))
+    page = ('<html><head><link rel="stylesheet" href="http://192.0.2.1/remote.css">'
+            '<style>@import url("http://192.0.2.1/more.css"); p { color: red }</style>'
+            '</head><body><p>Hello</p></body></html>')
+    done = finish(page, content_css="", head_css="")
+    assert attempts == []
+    assert "192.0.2.1" not in done
+    assert '<p style="color: red' in done or '<p style="color:red' in done
