@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -11,6 +12,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the Chromium tests on a machine without Debian's chromium, except in CI."""
+    if shutil.which("chromium") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed "
+                                   "(apt-get install chromium; .ci/run installs it)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
