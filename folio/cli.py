@@ -199,7 +199,7 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import check_edition, format_findings
+    from .check import check_edition, exit_status, format_findings
     from .sources import find_editions
 
     folders = ([args.content / name for name in args.editions] if args.editions
@@ -212,7 +212,7 @@ def _check(args: argparse.Namespace) -> int:
     text = format_findings(findings, args.output)
     if text:
         print(text)
-    return 1 if any(f.severity == "error" for f in findings) else 0
+    return exit_status(findings)
 
 
 def _rendered_email(folder: Path) -> tuple[str | None, ThemeConfig]:

@@ -90,5 +90,4 @@ def template_context(edition: Edition) -> dict[str, Any]:
         "year": config.date.year,
         "date_text": long_date(config.date),
         "sections": sections,
-        "events_date": long_date,
     }

@@ -201,4 +201,4 @@ def plain(text: str) -> str:
     return Markup(inline(text)).striptags()
 
 
-__all__ = ["Section", "inline", "plain", "render_markdown", "render_sections", "sanitize"]
+__all__ = ["inline", "plain", "render_markdown", "render_sections", "sanitize"]

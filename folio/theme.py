@@ -9,7 +9,6 @@ then the theme it `extends`, then Folio's built-in `default`.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -42,15 +41,6 @@ class Theme:
             if path.is_file():
                 return path
         return None
-
-    def files(self, subfolders: tuple[str, ...]) -> Iterator[Path]:
-        """Yield every file a format depends on: its template folders, assets, tokens."""
-        for folder in self.folders:
-            for name in (*subfolders, "assets"):
-                if (folder / name).is_dir():
-                    yield from sorted(p for p in (folder / name).rglob("*") if p.is_file())
-            if (folder / "theme.yaml").is_file():
-                yield folder / "theme.yaml"
 
     def environment(self) -> jinja2.Environment:
         """Return the Jinja2 environment of this theme chain (autoescape, strict).
