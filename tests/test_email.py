@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from htmlcheck import parse
+from tests.htmlcheck import parse
 from PIL import Image
 
 from folio.build import build
