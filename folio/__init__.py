@@ -1,16 +1,22 @@
 """Folio: one set of content sections -> a web page, a print PDF and an email.
 
-Modules, one per pipeline stage:
+The model and the shared stages, one module each, in pipeline order:
 - `schema`: the declared shape of edition.yaml, front matter and theme.yaml
 - `sources`: raw project files -> plain data (safe YAML, theme folders)
 - `content`: edition folder -> validated `Edition`
 - `markup`: section Markdown -> sanitised HTML fragments
 - `theme`: theme name -> tokens, template loader chain, assets
 - `context`: `Edition` -> the template context every format shares
-- `formats`: the output plug-ins (`web`, `pdf`, `email`), `render(edition, theme) -> files`
-- `build`: the orchestrator: stale outputs -> rendered -> written atomically
-- `watch`, `check`, `importer`, `send`, `scaffold`: the other commands
-- `cli`: the command line behind `generate.py`
+- `errors`: the `FolioError` family, each problem with its file and line
+
+Plug-in families, one package each:
+- `formats/`: the outputs, `render(edition, theme) -> files`: `web`, `pdf/`, `email/`
+- `check/`: an edition -> findings, one module per rule family
+- `importers/`: a .docx, .md or .txt draft -> a new edition folder
+
+Commands and orchestration: `build` (stale outputs -> rendered -> written atomically),
+`watch`, `send`, `scaffold`, and `cli`, the command line behind `generate.py`. A stage
+never imports a command; a format never imports another format.
 
 The public API is imported on first use, so that `python generate.py` on an up-to-date
 project loads only what it needs.

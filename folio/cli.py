@@ -234,7 +234,7 @@ def _rendered_email(folder: Path) -> tuple[str | None, ThemeConfig]:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import import_draft
+    from .importers import import_draft
 
     print(import_draft(args.file, args.content, args.name, force=args.force))
     return 0

@@ -1,7 +1,11 @@
-"""Formats: the output plug-ins, one module each with `render(edition, theme) -> files`.
+"""Formats: the output plug-ins, each of one shape: `render(edition, theme) -> files`.
 
-A format module is imported only when something must be rendered with it, so that an
-up-to-date build never pays for WeasyPrint or MJML.
+In: a rendered `Edition` and its `Theme`. Out: file names (relative to the edition's
+build folder) and their bytes; nothing here writes to disk. `web` (the page layout and
+its assets), `pdf/` and `email/`, registered in `FORMATS`; adding a format adds one
+module and one line there. A format imports the shared stages, never a command, never
+another format. A format module is imported only when something must be rendered with
+it, so that an up-to-date build never pays for WeasyPrint or MJML.
 """
 
 from __future__ import annotations

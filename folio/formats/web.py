@@ -1,4 +1,8 @@
-"""Web: an `Edition` -> `index.html`, its stylesheet, fonts and pictures, ready offline."""
+"""Web format: an `Edition` -> `index.html`, its stylesheet, fonts and pictures, ready offline.
+
+The page layout itself is the theme's `web/page.html` and one `web/components/<layout>.html`
+per section layout; this module gathers the context and the files the page needs.
+"""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def sample_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     project = tmp_path_factory.mktemp("web")
     shutil.copytree(root / "content" / "reflections-2025", project / "content" / "reflections-2025")
     [result] = build(["reflections-2025"], content=project / "content", out=project / "build",

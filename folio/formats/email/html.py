@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Problem, TemplateError
+from ...errors import Problem, TemplateError
 
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style>", re.S | re.I)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .schema import EmailSettings, Tracking
+from ...schema import EmailSettings, Tracking
 
 PRESETS: dict[str, tuple[str, str | None]] = {
     "mailchimp": ("*|UNSUB|*", "*|ARCHIVE|*"),

@@ -1,11 +1,19 @@
-"""Email: an `Edition` -> `email.html`, `email.txt`, `email.eml` and `email-images/`.
+"""Email format: an `Edition` -> `email.html`, `email.txt`, `email.eml` and `email-images/`.
 
-Read top to bottom in two phases. First gather: the sections' email HTML (sanitised with the
-email allow-list), the unsubscribe and view-online links (merge tags swapped for inert
-tokens), the pictures. Then render: Jinja2 writes MJML (`email/email.mjml` and one
-`email/components/<layout>.mjml` per section layout), mrml compiles it, css-inline puts
-every style on its element, UTM parameters go on the links, the merge tags come back, and
-the same data gives the plain-text part and the `.eml`.
+In: a rendered `Edition` and its `Theme`. Out: the HTML to paste into a sending service,
+the plain-text part, a ready `.eml` and the pictures to upload. Its limits (`SIZE_LIMIT`,
+`SIZE_WARNING`, `HEAD_STYLE_LIMIT`) are published for `check`; the rest is private.
+Imports only the shared stages (content, context, markup, theme, errors), never a command.
+
+Read `render` top to bottom in two phases. First gather: the sections' email HTML
+(sanitised with the email allow-list), the unsubscribe and view-online links (merge tags
+swapped for inert tokens), the pictures. Then render: Jinja2 writes MJML, mrml compiles it,
+css-inline puts every style on its element, tracking goes on the links, the merge tags
+come back, and the same data gives the plain-text part and the `.eml`. Modules:
+- `html`: MJML -> finished HTML (compiled, inlined, one head style block);
+- `images`: edition pictures -> email-sized copies and their public addresses;
+- `links`: unsubscribe and view-online links, merge tags, link tracking (UTM);
+- `text`: the plain-text part; `message`: the `.eml`.
 """
 
 from __future__ import annotations
@@ -17,24 +25,23 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..content import Edition
-from ..context import SectionView, long_date, template_context
-from ..email_html import compile_mjml, finish, head_styles
-from ..email_images import FOLDER, EmailImages
-from ..email_links import (
+from ...content import Edition
+from ...context import SectionView, template_context
+from ...errors import ContentError, Problem
+from ...markup import sanitize
+from ...theme import Theme
+from .. import Files
+from .html import compile_mjml, finish, head_styles
+from .images import FOLDER, EmailImages
+from .links import (
     MergeTags,
     ServiceLinks,
-    add_utm,
     has_merge_tag,
     service_links,
     track_links,
 )
-from ..email_message import Attachment, address_problem, build_message, content_id
-from ..email_text import WIDTH, html_to_text, link, plain, underline, wrap
-from ..errors import ContentError, Problem
-from ..markup import sanitize
-from ..theme import Theme
-from . import Files
+from .message import Attachment, address_problem, build_message, content_id
+from .text import plain_text
 
 log = logging.getLogger("folio")
 
@@ -246,93 +253,3 @@ def _check_size(document: str) -> None:
     if styles >= HEAD_STYLE_LIMIT:
         log.warning("email: the head style block is %.1f KB; Gmail ignores one over 16 KB",
                     styles / 1024)
-
-
-# --- plain text ---------------------------------------------------------------------
-
-
-def plain_text(edition: Edition, context: dict[str, Any], links: ServiceLinks) -> str:
-    """Return the plain-text part: title, sections with underlined headings, footer."""
-    config = edition.config
-    tracking = config.email.tracking
-
-    def url(address: str) -> str:
-        return add_utm(address, tracking)
-
-    def text_of(fragment: Any) -> str:
-        return html_to_text(str(fragment), url)
-
-    head = [underline(context["title_text"], "=") + "\n"]
-    if context["subtitle_text"]:
-        head.append(wrap(context["subtitle_text"]))
-    head.append(f"{config.organisation} · {context['date_text']}")
-    if links.view_online:
-        head.append(f"\nView this email in your browser: <{url(links.view_online)}>")
-    out = ["\n".join(head)]
-    digest = context["digest"]
-    for section in context["sections"]:
-        parts = [underline(section.title_text, "-")]
-        teaser = text_of(context["teasers"][section.id])
-        more = context["more_links"].get(section.id)
-        if section.layout == "figures":
-            parts.append(_figures_text(section))
-        elif section.layout == "quote":
-            parts.append(wrap(f"“{plain(str(section.quote))}”", "  "))
-            if section.attribution:
-                parts.append(wrap(f"— {plain(str(section.attribution))}", "  ", "    "))
-        elif section.layout == "image" and section.image_alt:
-            parts.append(wrap(f"[Picture: {section.image_alt}]"))
-            if section.caption:
-                parts.append(wrap(plain(str(section.caption))))
-        if digest and section.layout in ("text", "image", "cta", "events") and teaser:
-            parts.append(teaser)
-        if section.layout == "events":
-            parts.append(_events_text(section, url))
-        if not digest and section.body:
-            parts.append(text_of(section.body))
-        if section.layout == "cta" and section.cta:
-            parts.append(link(section.cta.label, section.cta.url, url(section.cta.url)))
-        if digest and more and section.layout in ("text", "image", "figures"):
-            parts.append(f"Read more: <{url(more)}>")
-        if not digest and section.footnotes:
-            notes = [wrap(f"[{n}] {text_of(note)}", "", " " * (len(str(n)) + 3))
-                     for n, note in enumerate(section.footnotes, 1)]
-            parts.append("Notes\n" + "\n".join(notes))
-        out.append("\n\n".join(p for p in parts if p))
-    tail = []
-    if digest and context["web_url"]:
-        tail.append(f"Read the whole edition online: <{url(context['web_url'])}>")
-    if context["pdf_url"]:
-        tail.append(f"Download the PDF: <{url(context['pdf_url'])}>")
-    if tail:
-        out.append("\n".join(tail))
-    footer = [config.organisation, *context["address_lines"]]
-    if config.website:
-        footer.append(f"<{url(config.website)}>")
-    footer.append("")
-    footer.append(wrap(f"You are receiving this email because you subscribed to news from "
-                       f"{config.organisation}."))
-    if links.view_online:
-        footer.append(f"View in your browser: <{url(links.view_online)}>")
-    if links.unsubscribe:
-        footer.append(f"Unsubscribe: <{url(links.unsubscribe)}>")
-    out.append("-" * WIDTH + "\n" + "\n".join(footer))
-    return "\n\n\n".join(out) + "\n"
-
-
-def _figures_text(section: SectionView) -> str:
-    widest = max((len(f.value) for f in section.figures), default=0)
-    return "\n".join(wrap(f"{f.value.rjust(widest)}  {f.label}", "  ",
-                          " " * (widest + 4)) for f in section.figures)
-
-
-def _events_text(section: SectionView, url: Any) -> str:
-    lines = []
-    for event in section.events:
-        entry = f"* {long_date(event.date)} – {event.title}"
-        if event.place:
-            entry += f" ({event.place})"
-        lines.append(wrap(entry, "", "  "))
-        if event.url:
-            lines.append(f"  <{url(event.url)}>")
-    return "\n".join(lines)

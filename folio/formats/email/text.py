@@ -1,6 +1,8 @@
-"""Email text: section data and sanitised HTML -> the plain-text part, wrapped at 76 columns.
+"""Email text: the template context and sanitised HTML -> the plain-text part, 76 columns.
 
-A small renderer of its own (html2text is GPL): headings underlined, paragraphs wrapped,
+`plain_text` lays out the whole part (title, sections, footer with the unsubscribe
+link); `html_to_text` is a small renderer of its own for section bodies (html2text is
+GPL): headings underlined, paragraphs wrapped,
 lists with hanging indents, tables as aligned columns when they fit, links as
 `text <url>`, footnote references as `[1]`.
 """
@@ -13,6 +15,11 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
+
+from ...content import Edition
+from ...context import SectionView, long_date
+from .links import ServiceLinks, add_utm
 
 WIDTH = 76
 
@@ -276,3 +283,93 @@ def html_to_text(fragment: str, url: Callable[[str], str] = lambda u: u) -> str:
 def plain(fragment: str) -> str:
     """Return the text of an inline HTML fragment, entities decoded, spaces collapsed."""
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+
+# --- the whole part -------------------------------------------------------------------
+
+
+def plain_text(edition: Edition, context: dict[str, Any], links: ServiceLinks) -> str:
+    """Return the plain-text part: title, sections with underlined headings, footer."""
+    config = edition.config
+    tracking = config.email.tracking
+
+    def url(address: str) -> str:
+        return add_utm(address, tracking)
+
+    def text_of(fragment: Any) -> str:
+        return html_to_text(str(fragment), url)
+
+    head = [underline(context["title_text"], "=") + "\n"]
+    if context["subtitle_text"]:
+        head.append(wrap(context["subtitle_text"]))
+    head.append(f"{config.organisation} · {context['date_text']}")
+    if links.view_online:
+        head.append(f"\nView this email in your browser: <{url(links.view_online)}>")
+    out = ["\n".join(head)]
+    digest = context["digest"]
+    for section in context["sections"]:
+        parts = [underline(section.title_text, "-")]
+        teaser = text_of(context["teasers"][section.id])
+        more = context["more_links"].get(section.id)
+        if section.layout == "figures":
+            parts.append(_figures_text(section))
+        elif section.layout == "quote":
+            parts.append(wrap(f"“{plain(str(section.quote))}”", "  "))
+            if section.attribution:
+                parts.append(wrap(f"— {plain(str(section.attribution))}", "  ", "    "))
+        elif section.layout == "image" and section.image_alt:
+            parts.append(wrap(f"[Picture: {section.image_alt}]"))
+            if section.caption:
+                parts.append(wrap(plain(str(section.caption))))
+        if digest and section.layout in ("text", "image", "cta", "events") and teaser:
+            parts.append(teaser)
+        if section.layout == "events":
+            parts.append(_events_text(section, url))
+        if not digest and section.body:
+            parts.append(text_of(section.body))
+        if section.layout == "cta" and section.cta:
+            parts.append(link(section.cta.label, section.cta.url, url(section.cta.url)))
+        if digest and more and section.layout in ("text", "image", "figures"):
+            parts.append(f"Read more: <{url(more)}>")
+        if not digest and section.footnotes:
+            notes = [wrap(f"[{n}] {text_of(note)}", "", " " * (len(str(n)) + 3))
+                     for n, note in enumerate(section.footnotes, 1)]
+            parts.append("Notes\n" + "\n".join(notes))
+        out.append("\n\n".join(p for p in parts if p))
+    tail = []
+    if digest and context["web_url"]:
+        tail.append(f"Read the whole edition online: <{url(context['web_url'])}>")
+    if context["pdf_url"]:
+        tail.append(f"Download the PDF: <{url(context['pdf_url'])}>")
+    if tail:
+        out.append("\n".join(tail))
+    footer = [config.organisation, *context["address_lines"]]
+    if config.website:
+        footer.append(f"<{url(config.website)}>")
+    footer.append("")
+    footer.append(wrap(f"You are receiving this email because you subscribed to news from "
+                       f"{config.organisation}."))
+    if links.view_online:
+        footer.append(f"View in your browser: <{url(links.view_online)}>")
+    if links.unsubscribe:
+        footer.append(f"Unsubscribe: <{url(links.unsubscribe)}>")
+    out.append("-" * WIDTH + "\n" + "\n".join(footer))
+    return "\n\n\n".join(out) + "\n"
+
+
+def _figures_text(section: SectionView) -> str:
+    widest = max((len(f.value) for f in section.figures), default=0)
+    return "\n".join(wrap(f"{f.value.rjust(widest)}  {f.label}", "  ",
+                          " " * (widest + 4)) for f in section.figures)
+
+
+def _events_text(section: SectionView, url: Any) -> str:
+    lines = []
+    for event in section.events:
+        entry = f"* {long_date(event.date)} – {event.title}"
+        if event.place:
+            entry += f" ({event.place})"
+        lines.append(wrap(entry, "", "  "))
+        if event.url:
+            lines.append(f"  <{url(event.url)}>")
+    return "\n".join(lines)

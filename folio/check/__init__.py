@@ -1,0 +1,96 @@
+"""Check: an edition folder -> findings, the slips to fix before an edition goes out.
+
+In: an edition folder, optionally its rendered email page and its theme. Out: `Finding`s,
+sorted, and their text or JSON report. Imports no command module (cli, build, watch,
+send, ...) and of the email format only its published limits `HEAD_STYLE_LIMIT,
+SIZE_LIMIT, SIZE_WARNING` from `folio.formats.email`.
+
+Rules come in five families, one module each, every rule with a kebab-case name that
+`edition.yaml` can switch off (`checks: {spelling: false}`):
+
+- `editorial`: repeated words and phrases, reviewer marks, words run together, spelling,
+  mixed British and American spellings, doubled spaces or punctuation, long sentences;
+- `accessibility`: alt text, heading levels, link text, colour contrast, language;
+- `links`: malformed addresses, `http://`, anchors, `mailto:`, and dead links (only with
+  `online=True`: nothing else touches the network);
+- `email`: the size, head styles, images and CSS of the rendered email;
+- `settings`: YAML values cut by a ` #`, and unknown names under `checks:`.
+
+They read a `texts.Context` (the masked prose, links and headings of the edition) and the
+`lexicon`; importing a family module registers its rules (see `registry`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from ..content import Edition, load_edition
+from ..schema import ThemeConfig
+
+# isort: off
+# The families register their rules and checks when imported: this order is the order of
+# RULES (and of the README's rule tables) and the order the checks run. Keep it.
+from . import editorial, accessibility, links, email, settings  # noqa: F401
+# isort: on
+from .accessibility import contrast_ratio
+from .links import mailto_problem, url_problem
+from .registry import CHECKS, RULES, Finding, Rule
+from .texts import gather
+
+__all__ = ["CHECKS", "RULES", "Finding", "Rule", "check_edition", "contrast_ratio",
+           "enabled_rules", "exit_status", "format_findings", "mailto_problem", "url_problem"]
+
+ENGLISH_ONLY = {"spelling", "run-together-words", "spelling-variants", "run-together-case"}
+
+
+def enabled_rules(edition: Edition, online: bool = False) -> set[str]:
+    """Return the names of the rules that run on `edition`."""
+    switches = edition.config.checks
+    names = {name for name, rule in RULES.items() if switches.get(name, rule.default)}
+    if online and switches.get("dead-link", True):
+        names.add("dead-link")
+    if not edition.config.language.lower().startswith("en"):
+        names -= ENGLISH_ONLY
+    return names
+
+
+def check_edition(
+    edition_dir: Path, *, email_html: str | None = None, theme: ThemeConfig | None = None,
+    online: bool = False,
+) -> list[Finding]:
+    """Check an edition; return its findings sorted by file, line and column.
+
+    `email_html` is the rendered email page (None skips the size, head and CSS rules);
+    `theme` the theme whose colours to check (None skips contrast); `online` lets the
+    dead-link rule ask the web. A broken edition raises `ContentError`.
+    """
+    edition = load_edition(edition_dir)
+    ctx = gather(edition)
+    ctx.email_html, ctx.theme, ctx.online = email_html, theme, online
+    enabled = enabled_rules(edition, online)
+    findings: set[Finding] = set()
+    for check in CHECKS:
+        if check.always:
+            findings.update(check.run(ctx))
+        elif enabled.intersection(check.rules):
+            findings.update(f for f in check.run(ctx) if f.rule in enabled)
+    order = {ctx.edition_file: 0}
+    return sorted(findings, key=lambda f: (order.get(f.file, 1), f.file, f.line, f.column,
+                                           f.rule, f.message))
+
+
+def format_findings(findings: list[Finding], fmt: str) -> str:
+    """Render findings as `text` (one `file:line:column: severity rule: message` a line)
+    or `json` (a list of objects with those six keys)."""
+    if fmt == "json":
+        return json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False)
+    if fmt == "text":
+        return "\n".join(str(f) for f in findings)
+    raise ValueError(f"unknown format {fmt!r}; use 'text' or 'json'")
+
+
+def exit_status(findings: list[Finding]) -> int:
+    """Return 1 when any finding is an error, else 0."""
+    return 1 if any(f.severity == "error" for f in findings) else 0

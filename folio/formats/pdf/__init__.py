@@ -1,0 +1,32 @@
+"""PDF format: an `Edition` -> `<edition>.pdf`, a tagged print document, and its `print.html`.
+
+In: a rendered `Edition` and its `Theme`. Out: the PDF bytes and the exact HTML WeasyPrint
+was given. Modules, in the order they run:
+- `resources`: which files each section asks for, checked against `fetcher`'s policy;
+- `document`: the print HTML (paper adaptations, stylesheet, options);
+- `layout`: WeasyPrint with the safe `fetcher`; `finish`: artifacts, bleed and crop marks;
+- `helper`: a forked process that imports WeasyPrint while the edition is read.
+Imports only the shared stages (content, context, theme, errors), never a command.
+"""
+
+from __future__ import annotations
+
+from ...content import Edition
+from ...errors import ResourceError
+from ...theme import Theme
+from .. import Files
+from .document import print_document
+from .helper import lay_out, prepare
+from .resources import refusal_problems
+
+__all__ = ["prepare", "print_document", "render"]
+
+
+def render(edition: Edition, theme: Theme) -> Files:
+    """Render the edition's PDF; return it with the exact HTML WeasyPrint was given."""
+    document = print_document(edition, theme)
+    pdf, refused = lay_out(document, edition.config.pdf.print_ready)
+    if refused:
+        raise ResourceError(refusal_problems(refused, edition, theme, document.policy,
+                                              document.base_url))
+    return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}

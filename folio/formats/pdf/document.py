@@ -1,0 +1,176 @@
+"""Print document: an `Edition` -> the one HTML page WeasyPrint lays out, and its options.
+
+The theme's `pdf/` templates turn the edition into one HTML document with its print
+stylesheet inlined. Section HTML is adapted to paper here: footnotes move to where they
+are called and web addresses become footnotes. Every file a section asks for is checked
+against the resource policy first, and the PDF options are fixed so that the same input
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import html as html_lib
+import re
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ... import __version__
+from ...content import Edition, Section
+from ...context import SectionView, template_context
+from ...errors import Problem, TemplateError
+from ...theme import Theme
+from .fetcher import ResourcePolicy
+from .resources import check_sections, resource_policy
+
+BLEED = "3mm"
+"""The print-ready bleed on every side of the trimmed page."""
+
+FOOTNOTE_REF = re.compile(
+    r'<sup id="[^"]*"><a class="footnote-ref" href="#[^"]*">(\d+)</a></sup>')
+EXTERNAL_LINK = re.compile(r'<a\b[^>]*?\shref="((?:https?|mailto):[^"]+)"[^>]*>(.*?)</a>', re.S)
+
+
+# --- paper adaptations ----------------------------------------------------------------
+
+
+def rgba(colour: str, alpha: float) -> str:
+    """Return a `#rrggbb` theme colour as CSS `rgba()` with the given opacity."""
+    value = colour.lstrip("#")
+    if len(value) == 3:
+        value = "".join(c * 2 for c in value)
+    red, green, blue = (int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red}, {green}, {blue}, {alpha:g})"
+
+
+def short_url(url: str) -> str:
+    """Return an address as a reader would type it: no scheme, no trailing slash."""
+    return re.sub(r"^(https?://|mailto:)", "", url).rstrip("/")
+
+
+def print_body(section: Section) -> str:
+    """Return a section's HTML for paper: notes and link addresses as page footnotes."""
+    notes = section.footnotes
+
+    def note(match: re.Match[str]) -> str:
+        number = int(match[1])
+        if not 1 <= number <= len(notes):
+            return ""
+        return f'<span class="footnote">{notes[number - 1]}</span>'
+
+    def link(match: re.Match[str]) -> str:
+        url, text = match[1], match[2]
+        plain_text = re.sub(r"<[^>]+>", "", text).strip()
+        if short_url(url) in (plain_text, short_url(plain_text)):
+            return match[0]
+        return (f'{match[0]}<span class="footnote footnote--url">'
+                f'<a href="{url}">{html_lib.escape(short_url(html_lib.unescape(url)))}</a>'
+                f"</span>")
+
+    body = EXTERNAL_LINK.sub(link, section.html)
+    return FOOTNOTE_REF.sub(note, body)
+
+
+# --- the print document ---------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PrintDocument:
+    """The HTML handed to WeasyPrint and everything needed to render it the same way."""
+
+    html: str
+    base_url: str
+    policy: ResourcePolicy
+    options: dict[str, Any]
+
+
+def _file_url(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+def _theme_picture(theme: Theme, name: str | None) -> str | None:
+    found = theme.asset(name) if name else None
+    return _file_url(found) if found else None
+
+
+def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, Any]:
+    """Return the template context of the print document."""
+    config = edition.config
+    context = template_context(edition)
+    views: list[SectionView] = context["sections"]
+    context["sections"] = [
+        dataclasses.replace(view, body=Markup(print_body(section)))
+        for view, section in zip(views, edition.sections, strict=True)
+    ]
+    logo = config.logo or None
+    cover = config.cover_image or None
+    created = None
+    if config.pdf.creation_date:
+        created = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    context.update(
+        base_url=base_url,
+        logo=logo or _theme_picture(theme, theme.config.logo),
+        cover=cover or _theme_picture(theme, theme.config.artwork),
+        cover_alt=(config.cover_image_alt or "") if cover else "",
+        paper=config.pdf.paper,
+        print_ready=config.pdf.print_ready,
+        bleed=BLEED if config.pdf.print_ready else "0mm",
+        created=created,
+        generator=f"Folio {__version__}",
+        short_url=short_url,
+        rgba=rgba,
+    )
+    return context
+
+
+def stylesheet(theme: Theme, context: dict[str, Any]) -> str:
+    """Return the print stylesheet: tokens, `@font-face` rules, then `pdf/print.css`."""
+    faces = theme.font_faces(_file_url)
+    css = theme.render("pdf/print.css", context)
+    found = re.search(r"@import\b", css)
+    if found:
+        template = theme.environment().get_template("pdf/print.css").filename
+        raise TemplateError([Problem(template or "pdf/print.css",
+                                     css.count("\n", 0, found.start()) + 1,
+                                     "@import is not supported in the print stylesheet; copy "
+                                     "the rules into print.css")])
+    return theme.css_tokens + faces + css
+
+
+def location_free(text: str, policy: ResourcePolicy) -> str:
+    """Replace the addresses of the allowed folders in `text` by neutral names.
+
+    What identifies a PDF (its identifier, the names of its pictures) must not depend on
+    where the project or Python happens to be installed: same input, same bytes.
+    """
+    for index, root in enumerate(policy.roots):
+        text = text.replace(root.as_uri() + "/", f"folder{index}:/")
+    return text
+
+
+def pdf_options(edition: Edition, identifier: bytes) -> dict[str, Any]:
+    """Return the WeasyPrint options (for `render` and `write_pdf`) of this edition."""
+    return {
+        "pdf_variant": edition.config.pdf.variant,
+        "pdf_tags": True,
+        "pdf_identifier": identifier,
+        "attachments": None,
+        "custom_metadata": False,
+        "uncompressed_pdf": False,
+    }
+
+
+def print_document(edition: Edition, theme: Theme) -> PrintDocument:
+    """Check the edition's resources and render its print HTML; nothing is laid out yet."""
+    base_url = _file_url(edition.root) + "/"
+    policy = resource_policy(edition, theme)
+    check_sections(edition, policy, base_url)
+    context = print_context(edition, theme, base_url)
+    context["stylesheet"] = Markup(stylesheet(theme, context))
+    html = theme.render("pdf/document.html", context)
+    identifier = hashlib.sha256(location_free(html, policy).encode()).hexdigest()[:32]
+    return PrintDocument(html, base_url, policy, pdf_options(edition, identifier.encode()))

@@ -1,0 +1,254 @@
+"""Word reader: a .docx file -> a Draft, via mammoth (HTML) and markdownify (Markdown).
+
+Comments and tracked changes are read from the package's XML for the report; the
+document's properties give the title if no paragraph has the Title style.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from ..errors import FolioError, display_path
+from .draft import Draft, DraftSection, Picture, escape_markdown
+
+PICTURE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg",
+                 "image/gif": "gif", "image/webp": "webp", "image/svg+xml": "svg"}
+"""Picture formats a browser shows; others (EMF, WMF, TIFF) are left out with a note."""
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+STYLE_MAP = """
+p[style-name='Title'] => h1.folio-title:fresh
+p[style-name='Subtitle'] => p.folio-subtitle:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+"""
+INLINE_PICTURES = ["td", "th", "a", "li", "p", "span", "strong", "em", "b", "i", "sup", "sub"]
+"""Elements whose pictures stay pictures (markdownify keeps only their alt text otherwise)."""
+FOOTNOTE_TOKEN = "FOLIOFOOTNOTE{}X"
+FOOTNOTE_MARK = re.compile(r"FOLIOFOOTNOTE\w+?\d+X")
+
+
+def read_docx(source: Path) -> Draft:
+    """Read a Word draft through mammoth (HTML) and markdownify (Markdown).
+
+    The Title style gives the title, Heading 1 starts a section and deeper headings stay
+    inside it, one level up (Heading 2 -> `#`). Pictures go to images/ with their alt
+    text; footnotes follow the section citing them; comments and tracked changes are
+    listed in the report, not written into the text.
+    """
+    import mammoth
+    from bs4 import BeautifulSoup
+
+    data = source.read_bytes()
+    draft = Draft(title="")
+    pictures: dict[str, Picture] = {}
+    skipped: list[str] = []
+
+    def save(image: Any) -> dict[str, str]:
+        with image.open() as stream:
+            content = stream.read()
+        extension = PICTURE_TYPES.get((image.content_type or "").lower())
+        if extension is None:
+            skipped.append(image.content_type or "unknown")
+            return {"src": f"folio-skipped:{len(skipped)}"}
+        digest = hashlib.sha256(content).hexdigest()
+        if digest not in pictures:
+            name = f"image-{len(pictures) + 1}.{extension}"
+            pictures[digest] = Picture(name, content, (image.alt_text or "").strip())
+        return {"src": f"images/{pictures[digest].name}"}
+
+    try:
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise ValueError("not a zip package")
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            draft.comments, draft.changes = _review_marks(package)
+            core_title = _core_title(package)
+        result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP,
+                                         convert_image=mammoth.images.img_element(save),
+                                         external_file_access=False)
+    except Exception as exc:  # mammoth and zipfile raise many kinds on a damaged file
+        raise FolioError(f"{display_path(source)}: this is not a Word document Folio can read "
+                         f"({type(exc).__name__}: {exc}); open it in Word and save it again "
+                         "as .docx") from exc
+
+    soup = BeautifulSoup(result.value, "html.parser")
+    notes = _take_footnotes(soup)
+    for anchor in soup.find_all("a"):
+        href = anchor.get("href")
+        if not href or (isinstance(href, str) and href.startswith("#")):
+            anchor.unwrap()  # bookmarks and cross-references inside the document
+    for image in soup.find_all("img"):
+        if str(image.get("src", "")).startswith("folio-skipped:"):
+            image.decompose()
+    if skipped:
+        draft.notes.append(f"{len(skipped)} picture(s) in formats browsers cannot show "
+                           f"({', '.join(sorted(set(skipped)))}) were left out; save them "
+                           "as PNG and add them by hand")
+
+    converter = _Markdown(heading_style="ATX", bullets="-", table_infer_header=True,
+                          keep_inline_images_in=INLINE_PICTURES)
+    elements: list[Any] = list(soup.contents)
+    for element in elements:
+        name = getattr(element, "name", None)
+        if name is None:
+            if str(element).strip():
+                draft.section().blocks.append(escape_markdown(str(element).strip()))
+            continue
+        classes = element.get("class") or []
+        text = " ".join(FOOTNOTE_MARK.sub("", element.get_text()).split())
+        if name == "h1" and "folio-title" in classes and not draft.title:
+            draft.title = text
+        elif (name == "p" and "folio-subtitle" in classes and not draft.subtitle
+              and not draft.sections):
+            draft.subtitle = text
+        elif name == "h1":
+            if text:
+                draft.sections.append(DraftSection(text))
+        elif name in ("h2", "h3", "h4", "h5", "h6"):
+            if text:
+                draft.section().blocks.append("#" * (int(name[1]) - 1) + " " + text)
+        else:
+            markdown = converter.convert(str(element)).strip("\n")
+            if markdown.strip():
+                draft.section().blocks.append(markdown)
+    _attach_footnotes(draft, notes)
+    draft.title = draft.title or core_title
+    draft.pictures = list(pictures.values())
+    return draft
+
+
+@functools.cache
+def _markdown_converter() -> Any:
+    from markdownify import MarkdownConverter
+
+    class Converter(MarkdownConverter):
+        """markdownify, with nested lists indented by four spaces as Python-Markdown needs."""
+
+        def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
+            text = (text or "").strip()
+            if not text:
+                return "\n"
+            parent = el.parent
+            if parent is not None and parent.name == "ol":
+                start = str(parent.get("start") or "1")
+                first = int(start) if start.isdigit() else 1
+                bullet = f"{first + len(el.find_previous_siblings('li'))}."
+            else:
+                bullet = "-"
+            head, _, tail = text.partition("\n")
+            indented = "\n".join("    " + line if line.strip() else "" for line in
+                                 tail.split("\n")) if tail else ""
+            return f"{bullet} {head}" + (f"\n{indented}" if indented else "") + "\n"
+
+    return Converter
+
+
+class _Markdown:
+    """Lazily built markdownify converter (the import costs time only when used)."""
+
+    def __init__(self, **options: Any) -> None:
+        self.converter = _markdown_converter()(**options)
+
+    def convert(self, html: str) -> str:
+        return str(self.converter.convert(html))
+
+
+def _take_footnotes(soup: Any) -> dict[str, str]:
+    """Replace footnote references by tokens; remove and return the footnote texts."""
+    notes: dict[str, str] = {}
+    converter = _Markdown(heading_style="ATX", bullets="-")
+    for item in soup.find_all("li", id=re.compile(r"^(?:footnote|endnote)-")):
+        for back in item.find_all("a", href=re.compile(r"^#(?:footnote|endnote)-ref-")):
+            back.decompose()
+        key = item["id"]
+        notes[key] = " ".join(converter.convert(item.decode_contents()).split())
+        parent = item.parent
+        item.decompose()
+        if parent is not None and parent.name == "ol" and not parent.find("li"):
+            parent.decompose()
+    for link in soup.find_all("a", href=re.compile(r"^#(?:footnote|endnote)-\d")):
+        key = str(link["href"])[1:]
+        holder = link.parent if link.parent is not None and link.parent.name == "sup" else link
+        holder.replace_with(FOOTNOTE_TOKEN.format(key.replace("-", "")))
+    return notes
+
+
+def _attach_footnotes(draft: Draft, notes: dict[str, str]) -> None:
+    """Turn footnote tokens into [^n] and put each note under the section citing it."""
+    token = re.compile(FOOTNOTE_TOKEN.format(r"((?:footnote|endnote)\d+)"))
+    for section in draft.sections:
+        cited: list[str] = []
+
+        def label(match: re.Match[str], cited: list[str] = cited) -> str:
+            key = match[1]
+            if key not in cited:
+                cited.append(key)
+            return f"[^{key.replace('footnote', '').replace('endnote', 'e')}]"
+
+        section.blocks = [token.sub(label, block) for block in section.blocks]
+        for key in cited:
+            number = key.replace("footnote", "").replace("endnote", "e")
+            original = re.sub(r"(\D+)(\d+)", r"\1-\2", key)
+            section.blocks.append(f"[^{number}]: {notes.get(original, '')}".rstrip())
+
+
+def _review_marks(package: zipfile.ZipFile) -> tuple[list[str], list[str]]:
+    """List the comments and tracked changes of a Word package, for the report."""
+    comments: list[str] = []
+    changes: list[str] = []
+    names = set(package.namelist())
+    anchored: dict[str, list[str]] = {}
+    if "word/document.xml" in names:
+        document = ElementTree.fromstring(package.read("word/document.xml"))
+        open_ranges: dict[str, list[str]] = {}
+        for element in document.iter():
+            if element.tag == f"{W}commentRangeStart":
+                open_ranges[element.get(f"{W}id", "")] = []
+            elif element.tag == f"{W}commentRangeEnd":
+                key = element.get(f"{W}id", "")
+                anchored[key] = open_ranges.pop(key, [])
+            elif element.tag == f"{W}t" and element.text:
+                for buffer in open_ranges.values():
+                    buffer.append(element.text)
+        for kind, tag, text_tag in (("insertion", "ins", "t"), ("deletion", "del", "delText"),
+                                    ("moved text", "moveTo", "t")):
+            for element in document.iter(f"{W}{tag}"):
+                text = "".join(t.text or "" for t in element.iter(f"{W}{text_tag}"))
+                author = element.get(f"{W}author") or "someone"
+                if text.strip():
+                    changes.append(f"{kind} by {author}: {_short(text)}")
+        formatting = sum(1 for _ in document.iter(f"{W}rPrChange")) + sum(
+            1 for _ in document.iter(f"{W}pPrChange"))
+        if formatting:
+            changes.append(f"{formatting} formatting change(s), applied as they stand")
+    if "word/comments.xml" in names:
+        root = ElementTree.fromstring(package.read("word/comments.xml"))
+        for comment in root.iter(f"{W}comment"):
+            text = " ".join("".join(t.text or "" for t in p.iter(f"{W}t"))
+                            for p in comment.iter(f"{W}p")).strip()
+            author = comment.get(f"{W}author") or "someone"
+            on = "".join(anchored.get(comment.get(f"{W}id", ""), []))
+            where = f" on {_short(on, 40)}" if on.strip() else ""
+            comments.append(f"{author}{where}: {_short(text)}")
+    return comments, changes
+
+
+def _core_title(package: zipfile.ZipFile) -> str:
+    """Return the title in the document's properties, if any."""
+    if "docProps/core.xml" not in package.namelist():
+        return ""
+    root = ElementTree.fromstring(package.read("docProps/core.xml"))
+    title = root.find("{http://purl.org/dc/elements/1.1/}title")
+    return (title.text or "").strip() if title is not None else ""
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return f'"{text}"' if len(text) <= limit else f'"{text[: limit - 1].rstrip()}…"'

@@ -1,0 +1,147 @@
+"""Plain-text reader: a .txt draft (one paragraph a line) -> a Draft.
+
+Headings, lists and tab-separated tables are recognised by the shape of the lines; all
+other text is escaped so that Markdown shows it as written.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .draft import Draft, DraftSection, _decode, escape_markdown
+
+HEADING_WORDS = 14
+"""The longest line of a .txt draft that can still be a heading."""
+
+BULLET = re.compile(r"^\s*(?:[•\-*–·▪◦■]\s+|o\t\s*)(?=\S)")
+NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
+CLOSING = tuple(".!?:;,…")
+URLISH = re.compile(r"://|@|^www\.", re.I)
+
+
+def read_text(source: Path) -> Draft:
+    """Read a plain-text draft as a word processor saves it, one paragraph a line.
+
+    The first non-empty line is the title. A short line (up to HEADING_WORDS words) with
+    no closing punctuation, standing alone between paragraphs, is a section heading. Runs
+    of bullet or numbered lines become lists, runs of tab-separated lines tables, and
+    every other line a paragraph. Text before the first heading becomes an introduction.
+    """
+    lines = _unwrap([line.rstrip() for line in _decode(source.read_bytes()).split("\n")])
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled:
+        return Draft(title="")
+    draft = Draft(title=lines[filled[0]].strip())
+    rest = filled[1:]
+    kinds = {i: _kind(lines[i]) for i in rest}
+    tables = _table_rows(lines, [i for i in rest if kinds[i] not in ("bullet", "numbered")])
+    headings = set()
+    for position, i in enumerate(rest):
+        if kinds[i] != "candidate" or i in tables:
+            continue
+        before = rest[position - 1] if position else None
+        after = rest[position + 1] if position + 1 < len(rest) else None
+        if after is None or kinds[after] == "candidate" or after in tables:
+            continue
+        if before is not None and (kinds[before] == "candidate"
+                                   or lines[before].rstrip().endswith(":")):
+            continue
+        headings.add(i)
+
+    pending: list[str] = []
+    pending_kind = ""
+
+    def flush() -> None:
+        nonlocal pending_kind
+        if pending:
+            draft.section().blocks.append("\n".join(pending))
+        pending.clear()
+        pending_kind = ""
+
+    for i in rest:
+        line = lines[i]
+        if i in headings:
+            flush()
+            draft.sections.append(DraftSection(line.strip()))
+            continue
+        kind = "table" if i in tables else kinds[i]
+        if kind == "table":
+            cells = [c.strip() for c in line.strip().split("\t")]
+            if pending_kind != "table" or i - 1 not in tables:
+                flush()
+                pending_kind = "table"
+                pending.append(_row(cells))
+                pending.append(_row(["---"] * len(cells)))
+            else:
+                pending.append(_row(cells))
+        elif kind in ("bullet", "numbered"):
+            if pending_kind != kind:
+                flush()
+                pending_kind = kind
+            pending.append(_list_item(line, kind))
+        else:
+            flush()
+            draft.section().blocks.append(escape_markdown(line.strip()))
+    flush()
+    return draft
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join the lines of a hard-wrapped paragraph: a line without closing punctuation
+    followed straight away by a line starting in lower case continues into it."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if (previous.strip() and line[:1].islower() and not previous.endswith(CLOSING)
+                and _kind(previous) not in ("bullet", "numbered") and "\t" not in previous
+                and "\t" not in line):
+            out[-1] = f"{previous} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
+def _kind(line: str) -> str:
+    """Classify a non-empty line of a text draft."""
+    stripped = line.strip()
+    if BULLET.match(line):
+        return "bullet"
+    if NUMBERED.match(line):
+        return "numbered"
+    words = stripped.split()
+    if (len(words) <= HEADING_WORDS and not stripped.endswith(CLOSING)
+            and not re.search(r"[.!?…][\"'”’)\]]+$", stripped)
+            and (stripped[0].isupper() or stripped[0].isdigit())
+            and not URLISH.search(stripped) and "\t" not in stripped):
+        return "candidate"
+    return "paragraph"
+
+
+def _table_rows(lines: list[str], filled: list[int]) -> set[int]:
+    """Return the lines that are rows of tab-separated tables: runs of two or more
+    consecutive lines with the same number (2 or more) of cells."""
+    rows: set[int] = set()
+    run: list[int] = []
+    width = 0
+    for i in [*filled, -10]:
+        cells = len(lines[i].strip().split("\t")) if i >= 0 and "\t" in lines[i].strip() else 0
+        if cells >= 2 and run and run[-1] == i - 1 and cells == width and i in filled:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            rows.update(run)
+        run, width = ([i], cells) if cells >= 2 else ([], 0)
+    return rows
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(escape_markdown(c).replace("|", "\\|") for c in cells) + " |"
+
+
+def _list_item(line: str, kind: str) -> str:
+    if kind == "bullet":
+        return "- " + escape_markdown(BULLET.sub("", line, count=1).strip(), start=False)
+    match = NUMBERED.match(line)
+    assert match
+    return f"{match[1]}. " + escape_markdown(line[match.end():].strip(), start=False)

@@ -1,0 +1,129 @@
+"""Writer: a `Draft` -> an edition folder, staged beside the target, loaded back, swapped in.
+
+The draft is written into a temporary folder next to the target, loaded as an edition to be
+sure it is valid, and only then moved into place, replacing an old edition (with --force)
+only once everything is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..content import load_edition
+from ..errors import ContentError, FolioError, display_path
+from .draft import Draft, ImportReport, _slugify, _unique
+
+ANNUAL_REVIEW_WORDS = 1500
+"""A draft longer than this is imported as an annual review, a shorter one as a newsletter."""
+PLACEHOLDER_ORGANISATION = "Your organisation"
+
+
+def write_edition(draft: Draft, source: Path, target: Path) -> ImportReport:
+    """Write `draft` (read from `source`) as the edition folder `target`, atomically.
+
+    Raises `FolioError` for a draft without sections or with more than 99, or if the
+    written edition does not load.
+    """
+    if not draft.sections:
+        raise FolioError(f"{display_path(source)}: the draft has no text to import")
+    if len(draft.sections) > 99:
+        raise FolioError(f"{display_path(source)}: the draft has {len(draft.sections)} "
+                         "sections; an edition holds at most 99, so join some first")
+    content_dir, name = target.parent, target.name
+    content_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
+    try:
+        report = _write(draft, staging, source)
+        try:
+            load_edition(staging)
+        except ContentError as exc:
+            raise FolioError(f"the imported edition does not load, which is a bug in the "
+                             f"importer; please report it with the draft:\n{exc}") from exc
+        _replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.edition = target
+    return report
+
+
+def _replace(staging: Path, target: Path) -> None:
+    """Move the staged edition to `target`, replacing an old one only once all is written."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    old = target.with_name(f".{target.name}-replaced")
+    shutil.rmtree(old, ignore_errors=True)
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write(draft: Draft, folder: Path, source: Path) -> ImportReport:
+    """Write edition.yaml, the section files and the pictures of a draft into `folder`."""
+    words = sum(_count_words(s.title) + _count_words(s.body) for s in draft.sections)
+    kind = "annual-review" if words > ANNUAL_REVIEW_WORDS else "newsletter"
+    title = draft.title.strip() or _title_from_name(source)
+    lines = [f"# Imported from {source.name} by `python generate.py import`.",
+             "# Check the title, set the organisation, and add names and acronyms to",
+             "# `words:` so that `python generate.py check` knows them.",
+             _yaml_line("title", title)]
+    if draft.subtitle.strip():
+        lines.append(_yaml_line("subtitle", draft.subtitle.strip()))
+    lines += [_yaml_line("organisation", PLACEHOLDER_ORGANISATION)
+              + "  # change this to the publishing organisation's name",
+              f"date: {datetime.date.today().isoformat()}",
+              "language: en-GB",
+              f"kind: {kind}",
+              "words: []"]
+    if draft.pictures:
+        lines += ["# For the email, say where its pictures will be uploaded:",
+                  "# email:",
+                  f"#   asset_base_url: https://example.org/{source.stem}/email-images/"]
+    (folder / "edition.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    written: list[tuple[str, str]] = []
+    missing: list[tuple[str, str]] = []
+    slugs: set[str] = set()
+    for number, section in enumerate(draft.sections, start=1):
+        section_title = section.title.strip() or f"Section {number}"
+        slug = _unique(_slugify(section_title), slugs)
+        file = f"{number:02d}-{slug}.md"
+        body = section.body
+        front = yaml.safe_dump({"title": section_title}, allow_unicode=True, sort_keys=False,
+                               width=10_000)
+        (folder / file).write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
+        written.append((file, section_title))
+        for match in re.finditer(r"!\[\s*\]\(images/([^)\s]+)\)", body):
+            missing.append((match[1], file))
+    if draft.pictures:
+        (folder / "images").mkdir()
+        for picture in draft.pictures:
+            (folder / "images" / picture.name).write_bytes(picture.data)
+    return ImportReport(source=source, edition=folder, title=title, kind=kind, words=words,
+                        sections=written,
+                        pictures=[(p.name, p.alt) for p in draft.pictures],
+                        missing_alt=list(dict.fromkeys(missing)), comments=draft.comments,
+                        changes=draft.changes, notes=draft.notes)
+
+
+def _yaml_line(key: str, value: str) -> str:
+    return yaml.safe_dump({key: value}, allow_unicode=True, width=10_000).strip()
+
+
+def _count_words(text: str) -> int:
+    return len(re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", text))
+
+
+def _title_from_name(source: Path) -> str:
+    words = re.sub(r"[-_]+", " ", source.stem).strip()
+    return words[:1].upper() + words[1:] if words else "Untitled edition"

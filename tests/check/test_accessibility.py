@@ -1,0 +1,60 @@
+"""Tests of the accessibility rules that read settings: contrast, language, front-matter
+pictures and links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from folio.check import check_edition, contrast_ratio
+from folio.schema import Colours, FontSpec, ThemeConfig
+from tests.check.conftest import CONFIG, check_body, write_edition
+from tests.conftest import ROOT
+
+# --- accessibility rules on settings ----------------------------------------------------
+
+
+def _theme(**colours: str) -> ThemeConfig:
+    font = FontSpec(family="Lato")
+    return ThemeConfig(name="t", colours=Colours(**colours), body_font=font, heading_font=font)
+
+
+def test_contrast(tmp_path: Path) -> None:
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    folder = write_edition(tmp_path, {"01-a.md": "Fine."})
+    assert check_edition(folder, theme=_theme()) == []
+    [finding] = check_edition(folder, theme=_theme(ink="#999999"))
+    assert finding.rule == "contrast" and "'ink: #999999'" in finding.message
+    assert "2.8:1" in finding.message
+
+
+def test_default_theme_passes_contrast(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load((ROOT / "templates" / "default" / "theme.yaml").read_text())
+    folder = write_edition(tmp_path, {"01-a.md": "Fine."})
+    assert check_edition(folder, theme=ThemeConfig.model_validate(data)) == []
+
+
+def test_language_must_be_set(tmp_path: Path) -> None:
+    config = CONFIG.replace("language: en-GB\n", "")
+    [finding] = check_body(tmp_path, "Fine.", config)
+    assert (finding.rule, Path(finding.file).name) == ("language", "edition.yaml")
+
+
+def test_front_matter_image_alt_and_cta(tmp_path: Path) -> None:
+    from PIL import Image
+
+    folder = write_edition(tmp_path, {
+        "01-pic.md": "---\ntitle: Picture\nlayout: image\nimage: images/p.png\n"
+                     "image_alt: p.png\n---\nText.\n",
+        "02-cta.md": "---\ntitle: Join\nlayout: cta\ncta: {label: Click here, url: "
+                     "\"http://example.org/join\"}\n---\n"})
+    (folder / "images").mkdir()
+    Image.new("RGB", (4, 4)).save(folder / "images" / "p.png")
+    findings = check_edition(folder)
+    assert [(Path(f.file).name, f.rule, f.line) for f in findings] == [
+        ("01-pic.md", "image-alt", 4), ("02-cta.md", "http-link", 4),
+        ("02-cta.md", "link-text", 4)]

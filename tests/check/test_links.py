@@ -1,0 +1,82 @@
+"""Tests of the link rules: anchors, the address helpers and dead links."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from folio.check import check_edition, mailto_problem, url_problem
+from tests.check.conftest import check_body, write_edition
+
+
+def test_anchors_reach_sections_and_headings(tmp_path: Path) -> None:
+    folder = write_edition(tmp_path, {
+        "01-intro.md": "See [research](#research), [findings](#research-key-findings) and "
+                       "[note](#intro-fn-1), [custom](#my-id).\n",
+        "02-research.md": "# Key findings\n\nText. {#my-id}\n"})
+    assert check_edition(folder) == []
+
+
+# --- links helpers ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["https://example.org", "https://sub.example.co.uk/a_b?x=1",
+                                    "images/x.png", "#top", "tel:+44123", "mailto:a@b.org",
+                                    "http://127.0.0.1:8000/", "*|UNSUB|*", "report.pdf"])
+def test_good_urls(target: str) -> None:
+    assert url_problem(target) is None
+
+
+@pytest.mark.parametrize("target", ["", "htps://example.org", "https:/example.org",
+                                    "https://exa mple.org", "example.org", "www.example.org",
+                                    "https://localhost.", "javascript:alert(1)",
+                                    "C:\\Users\\me\\report.docx", "https://example..org"])
+def test_bad_urls(target: str) -> None:
+    assert url_problem(target) is not None
+
+
+def test_mailto() -> None:
+    assert mailto_problem("mailto:info@example.org") is None
+    assert mailto_problem("mailto:info@example.org?subject=Hi") is None
+    assert mailto_problem("mailto:info@") is not None
+    assert mailto_problem("mailto:") is not None
+
+
+# --- dead links (only with online=True) ----------------------------------------------------
+
+
+@pytest.fixture
+def local_site() -> Iterator[str]:
+    """A web server on the loopback address: /ok answers 200, anything else 404."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            self.send_response(200 if self.path == "/ok" else 404)
+            self.end_headers()
+
+        def do_GET(self) -> None:
+            self.do_HEAD()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_dead_links_only_online(tmp_path: Path, local_site: str) -> None:
+    body = f"See [the page]({local_site}/ok) and [the old page]({local_site}/gone)."
+    assert check_body(tmp_path / "offline", body) == []
+    findings = check_body(tmp_path / "online", body, online=True)
+    assert [(f.rule, f.message.split("'")[1]) for f in findings] == [
+        ("dead-link", f"{local_site}/gone")]
+    assert "404" in findings[0].message

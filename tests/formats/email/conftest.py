@@ -1,0 +1,44 @@
+"""Fixtures shared by the tests in this folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from folio.build import build
+from tests.formats.email.helpers import (
+    CHROMIUM,
+    ROOT,
+    SAMPLES,
+    render_edition,
+)
+
+
+@pytest.fixture(scope="module")
+def samples_rendered() -> dict[str, dict[str, bytes]]:
+    return {name: render_edition(ROOT / "content" / name) for name in SAMPLES}
+
+
+@pytest.fixture(scope="module")
+def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("email")
+    shutil.copytree(ROOT / "content", project / "content")
+    results = list(build(SAMPLES, content=project / "content", out=project / "build",
+                         formats=["email"]))
+    for result in results:
+        assert result.ok, result.problems
+        assert result.warnings == [], result.warnings
+    return project / "build"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        instance = driver.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        yield instance
+        instance.close()

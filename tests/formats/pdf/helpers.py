@@ -1,0 +1,136 @@
+"""Helpers shared by the tests in this folder."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from folio.build import build
+from folio.content import load_edition
+from folio.markup import plain, render_sections
+from folio.theme import load_theme
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+MM = 72 / 25.4
+
+
+def build_pdf(project: Path, edition: str = "mini", *, keep_html: bool = False,
+              force: bool = True) -> Path:
+    """Build one edition's PDF in `project`; fail on any problem; return the PDF's path."""
+    results = list(build([edition], content=project / "content", out=project / "build",
+                         formats=["pdf"], force=force, keep_html=keep_html))
+    assert results[0].ok, "\n".join(str(p) for p in results[0].problems)
+    return project / "build" / edition / f"{edition}.pdf"
+
+
+def render_pdf(folder: Path, body_html: dict[str, str] | None = None) -> dict[str, bytes]:
+    """Render the edition in `folder` with the PDF format directly (no build cache).
+
+    `body_html` replaces sections' HTML by slug, as if the Markdown stage had let it
+    through, so that the PDF's own fence is tested on its own.
+    """
+    import dataclasses
+
+    from folio.formats import pdf
+
+    edition = load_edition(folder)
+    if body_html is None:
+        edition = render_sections(edition)
+    else:
+        edition = dataclasses.replace(edition, sections=tuple(
+            dataclasses.replace(s, html=body_html.get(s.slug, s.body))
+            for s in edition.sections))
+    theme = load_theme(edition.config.theme, folder.parent.parent, edition.root)
+    return pdf.render(edition, theme)
+
+
+def set_pdf(folder: Path, **settings: object) -> None:
+    """Append a `pdf:` block to an edition's edition.yaml."""
+    lines = "".join(f"  {key}: {str(value).lower() if isinstance(value, bool) else value}\n"
+                    for key, value in settings.items())
+    with open(folder / "edition.yaml", "a", encoding="utf-8") as handle:
+        handle.write(f"pdf:\n{lines}")
+
+
+def write_section(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def section_titles(folder: Path) -> list[str]:
+    return [plain(s.meta.title) for s in load_edition(folder).sections]
+
+
+def bookmarks(reader: PdfReader) -> list[tuple[str, int]]:
+    """Return the top-level outline as (title, 1-based page number)."""
+    return [(item.title, reader.get_destination_page_number(item) + 1)
+            for item in reader.outline if not isinstance(item, list)]
+
+
+def contents_numbers(reader: PdfReader, titles: list[str]) -> dict[str, int]:
+    """Read the page number the contents page prints after each title."""
+    text = " ".join(reader.pages[1].extract_text().split())
+    found = {}
+    for title in titles:
+        match = re.search(re.escape(title) + r"[\s.]*?(\d+)\b", text)
+        assert match, f"'{title}' is not on the contents page: {text}"
+        found[title] = int(match[1])
+    return found
+
+
+def resolve(value: Any) -> Any:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def struct_kinds(reader: PdfReader) -> dict[str, int]:
+    """Count the structure elements of the tag tree by type (`/P`, `/H2`, `/Figure` ...)."""
+    counts: dict[str, int] = {}
+    root = resolve(reader.trailer["/Root"]["/StructTreeRoot"])
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = resolve(stack.pop())
+        if id(node) in seen or not isinstance(node, DictionaryObject):
+            continue
+        seen.add(id(node))
+        if "/S" in node:
+            counts[str(node["/S"])] = counts.get(str(node["/S"]), 0) + 1
+        kids = resolve(node.get("/K"))
+        if isinstance(kids, ArrayObject):
+            stack.extend(kids)
+        elif kids is not None:
+            stack.append(kids)
+    return counts
+
+
+def all_text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def read_pdf_bytes(data: bytes) -> PdfReader:
+    import io
+
+    return PdfReader(io.BytesIO(data))
+
+
+def run_generate(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
+                          capture_output=True, text=True, timeout=300,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+CSS_ATTACKS = {
+    "import-file": '@import url("file:///etc/passwd");',
+    "import-relative": '@import "../../../../../../../../etc/passwd";',
+    "url-relative": '.back { background: url("../../../../../../../../etc/passwd"); }',
+    "url-metadata": ".back { background: url(http://169.254.169.254/latest/meta-data/); }",
+}

@@ -1,0 +1,37 @@
+"""The helper process that lays out PDFs for cold command-line builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from folio.sources import BUILTIN_THEMES
+from tests.formats.pdf.helpers import (
+    CSS_ATTACKS,
+    build_pdf,
+    run_generate,
+)
+
+
+def test_command_line_head_start_gives_the_same_pdf(project: Path) -> None:
+    """A cold command-line build lays the PDF out in a helper process: same bytes."""
+    data = build_pdf(project).read_bytes()  # in this process
+    done = run_generate(project, "build", "mini", "--format", "pdf", "--force", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert (project / "build" / "mini" / "mini.pdf").read_bytes() == data
+
+
+def test_command_line_refusals_come_back_from_the_helper(project: Path) -> None:
+    theme = project / "templates" / "styled"
+    shutil.copytree(BUILTIN_THEMES / "default" / "pdf", theme / "pdf")
+    (theme / "theme.yaml").write_text("name: styled\nbody_font: {family: Lato}\n"
+                                      "heading_font: {family: Lato}\n")
+    css = theme / "pdf" / "print.css"
+    css.write_text(CSS_ATTACKS["url-relative"] + "\n" + css.read_text())
+    with open(project / "content" / "mini" / "edition.yaml", "a") as handle:
+        handle.write("theme: styled\n")
+    done = run_generate(project, "build", "mini", "--format", "pdf", "--jobs", "1")
+    assert done.returncode == 1
+    assert ("error: templates/styled: a template of theme 'styled' asks for "
+            "'file:///etc/passwd', which the PDF will not read") in done.stderr
+    assert "Traceback" not in done.stderr
