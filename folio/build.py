@@ -18,10 +18,10 @@ import os
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from .errors import FolioError, Problem
@@ -31,6 +31,7 @@ from .sources import find_editions, theme_chain, yaml_settings
 log = logging.getLogger("folio")
 MANIFEST = ".folio-manifest.json"
 PRINT_HTML = "print.html"
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -191,6 +192,31 @@ def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None =
 # --- building -----------------------------------------------------------------------
 
 
+def stale_formats(edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
+                  keep_html: bool = False) -> tuple[list[str], dict[str, str]]:
+    """Return the formats of an edition that need building, and every format's key."""
+    stored = read_manifest(out)
+    keys = output_keys(edition_dir, formats, edition_dir.parent.parent)
+    target = out / edition_dir.name
+    stale = [fmt for fmt in formats
+             if force or not _fresh(stored.get(f"{edition_dir.name}/{fmt}"), keys[fmt], target)
+             or (fmt == "pdf" and keep_html and not (target / PRINT_HTML).is_file())]
+    return stale, keys
+
+
+def default_jobs(stale_editions: int) -> int:
+    """Return how many worker processes suit a build with this many editions to build.
+
+    One edition to build gets no pool: a worker would only add its start-up, and the
+    command line's PDF helper already puts the second core to work. Several get a worker
+    per available core (at most one per edition); workers run without PDF helpers, so the
+    two never compete for the same cores.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    return max(1, min(cores, stale_editions))
+
+
 def build_edition(
     edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
     keep_html: bool = False, head_start: bool = False,
@@ -203,13 +229,8 @@ def build_edition(
     result = Result(edition_dir.name)
     project = edition_dir.parent.parent
     target = out / edition_dir.name
-    manifest_key = edition_dir.name
     with locked(target):
-        stored = read_manifest(out)
-        keys = output_keys(edition_dir, formats, project)
-        stale = [fmt for fmt in formats
-                 if force or not _fresh(stored.get(f"{manifest_key}/{fmt}"), keys[fmt], target)
-                 or (fmt == "pdf" and keep_html and not (target / PRINT_HTML).is_file())]
+        stale, keys = stale_formats(edition_dir, out, formats, force=force, keep_html=keep_html)
         result.skipped = [fmt for fmt in formats if fmt not in stale]
         if not stale:
             return result
@@ -231,28 +252,53 @@ def build_edition(
             return result
 
         # Phase 2: render and write each stale format; one failing leaves the others.
-        for fmt in stale:
-            started = time.perf_counter()
-            try:
-                with _capture_warnings(result):
-                    files = FORMATS[fmt].renderer()(edition, theme)
-            except FolioError as exc:
-                result.fail(exc)
-                continue
-            except Exception as exc:  # a bug in Folio: say so, keep the other formats going
-                result.fail(FolioError([Problem(edition_dir, None, (
-                    f"the {fmt} format failed unexpectedly ({type(exc).__name__}: {exc}); "
-                    "this is a bug in Folio: run again with --debug and report the traceback"))]))
-                result.tracebacks[-1] = "".join(traceback.format_exception(exc))
-                continue
-            if fmt == "pdf" and not keep_html:
-                # print.html is written only when asked for; an old one would mislead.
-                files.pop(PRINT_HTML, None)
-                (target / PRINT_HTML).unlink(missing_ok=True)
-            write_files(target, files)
-            result.built[fmt] = time.perf_counter() - started
-            _store_key(out, f"{manifest_key}/{fmt}", {"key": keys[fmt], "files": sorted(files)})
+        # Background formats (the PDF) start first, so that their helper lays them out
+        # while this process renders the web page and the email.
+        with _capture_warnings(result):
+            started = {fmt: time.perf_counter() for fmt in stale}
+            pending = {fmt: _attempt(result, fmt, edition_dir,
+                                     functools.partial(FORMATS[fmt].start, edition, theme))
+                       for fmt in stale if FORMATS[fmt].background}
+            for fmt in stale:
+                if FORMATS[fmt].background:
+                    continue
+                started[fmt] = time.perf_counter()
+                files = _attempt(result, fmt, edition_dir,
+                                 functools.partial(FORMATS[fmt].renderer(), edition, theme))
+                _write_output(result, fmt, files, started[fmt], keys[fmt], out, keep_html)
+            for fmt, finish in pending.items():
+                files = _attempt(result, fmt, edition_dir, finish) if finish else None
+                _write_output(result, fmt, files, started[fmt], keys[fmt], out, keep_html)
     return result
+
+
+def _write_output(result: Result, fmt: str, files: Files | None, started: float, key: str,
+                  out: Path, keep_html: bool) -> None:
+    """Write a rendered format's files and record its key; nothing when it failed."""
+    if files is None:
+        return
+    target = out / result.edition
+    if fmt == "pdf" and not keep_html:
+        # print.html is written only when asked for; an old one would mislead.
+        files.pop(PRINT_HTML, None)
+        (target / PRINT_HTML).unlink(missing_ok=True)
+    write_files(target, files)
+    result.built[fmt] = time.perf_counter() - started
+    _store_key(out, f"{result.edition}/{fmt}", {"key": key, "files": sorted(files)})
+
+
+def _attempt(result: Result, fmt: str, edition_dir: Path, step: Callable[[], _T]) -> _T | None:
+    """Run one step of a format; record its failure and return None when it fails."""
+    try:
+        return step()
+    except FolioError as exc:
+        result.fail(exc)
+    except Exception as exc:  # a bug in Folio: say so, keep the other formats going
+        result.fail(FolioError([Problem(edition_dir, None, (
+            f"the {fmt} format failed unexpectedly ({type(exc).__name__}: {exc}); "
+            "this is a bug in Folio: run again with --debug and report the traceback"))]))
+        result.tracebacks[-1] = "".join(traceback.format_exception(exc))
+    return None
 
 
 def _fresh(entry: Any, key: str, target: Path) -> bool:
@@ -302,9 +348,13 @@ def _build_one(args: tuple[Path, Path, list[str], bool, bool, bool]) -> Result:
 def build(
     editions: list[str] | None = None, *, content: Path = Path("content"),
     out: Path = Path("build"), formats: list[str] | None = None, force: bool = False,
-    keep_html: bool = False, jobs: int = 1, head_start: bool = False,
+    keep_html: bool = False, jobs: int | None = 1, head_start: bool = False,
 ) -> Iterator[Result]:
-    """Build editions (all under `content` when none are named); yield one result each."""
+    """Build editions (all under `content` when none are named); yield one result each.
+
+    `jobs` is the number of worker processes; None chooses from the cores and the number
+    of editions that need building (`default_jobs`).
+    """
     formats = formats or list(FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -321,6 +371,9 @@ def build(
         if not folders:
             raise FolioError(f"no editions found in {content}/; create one with "
                              "`python generate.py new NAME`")
+    if jobs is None:
+        jobs = 1 if len(folders) < 2 else default_jobs(sum(1 for folder in folders if (
+            stale_formats(folder, out, formats, force=force, keep_html=keep_html)[0])))
     parallel = jobs > 1 and len(folders) > 1
     # Worker processes already keep every core busy: no helper processes beside them.
     tasks = [(folder, out, formats, force, keep_html, head_start and not parallel)

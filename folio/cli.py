@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,8 +71,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--keep-html", action="store_true",
                        help="also write print.html, the exact HTML given to the PDF renderer")
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                       help="editions built at once in worker processes (default: cores)")
+    build.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="editions built at once in worker processes (default: one per "
+                       "core when several editions need building, else none)")
 
     check = commands.add_parser("check", parents=[common], help="proofread an edition",
                                 description="Find editorial, accessibility, link and email "
@@ -154,7 +154,7 @@ def _build(args: argparse.Namespace) -> int:
     results = build(
         getattr(args, "editions", None) or None, content=args.content, out=args.out,
         formats=getattr(args, "format", None), force=getattr(args, "force", False),
-        keep_html=getattr(args, "keep_html", False), jobs=getattr(args, "jobs", 1),
+        keep_html=getattr(args, "keep_html", False), jobs=getattr(args, "jobs", None),
         head_start=True)
     for result in results:
         failed |= not report(result, debug=args.debug)

@@ -178,3 +178,43 @@ def test_keep_html_writes_print_html_even_when_the_pdf_is_up_to_date(built: Path
     edit(built / "content" / "mini" / "06-join.md", "Members shape", "Our members shape")
     build_all(built)
     assert not kept.exists()  # a print.html that no longer matches the PDF is not left behind
+
+
+def test_parallel_workers_write_the_same_outputs(built: Path, tmp_path: Path) -> None:
+    serial = stamps(built)
+    results = list(build(content=built / "content", out=tmp_path / "parallel", jobs=2))
+    assert sorted(r.edition for r in results) == ["mini", "other"]
+    assert all(r.ok and sorted(r.built) == sorted(ALL) for r in results)
+    parallel = {str(p.relative_to(tmp_path / "parallel")): p.read_bytes()
+                for p in sorted((tmp_path / "parallel").rglob("*"))
+                if p.is_file() and not p.name.startswith(".")}
+    assert parallel == {name: data for name, (_mtime, data) in serial.items()}
+
+
+def test_default_jobs_follow_the_work() -> None:
+    import os
+
+    from folio.build import default_jobs
+
+    cores = len(os.sched_getaffinity(0))
+    assert default_jobs(0) == 1
+    assert default_jobs(1) == 1
+    assert default_jobs(2) == min(2, cores)
+    assert default_jobs(50) == cores
+
+
+def test_command_line_writes_web_and_email_while_the_pdf_is_laid_out(built: Path) -> None:
+    """With the PDF helper, the web page and the email are on disk before the PDF."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "generate.py"), "build", "mini",
+                           "--force"], cwd=built, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    lines = [line.split()[1] for line in done.stdout.splitlines() if "built in" in line]
+    assert lines == ["web", "email", "pdf"]
+    folder = built / "build" / "mini"
+    pdf = (folder / "mini.pdf").stat().st_mtime_ns
+    assert (folder / "index.html").stat().st_mtime_ns <= pdf
+    assert (folder / "email.html").stat().st_mtime_ns <= pdf

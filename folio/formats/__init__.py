@@ -34,16 +34,32 @@ class Format:
     ignores: tuple[str, ...]
     """`edition.yaml` keys that do not change this output."""
 
+    background: bool = False
+    """Lays out in a helper process: `prepare()` starts the helper early, `start()` hands
+    it the work and returns at once."""
+
     def prepare(self) -> None:
-        """Let the format start slow work early (the PDF imports WeasyPrint in parallel)."""
-        prepare = getattr(importlib.import_module(self.module), "prepare", None)
-        if prepare is not None:
-            prepare()
+        """Let a background format start its helper (the PDF imports WeasyPrint there)."""
+        if self.background:
+            importlib.import_module(self.module).prepare()
 
     def renderer(self) -> Callable[[Edition, Theme], Files]:
         """Import the format module and return its `render` function."""
         render: Callable[[Edition, Theme], Files] = importlib.import_module(self.module).render
         return render
+
+    def start(self, edition: Edition, theme: Theme) -> Callable[[], Files]:
+        """Begin rendering; return the function that finishes it and returns the files.
+
+        A background format returns as soon as its helper has the work, so the other
+        formats render meanwhile; the others render at once.
+        """
+        if self.background:
+            begin: Callable[[Edition, Theme], Callable[[], Files]] = importlib.import_module(
+                self.module).start
+            return begin(edition, theme)
+        files = self.renderer()(edition, theme)
+        return lambda: files
 
 
 _NOT_CONTENT = ("checks", "words")
@@ -52,7 +68,8 @@ _EMAIL_ONLY = tuple(f"email.{key}" for key in (
     "unsubscribe_url", "view_online_url", "tracking", "pdf_url"))
 FORMATS: dict[str, Format] = {
     "web": Format("web", "folio.formats.web", ("web",), ("pdf", *_EMAIL_ONLY, *_NOT_CONTENT)),
-    "pdf": Format("pdf", "folio.formats.pdf", ("pdf",), ("email", *_NOT_CONTENT)),
+    "pdf": Format("pdf", "folio.formats.pdf", ("pdf",), ("email", *_NOT_CONTENT),
+                  background=True),
     "email": Format("email", "folio.formats.email", ("email",), ("pdf", *_NOT_CONTENT)),
 }
 """Every output format, in the order they are built."""

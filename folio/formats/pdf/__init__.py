@@ -11,22 +11,34 @@ Imports only the shared stages (content, context, theme, errors), never a comman
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...content import Edition
 from ...errors import ResourceError
 from ...theme import Theme
 from .. import Files
 from .document import print_document
-from .helper import lay_out, prepare
+from .helper import begin_layout, prepare
 from .resources import refusal_problems
 
-__all__ = ["prepare", "print_document", "render"]
+__all__ = ["prepare", "print_document", "render", "start"]
+
+
+def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
+    """Render the print HTML and start its layout; return the function that finishes the PDF."""
+    document = print_document(edition, theme)
+    wait = begin_layout(document, edition.config.pdf.print_ready)
+
+    def finish() -> Files:
+        pdf, refused = wait()
+        if refused:
+            raise ResourceError(refusal_problems(refused, edition, theme, document.policy,
+                                                 document.base_url))
+        return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}
+
+    return finish
 
 
 def render(edition: Edition, theme: Theme) -> Files:
     """Render the edition's PDF; return it with the exact HTML WeasyPrint was given."""
-    document = print_document(edition, theme)
-    pdf, refused = lay_out(document, edition.config.pdf.print_ready)
-    if refused:
-        raise ResourceError(refusal_problems(refused, edition, theme, document.policy,
-                                              document.base_url))
-    return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}
+    return start(edition, theme)()

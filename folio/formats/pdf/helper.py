@@ -1,7 +1,8 @@
 """Helper: a forked process that imports WeasyPrint early, then lays out the run's PDFs.
 
-`prepare` starts it at the beginning of a cold build; `lay_out` hands it a document, or
-lays the document out in this process when there is no helper.
+`prepare` starts it at the beginning of a cold build; `begin_layout` hands it a document
+and returns at once, so the web page and the email are rendered while the PDF is laid out;
+without a helper the document is laid out in this process.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from .document import PrintDocument
@@ -37,8 +39,12 @@ class _Helper:
         self.process.start()
         child.close()
 
-    def write(self, document: PrintDocument, print_ready: bool) -> tuple[bytes, list[Refused]]:
+    def submit(self, document: PrintDocument, print_ready: bool) -> None:
+        """Hand the helper a document to lay out; it works while this process goes on."""
         self.connection.send((document, print_ready))
+
+    def receive(self) -> tuple[bytes, list[Refused]]:
+        """Wait for the document handed over last; return its PDF and the refusals."""
         status, result, warnings = self.connection.recv()
         for warning in warnings:
             log.warning("%s", warning)
@@ -95,8 +101,14 @@ def prepare() -> None:
         _helper = None
 
 
-def lay_out(document: PrintDocument, print_ready: bool) -> tuple[bytes, list[Refused]]:
-    """Lay out a document in the helper when one runs, else here."""
+def begin_layout(document: PrintDocument,
+                 print_ready: bool) -> Callable[[], tuple[bytes, list[Refused]]]:
+    """Start laying out a document; return the function that waits for the PDF.
+
+    With a helper running, the layout happens there while this process renders the other
+    formats; without one, it happens here when the returned function is called.
+    """
     if _helper is not None and _helper.process.is_alive():
-        return _helper.write(document, print_ready)
-    return write_pdf(document, print_ready)
+        _helper.submit(document, print_ready)
+        return _helper.receive
+    return lambda: write_pdf(document, print_ready)
