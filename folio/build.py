@@ -21,16 +21,22 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .errors import FolioError, Problem
 from .formats import FORMATS, Files
 from .sources import find_editions, theme_chain, yaml_settings
 
+if TYPE_CHECKING:
+    from .check import Finding
+    from .content import Edition
+
 log = logging.getLogger("folio")
 MANIFEST = ".folio-manifest.json"
 PRINT_HTML = "print.html"
+CHECK_MODES = ("off", "report", "strict")
+"""What a build does with `check`'s quick rules: nothing, list their errors, obey them."""
 _T = TypeVar("_T")
 
 
@@ -45,6 +51,8 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     tracebacks: list[str] = field(default_factory=list)
     """Python tracebacks of the problems, shown with `--debug`."""
+    slips: list[Finding] = field(default_factory=list)
+    """Errors the quick checks found (placeholders left in, ...), with `checks` on."""
 
     def fail(self, exc: FolioError) -> None:
         """Record a failure's problems and its traceback."""
@@ -219,12 +227,15 @@ def default_jobs(stale_editions: int) -> int:
 
 def build_edition(
     edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
-    keep_html: bool = False, head_start: bool = False,
+    keep_html: bool = False, head_start: bool = False, checks: str = "off",
 ) -> Result:
     """Build the stale formats of one edition; problems are returned, not raised.
 
     `head_start` lets slow formats start early work in parallel (the command line's
-    cold builds); scripts and tests render everything in their own process.
+    cold builds); scripts and tests render everything in their own process. `checks`
+    runs `check`'s quick rules (no network, no rendered email) on an edition that is
+    built: `report` lists their errors in `Result.slips`, `strict` also refuses to write
+    anything while there are any, so the last good outputs stay.
     """
     result = Result(edition_dir.name)
     project = edition_dir.parent.parent
@@ -250,6 +261,13 @@ def build_edition(
         except FolioError as exc:
             result.fail(exc)
             return result
+        if checks == "strict":
+            result.slips = quick_check(edition)
+            if result.slips:
+                result.fail(FolioError([Problem(edition_dir, None, (
+                    f"{len(result.slips)} check error(s) above; --strict builds nothing "
+                    "until they are fixed"))]))
+                return result
 
         # Phase 2: render and write each stale format; one failing leaves the others.
         # Background formats (the PDF) start first, so that their helper lays them out
@@ -266,6 +284,8 @@ def build_edition(
                 files = _attempt(result, fmt, edition_dir,
                                  functools.partial(FORMATS[fmt].renderer(), edition, theme))
                 _write_output(result, fmt, files, started[fmt], keys[fmt], out, keep_html)
+            if checks == "report":  # while the PDF helper lays out the PDF
+                result.slips = quick_check(edition)
             for fmt, finish in pending.items():
                 files = _attempt(result, fmt, edition_dir, finish) if finish else None
                 _write_output(result, fmt, files, started[fmt], keys[fmt], out, keep_html)
@@ -339,22 +359,28 @@ def _capture_warnings(result: Result) -> Iterator[None]:
         log.propagate = previous
 
 
-def _build_one(args: tuple[Path, Path, list[str], bool, bool, bool]) -> Result:
-    edition_dir, out, formats, force, keep_html, head_start = args
-    return build_edition(edition_dir, out, formats, force=force, keep_html=keep_html,
-                         head_start=head_start)
+def quick_check(edition: Edition) -> list[Finding]:
+    """Return the errors of `check`'s rules that need neither the network nor a render."""
+    from .check import check_edition
+
+    return [finding for finding in check_edition(edition.root, edition=edition)
+            if finding.severity == "error"]
 
 
 def build(
     editions: list[str] | None = None, *, content: Path = Path("content"),
     out: Path = Path("build"), formats: list[str] | None = None, force: bool = False,
     keep_html: bool = False, jobs: int | None = 1, head_start: bool = False,
+    checks: str = "off",
 ) -> Iterator[Result]:
     """Build editions (all under `content` when none are named); yield one result each.
 
     `jobs` is the number of worker processes; None chooses from the cores and the number
-    of editions that need building (`default_jobs`).
+    of editions that need building (`default_jobs`). `checks` is `off`, `report` or
+    `strict`, as for `build_edition`.
     """
+    if checks not in CHECK_MODES:
+        raise FolioError(f"unknown checks mode '{checks}'; choose from {', '.join(CHECK_MODES)}")
     formats = formats or list(FORMATS)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -376,13 +402,13 @@ def build(
             stale_formats(folder, out, formats, force=force, keep_html=keep_html)[0])))
     parallel = jobs > 1 and len(folders) > 1
     # Worker processes already keep every core busy: no helper processes beside them.
-    tasks = [(folder, out, formats, force, keep_html, head_start and not parallel)
-             for folder in folders]
+    one = functools.partial(build_edition, out=out, formats=formats, force=force,
+                            keep_html=keep_html, head_start=head_start and not parallel,
+                            checks=checks)
     if parallel:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-            yield from pool.map(_build_one, tasks)
+        with ProcessPoolExecutor(max_workers=min(jobs, len(folders))) as pool:
+            yield from pool.map(one, folders)
     else:
-        for task in tasks:
-            yield _build_one(task)
+        yield from map(one, folders)

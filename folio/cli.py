@@ -71,6 +71,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--keep-html", action="store_true",
                        help="also write print.html, the exact HTML given to the PDF renderer")
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build.add_argument("--strict", action="store_true",
+                       help="build nothing while check finds errors (placeholders left in, "
+                       "missing alt text, ...); for CI and the last build before sending")
     build.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="editions built at once in worker processes (default: one per "
                        "core when several editions need building, else none)")
@@ -155,7 +158,7 @@ def _build(args: argparse.Namespace) -> int:
         getattr(args, "editions", None) or None, content=args.content, out=args.out,
         formats=getattr(args, "format", None), force=getattr(args, "force", False),
         keep_html=getattr(args, "keep_html", False), jobs=getattr(args, "jobs", None),
-        head_start=True)
+        head_start=True, checks="strict" if getattr(args, "strict", False) else "report")
     for result in results:
         failed |= not report(result, debug=args.debug)
     if failed:
@@ -172,12 +175,34 @@ def report(result: Result, debug: bool = False) -> bool:
         print(f"{result.edition:<24} {fmt:<6} up to date", flush=True)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr, flush=True)
+    if result.slips:
+        _report_slips(result)
     for problem in result.problems:
         print(f"error: {problem}", file=sys.stderr, flush=True)
     if debug:
         for text in result.tracebacks:
             print(text, file=sys.stderr, flush=True)
     return result.ok
+
+
+SLIPS_SHOWN = 5
+"""How many check errors a build lists before pointing to `check` for the rest."""
+
+
+def _report_slips(result: Result) -> None:
+    """Print the quick checks' errors as a short summary: they would be published."""
+    slips = result.slips
+    label = "error" if not result.ok else "warning"
+    print(f"{label}: {result.edition}: check finds {len(slips)} error(s) that would be "
+          "published:", file=sys.stderr)
+    for finding in slips[:SLIPS_SHOWN]:
+        print(f"  {finding}", file=sys.stderr)
+    if len(slips) > SLIPS_SHOWN:
+        print(f"  ... and {len(slips) - SLIPS_SHOWN} more", file=sys.stderr)
+    if result.ok:
+        print(f"  fix them before sending (`python generate.py check {result.edition}` lists "
+              "everything; `build --strict` refuses to build with them)", file=sys.stderr,
+              flush=True)
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -58,15 +58,16 @@ def enabled_rules(edition: Edition, online: bool = False) -> set[str]:
 
 def check_edition(
     edition_dir: Path, *, email_html: str | None = None, theme: ThemeConfig | None = None,
-    online: bool = False,
+    online: bool = False, edition: Edition | None = None,
 ) -> list[Finding]:
     """Check an edition; return its findings sorted by file, line and column.
 
     `email_html` is the rendered email page (None skips the size, head and CSS rules);
     `theme` the theme whose colours to check (None skips contrast); `online` lets the
-    dead-link rule ask the web. A broken edition raises `ContentError`.
+    dead-link rule ask the web; `edition` is the edition already loaded from that folder.
+    A broken edition raises `ContentError`.
     """
-    edition = load_edition(edition_dir)
+    edition = edition or load_edition(edition_dir)
     ctx = gather(edition)
     ctx.email_html, ctx.theme, ctx.online = email_html, theme, online
     enabled = enabled_rules(edition, online)
