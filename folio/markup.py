@@ -1,8 +1,9 @@
 """Markup: section Markdown -> sanitised HTML fragments, one renderer for every output.
 
-Python-Markdown with tables, footnotes, attribute lists, typographic quotes and dashes,
-and heading ids; the result goes through nh3 with an allow-list, so raw HTML pasted
-into content can never carry scripts, forms, frames or styles into an output.
+Python-Markdown with tables, fenced code, footnotes, attribute lists, typographic quotes
+and dashes, and heading ids (lists nested by two spaces are read as nested); the result
+goes through nh3 with an allow-list, so raw HTML pasted into content can never carry
+scripts, forms, frames or styles into an output. `dir` is kept on block elements.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ WEB_ATTRIBUTES = {
     "time": {"datetime"},
     "ol": {"start"},
 }
+DIRECTIONAL = ("p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table",
+               "tr", "th", "td", "caption", "figure", "figcaption", "dl", "dt", "dd", "div")
+"""Block elements that keep `dir`: an Arabic paragraph in an English edition reads right to left."""
+for _tag in DIRECTIONAL:
+    WEB_ATTRIBUTES.setdefault(_tag, set()).add("dir")
 EMAIL_ATTRIBUTES = {
     "*": {"lang"},
     "a": {"href"},
@@ -44,6 +50,8 @@ EMAIL_ATTRIBUTES = {
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align"},
 }
+for _tag in DIRECTIONAL:
+    EMAIL_ATTRIBUTES.setdefault(_tag, set()).add("dir")
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -70,11 +78,12 @@ class _Renderer:
     def __init__(self) -> None:
         self.prefix = ""
         self.md = markdown.Markdown(
-            extensions=["tables", "footnotes", "attr_list", "smarty", "toc", "sane_lists",
-                        "def_list", "abbr"],
+            extensions=["tables", "fenced_code", "footnotes", "attr_list", "smarty", "toc",
+                        "sane_lists", "def_list", "abbr"],
             extension_configs={
                 "toc": {"baselevel": 3, "slugify": self._slug},
                 "smarty": {"smart_angled_quotes": False},
+                "tables": {"use_align_attribute": True},
             },
             output_format="html",
         )
@@ -85,7 +94,70 @@ class _Renderer:
     def convert(self, text: str, prefix: str) -> str:
         self.prefix = prefix
         self.md.reset()
-        return self.md.convert(text)
+        return self.md.convert(nest_lists(text))
+
+
+LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( +|$)")
+RULE_LINE = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+@dataclasses.dataclass
+class _Item:
+    written: int
+    """The indent of the item's marker as written."""
+    content: int
+    """The column its text starts at, as written: a deeper marker is a nested item."""
+    indent: int
+    """The indent of the marker as Python-Markdown is given it (four spaces a level)."""
+
+
+def nest_lists(text: str) -> str:
+    """Re-indent nested lists by four spaces a level, as Python-Markdown reads them.
+
+    Writers and editors nest list items by two spaces (or three under `1.`), as CommonMark
+    allows; Python-Markdown would flatten such lists. Fenced code is left as it is.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    items: list[_Item] = []
+    fence = ""
+    blank = False
+    for line in lines:
+        if fence:
+            out.append(line)
+            if line.strip().startswith(fence):
+                fence = ""
+            continue
+        if match := FENCE.match(line):
+            fence = match[1][0] * 3
+            if not items:
+                out.append(line)
+                continue
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if not stripped:
+            out.append(line)
+            blank = True
+            continue
+        marker = LIST_ITEM.match(line)
+        if marker and not RULE_LINE.match(line) and (items or indent < 4):
+            while items and indent < items[-1].content:
+                items.pop()
+            new = items[-1].indent + 4 if items else indent
+            items.append(_Item(indent, indent + len(marker[2]) + max(1, len(marker[3])), new))
+            out.append(" " * new + stripped)
+        elif items and indent > 0:
+            while len(items) > 1 and indent < items[-1].content:
+                items.pop()
+            owner = items[-1]
+            out.append(" " * (owner.indent + 4 + max(0, indent - owner.written - 4)) + stripped)
+        else:
+            if blank:
+                items = []
+            out.append(line)
+        blank = False
+    return "\n".join(out)
 
 
 @lru_cache(maxsize=1)
@@ -201,4 +273,4 @@ def plain(text: str) -> str:
     return Markup(inline(text)).striptags()
 
 
-__all__ = ["inline", "plain", "render_markdown", "render_sections", "sanitize"]
+__all__ = ["inline", "nest_lists", "plain", "render_markdown", "render_sections", "sanitize"]

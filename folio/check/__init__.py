@@ -3,7 +3,7 @@
 In: an edition folder, optionally its rendered email page and its theme. Out: `Finding`s,
 sorted, and their text or JSON report. Imports no command module (cli, build, watch,
 send, ...) and of the email format only its published limits `HEAD_STYLE_LIMIT,
-SIZE_LIMIT, SIZE_WARNING` from `folio.formats.email`.
+SIZE_LIMIT, SIZE_WARNING, TABLE_COLUMNS` and its measure `sent_size`, from `folio.formats.email`.
 
 Rules come in five families, one module each, every rule with a kebab-case name that
 `edition.yaml` can switch off (`checks: {spelling: false}`):
@@ -13,7 +13,7 @@ Rules come in five families, one module each, every rule with a kebab-case name 
 - `accessibility`: alt text, heading levels, link text, colour contrast, language;
 - `links`: malformed addresses, `http://`, anchors, `mailto:`, and dead links (only with
   `online=True`: nothing else touches the network);
-- `email`: the size, head styles, images and CSS of the rendered email;
+- `email`: the size, head styles, images and CSS of the rendered email, wide tables;
 - `settings`: YAML values cut by a ` #`, and unknown names under `checks:`.
 
 They read a `texts.Context` (the masked prose, links and headings of the edition) and the

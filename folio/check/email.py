@@ -6,7 +6,12 @@
 - email-images: SVG and data: images, which Gmail and Outlook do not show, and pictures
   with no web address (`asset_base_url`), which a sending service cannot show;
 - email-css: CSS that Outlook for Windows or Gmail ignore (UNSUPPORTED_EMAIL_CSS; see
-  caniemail.com for what each client supports), outside @media queries.
+  caniemail.com for what each client supports), outside @media queries;
+- email-tables: a table of more than TABLE_COLUMNS columns, too wide for a phone: the
+  email shows it one row at a time (read from the Markdown, so it needs no rendered page).
+
+The size is measured as the message carries the HTML part (`sent_size`: encoded), which
+is what Gmail's clipping limit is about: 8 to 10 % more than the file for English.
 
 The limits are the ones the email format applies when it builds (`folio.formats.email`).
 Without a rendered page only the pictures the edition gives the email are judged.
@@ -20,7 +25,7 @@ import urllib.parse
 from collections.abc import Iterator
 
 from ..errors import display_path
-from ..formats.email import HEAD_STYLE_LIMIT, SIZE_LIMIT, SIZE_WARNING
+from ..formats.email import HEAD_STYLE_LIMIT, SIZE_LIMIT, SIZE_WARNING, TABLE_COLUMNS, sent_size
 from .registry import Finding, Rule, rule
 from .texts import MASK, Context, blank
 
@@ -145,23 +150,29 @@ def _email_file(ctx: Context) -> str:
          "CSS that Outlook or Gmail ignore (flex, grid, position, transform, ...) outside "
          "@media queries.",
          "<div style=\"display:flex\">"),
+    Rule("email-tables", "email", "warning",
+         f"A table of more than {TABLE_COLUMNS} columns, which the email shows one row at a "
+         "time because it cannot fit a phone.",
+         "| a | b | c | d | e | f | g |"),
 )
 def check_email(ctx: Context) -> Iterator[Finding]:
-    """Flag an email page too big for Gmail, its head styles, images and CSS."""
+    """Flag an email page too big for Gmail, its head styles, images, CSS and wide tables."""
+    yield from _wide_tables(ctx)
     if ctx.email_html is None:
         yield from _email_sources(ctx)
         return
     page = ctx.email_html
     file = _email_file(ctx)
-    size = len(page.encode("utf-8"))
+    size = sent_size(page)
     if size >= EMAIL_CLIP:
         yield Finding(file, 1, 1, "email-size", "error",
-                      f"email.html is {size / KB:.0f} KB; Gmail clips messages of "
-                      f"{EMAIL_CLIP // KB} KB and more: shorten the text or use digest mode")
+                      f"the email's HTML is {size / KB:.0f} KB as sent (encoded); Gmail clips "
+                      f"messages of {EMAIL_CLIP // KB} KB and more: shorten the text or use "
+                      "digest mode")
     elif size > EMAIL_WARN:
         yield Finding(file, 1, 1, "email-size", "warning",
-                      f"email.html is {size / KB:.0f} KB, close to Gmail's "
-                      f"{EMAIL_CLIP // KB} KB clip")
+                      f"the email's HTML is {size / KB:.0f} KB as sent (encoded), close to "
+                      f"Gmail's {EMAIL_CLIP // KB} KB clip")
     scan = _EmailScan()
     scan.feed(page)
     scan.close()
@@ -197,6 +208,31 @@ def check_email(ctx: Context) -> Iterator[Finding]:
             if problem:
                 yield Finding(file, line, column, "email-css", "warning",
                               f"'{match[1]}: {match[2].strip()}': {problem}")
+
+
+MARKDOWN_TABLE_RULE = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$",
+                                 re.M)
+HTML_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
+HTML_ROW = re.compile(r"<tr\b(.*?)(?=<tr\b|</table>)", re.S | re.I)
+
+
+def _wide_tables(ctx: Context) -> Iterator[Finding]:
+    """Flag tables of more than TABLE_COLUMNS columns, in Markdown or in HTML."""
+    for text in ctx.texts:
+        if text.part != "body":
+            continue
+        found = [(text.codeless.rfind("\n", 0, max(0, m.start() - 1)) + 1,  # the header
+                  m[0].strip().strip("|").count("|") + 1)
+                 for m in MARKDOWN_TABLE_RULE.finditer(text.codeless)]
+        found += [(m.start(), max((len(re.findall(r"<t[hd]\b", row, re.I))
+                                   for row in HTML_ROW.findall(m[0])), default=0))
+                  for m in HTML_TABLE.finditer(text.codeless)]
+        for offset, columns in found:
+            if columns > TABLE_COLUMNS:
+                yield text.finding(offset, "email-tables", (
+                    f"this table has {columns} columns, too many for a phone: the email shows "
+                    f"it one row at a time, with a link to the web page when email.web_url is "
+                    f"set; keep email tables to {TABLE_COLUMNS} columns, or split this one"))
 
 
 def _email_image_problem(src: str) -> str | None:

@@ -2,7 +2,8 @@
 
 In: a rendered `Edition` and its `Theme`. Out: the HTML to paste into a sending service,
 the plain-text part, a ready `.eml` and the pictures to upload. Its limits (`SIZE_LIMIT`,
-`SIZE_WARNING`, `HEAD_STYLE_LIMIT`) are published for `check`; the rest is private.
+`SIZE_WARNING`, `HEAD_STYLE_LIMIT`, `TABLE_COLUMNS`) and how it measures a message as sent
+(`sent_size`) are published for `check`; the rest is private.
 Imports only the shared stages (content, context, markup, theme, errors), never a command.
 
 Read `render` top to bottom in two phases. First gather: the sections' email HTML
@@ -10,6 +11,7 @@ Read `render` top to bottom in two phases. First gather: the sections' email HTM
 swapped for inert tokens), the pictures. Then render: Jinja2 writes MJML, mrml compiles it,
 css-inline puts every style on its element, tracking goes on the links, the merge tags
 come back, and the same data gives the plain-text part and the `.eml`. Modules:
+- `body`: section HTML -> tables and code that fit phones in every email program;
 - `html`: MJML -> finished HTML (compiled, inlined, one head style block);
 - `images`: edition pictures -> email-sized copies and their public addresses;
 - `links`: unsubscribe and view-online links, merge tags, link tracking (UTM);
@@ -31,6 +33,7 @@ from ...errors import ContentError, Problem
 from ...markup import sanitize
 from ...theme import Theme
 from .. import Files
+from .body import TABLE_COLUMNS, email_code, email_tables
 from .html import compile_mjml, finish, head_styles
 from .images import FOLDER, EmailImages
 from .links import (
@@ -40,8 +43,11 @@ from .links import (
     service_links,
     track_links,
 )
-from .message import Attachment, address_problem, build_message, content_id
+from .message import Attachment, address_problem, build_message, content_id, sent_size
 from .text import plain_text
+
+__all__ = ["HEAD_STYLE_LIMIT", "SIZE_LIMIT", "SIZE_WARNING", "TABLE_COLUMNS", "render",
+           "sent_size"]
 
 log = logging.getLogger("folio")
 
@@ -52,6 +58,8 @@ SIZE_LIMIT = 102 * 1024
 SIZE_WARNING = 90 * 1024
 HEAD_STYLE_LIMIT = 16 * 1024
 """Gmail ignores a head `<style>` block larger than this."""
+TEASER_WORDS = 45
+"""A digest shows a section's summary, else this many words of its first paragraph."""
 RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
 
 FRAGMENT_LINK = re.compile(r'<a href="#[^"]*">(.*?)</a>', re.S)
@@ -85,8 +93,12 @@ def render(edition: Edition, theme: Theme) -> Files:
         log.warning("email: digest mode links each section to the web page, but email.web_url "
                     "is not set; the 'Read more' links were left out")
     context = template_context(edition)
-    sections = [_email_section(view, images) for view in context["sections"]]
-    more = ({s.id: f"{settings.web_url}#{s.id}" for s in sections} if settings.web_url else {})
+    more = ({s.id: f"{settings.web_url}#{s.id}" for s in context["sections"]}
+            if settings.web_url else {})
+    # The text part reads the sanitised sections; the HTML gets their email forms.
+    text_sections = [_email_section(view, images) for view in context["sections"]]
+    sections = [dataclasses.replace(view, body=Markup(email_code(email_tables(
+        str(view.body), more.get(view.id))))) for view in text_sections]
     start, end = ("right", "left") if _direction(config.language) == "rtl" else ("left", "right")
     context.update(
         sections=sections,
@@ -98,6 +110,7 @@ def render(edition: Edition, theme: Theme) -> Files:
         mode=mode,
         digest=mode == "digest",
         teasers={s.id: _teaser(s) for s in sections},
+        groups=_groups(sections),
         more_links=more,
         web_url=settings.web_url,
         pdf_url=settings.pdf_url,
@@ -121,10 +134,10 @@ def render(edition: Edition, theme: Theme) -> Files:
         compile_mjml(mjml, "email/email.mjml"),
         content_css=theme.render("email/style.css", context),
         head_css=theme.render("email/head.css", context))
-    document = merge_tags.restore(track_links(document, settings.tracking))
+    untracked = {link for link in (links.unsubscribe, links.view_online) if link}
+    document = merge_tags.restore(track_links(document, settings.tracking, untracked))
     images.keep_only(document)
-    _check_size(document)
-    text = plain_text(edition, context, links)
+    text = plain_text(edition, {**context, "sections": text_sections}, links)
 
     attachments = []
     message_html = document
@@ -140,6 +153,7 @@ def render(edition: Edition, theme: Theme) -> Files:
         subject=context["subject"], sender=settings.sender, reply_to=settings.reply_to,
         date=config.date, language=config.language, text=text, html=message_html,
         attachments=attachments, list_unsubscribe=listed)
+    _check_size(document, mode)
 
     files: Files = {"email.html": document.encode(), "email.txt": text.encode(),
                     "email.eml": eml}
@@ -201,54 +215,93 @@ def _logo(edition: Edition, theme: Theme) -> str | None:
 
 def _email_section(view: SectionView, images: EmailImages) -> SectionView:
     """Return a section view whose body and notes are sanitised for email."""
-    body = _email_html(str(view.body), images)
-    notes = tuple(Markup(_email_html(str(note), images)) for note in view.footnotes)
+    body = _email_html(str(view.body), images, view.source)
+    notes = tuple(Markup(_email_html(str(note), images, view.source))
+                  for note in view.footnotes)
+    if view.layout == "image" and view.image and not view.image_alt.strip():
+        log.warning("email: %s: the picture '%s' has no alt text, so readers who do not load "
+                    "pictures see nothing; add 'image_alt:' to the front matter",
+                    view.source, view.image)
     return dataclasses.replace(view, body=Markup(body), footnotes=notes)
 
 
-def _email_html(fragment: str, images: EmailImages) -> str:
-    """Sanitise body HTML for email: allow-list, no in-page links, marked data tables."""
+def _email_html(fragment: str, images: EmailImages, source: str) -> str:
+    """Sanitise body HTML for email: allow-list, no in-page links, pictures for email."""
     html = sanitize(fragment, "email")
     html = FRAGMENT_LINK.sub(r"\1", html)  # footnote references: no anchors in email
-    html = html.replace("<table>", '<table class="fo-data">')
-    return IMG.sub(lambda m: _email_img(m, images), html)
+    return IMG.sub(lambda m: _email_img(m, images, source), html)
 
 
-def _email_img(match: re.Match[str], images: EmailImages) -> str:
-    """Give a picture in body text its email copy, an absolute address and its alt text."""
+def _email_img(match: re.Match[str], images: EmailImages, source: str) -> str:
+    """Give a picture in body text its email copy, an absolute address and its alt text.
+
+    It is `width:100%` up to its own width, so that it shrinks on phones even when
+    pictures are blocked (the box keeps its size otherwise), and has a `width` for Outlook.
+    """
     attributes = dict(ATTRIBUTE.findall(match[1]))
     src = attributes.get("src", "")
     alt = attributes.get("alt", "")
+    if not alt.strip():
+        log.warning("email: %s: the picture '%s' has no alt text, so readers who do not load "
+                    "pictures see nothing; write a description between the brackets: "
+                    "![description](%s)", source, src, src)
     if re.match(r"https?://", src):
         if not (images.base_url.startswith("http") and src.startswith(images.base_url)):
             log.warning("email: the picture %s is loaded from another website each time the "
                         "email is opened; copy it into images/ to send it with the email", src)
         width = attributes.get("width", "")
-        size = f' width="{width}"' if width.isdigit() and int(width) <= CONTENT_WIDTH else ""
-        return f'<img src="{src}" alt="{alt}"{size}>'
+        if width.isdigit() and int(width) <= CONTENT_WIDTH:
+            return (f'<img src="{src}" alt="{alt}" width="{width}" '
+                    f'style="width:100%;max-width:{width}px">')
+        return f'<img src="{src}" alt="{alt}" style="max-width:100%">'
     picture = images.use(src, CONTENT_WIDTH)
     if picture is None:
         return ""
-    return f'<img src="{picture.src}" alt="{alt}" width="{picture.width}">'
+    return (f'<img src="{picture.src}" alt="{alt}" width="{picture.width}" '
+            f'style="width:100%;max-width:{picture.width}px">')
 
 
 def _teaser(section: SectionView) -> Markup:
-    """Return what a digest shows of a section: its summary, else its first paragraph."""
+    """Return what a digest shows of a section: its summary, else its first paragraph cut."""
     if section.summary:
         return section.summary
     first = re.search(r"<p>(.*?)</p>", str(section.body), re.S)
-    return Markup(first[1]) if first else Markup("")
+    if not first:
+        return Markup("")
+    text = Markup(first[1]).striptags()
+    words = text.split()
+    if len(words) <= TEASER_WORDS:
+        return Markup(first[1])
+    return Markup.escape(" ".join(words[:TEASER_WORDS]).rstrip(",;:") + "\u2026")
 
 
-def _check_size(document: str) -> None:
-    """Warn when the HTML nears Gmail's clipping size or the head styles its limit."""
-    size = len(document.encode())
+def _groups(sections: list[SectionView]) -> list[tuple[str, list[SectionView]]]:
+    """Return the sections in runs: consecutive text sections share one email block.
+
+    Every email block (`mj-section`) costs about 1.5 KB of table markup for Outlook, so
+    text sections that follow one another go in one block, one after another.
+    """
+    groups: list[tuple[str, list[SectionView]]] = []
+    for section in sections:
+        if section.layout == "text" and groups and groups[-1][0] == "text":
+            groups[-1][1].append(section)
+        else:
+            groups.append((section.layout, [section]))
+    return groups
+
+
+def _check_size(document: str, mode: str) -> None:
+    """Warn when the HTML, as sent, nears Gmail's clipping size; or the head styles theirs."""
+    size = sent_size(document)
+    advice = ("use digest mode (email: mode: digest) or shorten the sections" if mode != "digest"
+              else "shorten the summaries or split the edition")
     if size >= SIZE_LIMIT:
-        log.warning("email: email.html is %.0f KB; Gmail clips messages over 102 KB and "
-                    "drops their styles; use digest mode or shorten the sections", size / 1024)
+        log.warning("email: the HTML part is %.0f KB as sent (email.html %.0f KB); Gmail clips "
+                    "messages over 102 KB and drops their styles; %s", size / 1024,
+                    len(document.encode()) / 1024, advice)
     elif size >= SIZE_WARNING:
-        log.warning("email: email.html is %.0f KB, close to Gmail's 102 KB clipping limit",
-                    size / 1024)
+        log.warning("email: the HTML part is %.0f KB as sent, close to Gmail's 102 KB clipping "
+                    "limit", size / 1024)
     styles = len(head_styles(document).encode())
     if styles >= HEAD_STYLE_LIMIT:
         log.warning("email: the head style block is %.1f KB; Gmail ignores one over 16 KB",

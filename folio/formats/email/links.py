@@ -102,13 +102,21 @@ def add_utm(url: str, tracking: Tracking | None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def track_links(document: str, tracking: Tracking | None) -> str:
-    """Add UTM parameters to every http(s) `<a href>` of an HTML document."""
+def track_links(document: str, tracking: Tracking | None, untracked: set[str] | None = None,
+                ) -> str:
+    """Add UTM parameters to every http(s) `<a href>` of an HTML document.
+
+    Addresses in `untracked` (the unsubscribe and view-online links, or their stand-in
+    tokens) are never changed: a signed unsubscribe address stops working when it is.
+    """
     if tracking is None:
         return document
+    skip = untracked or set()
 
     def rewrite(match: re.Match[str]) -> str:
         url = html.unescape(match[3])
+        if url in skip:
+            return match[0]
         tracked = add_utm(url, tracking)
         if tracked == url:
             return match[0]

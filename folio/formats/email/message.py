@@ -1,15 +1,20 @@
 """Email message: HTML, text and pictures -> `email.eml`, byte-identical for the same input.
 
-`multipart/alternative` (text, then HTML), wrapped in `multipart/related` when pictures
-travel inside the message as CID attachments. The Date is the edition's date at 09:00 UTC,
-the Message-ID and MIME boundaries come from a hash of the content, so two builds of the
-same edition give the same bytes.
+`multipart/alternative`: the text, then the HTML; when pictures travel inside the message
+(CID attachments) the HTML part is a `multipart/related` of the HTML and its pictures, so
+that no program lists them as attachments. Lines are at most 76 characters (RFC 2045);
+the HTML part is quoted-printable, or base64 when that is smaller (Arabic, Chinese...),
+and `sent_size` is its size so encoded: the size Gmail's clipping limit is about.
+
+The Date is the edition's date at 09:00 UTC, the Message-ID and MIME boundaries come
+from a hash of the content, so two builds of the same edition give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import quopri
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -18,6 +23,25 @@ from email.utils import format_datetime, getaddresses
 PLACEHOLDER_TO = "undisclosed-recipients:;"
 """The To header of the built message; `send` and sending services put the real one."""
 SEND_TIME = datetime.time(9, 0, tzinfo=datetime.UTC)
+LINE_LENGTH = 76
+"""The longest line of an encoded body, RFC 2045's limit for quoted-printable and base64."""
+POLICY = SMTP.clone(max_line_length=LINE_LENGTH)
+
+
+def html_encoding(html: str) -> str:
+    """Return the transfer encoding that makes the HTML part smaller: QP or base64."""
+    data = html.encode()
+    quoted = quopri.encodestring(data)
+    quoted_size = len(quoted) + quoted.count(b"\n")  # CRLF line ends
+    base64_size = (len(data) + 2) // 3 * 4 * (LINE_LENGTH + 2) // LINE_LENGTH
+    return "quoted-printable" if quoted_size <= base64_size else "base64"
+
+
+def sent_size(html: str) -> int:
+    """Return the size in bytes of the HTML part as the message carries it (encoded)."""
+    part = EmailMessage(policy=POLICY)
+    part.set_content(html, subtype="html", charset="utf-8", cte=html_encoding(html))
+    return len(str(part.get_payload()).encode())
 
 
 @dataclass(frozen=True)
@@ -60,7 +84,7 @@ def build_message(
         digest.update(hashlib.sha256(attachment.data).digest())
     key = digest.hexdigest()
 
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=POLICY)
     message["Subject"] = subject
     message["From"] = sender
     message["To"] = PLACEHOLDER_TO
@@ -72,28 +96,22 @@ def build_message(
         message["List-Unsubscribe"] = f"<{list_unsubscribe}>"
         if list_unsubscribe.lower().startswith("https://"):
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte=html_encoding(html))
     if attachments:
-        # multipart/related: first the alternative (text, HTML), then the pictures.
-        body = EmailMessage(policy=SMTP)
-        body.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-        body.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-        message.make_related()
-        message.set_param("type", "multipart/alternative")
-        message.attach(body)
+        # The HTML and its pictures: multipart/related, the second alternative.
+        html_part = list(message.iter_parts())[1]
         for attachment in attachments:
             maintype, subtype = attachment.mime.split("/")
-            message.add_related(attachment.data, maintype, subtype, cid=f"<{attachment.cid}>",
-                                filename=attachment.name, disposition="inline")
-        for inner in message.iter_parts():
+            html_part.add_related(attachment.data, maintype, subtype,
+                                  cid=f"<{attachment.cid}>", filename=attachment.name,
+                                  disposition="inline")
+        for inner in html_part.walk():
             del inner["MIME-Version"]
-        message["MIME-Version"] = "1.0"
-    else:
-        message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-        message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     message["Content-Language"] = language  # after set_content, which clears Content-*
     for number, multipart in enumerate(p for p in message.walk() if p.is_multipart()):
         multipart.set_boundary(f"=_folio_{key[32:48]}_{number}")
-    return message.as_bytes(policy=SMTP)
+    return message.as_bytes(policy=POLICY)
 
 
 def content_id(name: str, sender: str) -> str:
@@ -101,4 +119,5 @@ def content_id(name: str, sender: str) -> str:
     return f"{name}@{sender_domain(sender)}"
 
 
-__all__ = ["Attachment", "address_problem", "build_message", "content_id", "sender_domain"]
+__all__ = ["Attachment", "address_problem", "build_message", "content_id", "sender_domain",
+           "sent_size"]

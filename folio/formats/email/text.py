@@ -37,10 +37,11 @@ def wrap(text: str, indent: str = "", hanging: str | None = None, width: int = W
     return "\n".join(lines)
 
 
-def underline(title: str, char: str) -> str:
-    """Return a heading with a line of `char` under it, as long as the heading."""
-    title = " ".join(title.split())
-    return f"{title}\n{char * min(len(title), WIDTH)}"
+def underline(title: str, char: str, indent: str = "") -> str:
+    """Return a heading wrapped at `WIDTH` columns, with a line of `char` as long as it."""
+    lines = wrap(" ".join(title.split()), indent).split("\n")
+    longest = max(len(line) - len(indent) for line in lines)
+    return "\n".join(lines) + f"\n{indent}{char * longest}"
 
 
 def link(text: str, href: str, shown: str | None = None) -> str:
@@ -108,7 +109,7 @@ class _TextParser(HTMLParser):
         if not text.strip():
             return
         if block.kind == "heading":
-            self.blocks.append(("heading", block.indent + underline(text, "~")))
+            self.blocks.append(("heading", underline(text, "~", block.indent)))
         else:
             self.blocks.append((block.kind, wrap(text, block.indent, block.hanging)))
 
@@ -304,7 +305,7 @@ def plain_text(edition: Edition, context: dict[str, Any], links: ServiceLinks) -
         head.append(wrap(context["subtitle_text"]))
     head.append(f"{config.organisation} · {context['date_text']}")
     if links.view_online:
-        head.append(f"\nView this email in your browser: <{url(links.view_online)}>")
+        head.append(f"\nView this email in your browser: <{links.view_online}>")
     out = ["\n".join(head)]
     digest = context["digest"]
     for section in context["sections"]:
@@ -350,9 +351,9 @@ def plain_text(edition: Edition, context: dict[str, Any], links: ServiceLinks) -
     footer.append(wrap(f"You are receiving this email because you subscribed to news from "
                        f"{config.organisation}."))
     if links.view_online:
-        footer.append(f"View in your browser: <{url(links.view_online)}>")
-    if links.unsubscribe:
-        footer.append(f"Unsubscribe: <{url(links.unsubscribe)}>")
+        footer.append(f"View in your browser: <{links.view_online}>")
+    if links.unsubscribe:  # never tracked: a signed address would stop working
+        footer.append(f"Unsubscribe: <{links.unsubscribe}>")
     out.append("-" * WIDTH + "\n" + "\n".join(footer))
     return "\n\n\n".join(out) + "\n"
 

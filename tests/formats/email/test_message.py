@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 
+from tests.conftest import FIXTURES
 from tests.formats.email.helpers import (
     configure,
     html_of,
     message_of,
+    render_edition,
     render_mini,
 )
 
@@ -30,7 +33,28 @@ def test_eml_parts_and_headers(samples_rendered):
     assert message.get_body(("plain",)).get_content() == \
         files["email.txt"].decode().replace("\n", crlf)
     assert b"\r\n" in files["email.eml"] and b"\n\n" not in files["email.eml"]
-    assert max(len(line) for line in files["email.eml"].split(b"\r\n")) <= 78
+
+
+def test_eml_lines_are_at_most_76_characters(samples_rendered):
+    """RFC 2045: encoded lines of quoted-printable (and base64) are 76 characters at most."""
+    for files in samples_rendered.values():
+        lines = files["email.eml"].split(b"\r\n")
+        assert max(len(line) for line in lines) <= 76
+        assert sum(len(line) == 76 for line in lines) > 10  # the limit is used, not 78
+
+
+def test_eml_of_an_arabic_edition_is_base64_and_smaller(tmp_path):
+    folder = tmp_path / "content" / "arabic"
+    shutil.copytree(FIXTURES / "content" / "arabic", folder)
+    paragraph = (folder / "01-opening.md").read_text().split("\n---\n", 1)[1].split("\n")[0]
+    (folder / "05-long.md").write_text("---\ntitle: نص طويل\n---\n" + "\n\n".join([paragraph] * 60))
+    files = render_edition(folder)
+    message = message_of(files)
+    html_part = message.get_body(("html",))
+    assert html_part["Content-Transfer-Encoding"] == "base64"
+    assert html_part.get_content() == html_of(files).replace("\n", "\r\n")
+    assert len(html_part.get_payload()) < 1.4 * len(files["email.html"])
+    assert max(len(line) for line in files["email.eml"].split(b"\r\n")) <= 76
 
 
 def test_without_asset_base_url_pictures_travel_inside(project, caplog):
@@ -41,10 +65,17 @@ def test_without_asset_base_url_pictures_travel_inside(project, caplog):
     assert 'src="email-images/pic.png"' in html_of(files)
     message = message_of(files)
     assert message["Reply-To"] == "Desk <desk@example.org>"
-    assert message.get_content_type() == "multipart/related"
-    inner, picture = list(message.iter_parts())
-    assert inner.get_content_type() == "multipart/alternative"
+    # alternative: the text, then (related: the HTML, then its pictures), in that order.
+    assert message.get_content_type() == "multipart/alternative"
+    text, related = list(message.iter_parts())
+    assert text.get_content_type() == "text/plain"
+    assert related.get_content_type() == "multipart/related"
+    html_part, picture = list(related.iter_parts())
+    assert html_part.get_content_type() == "text/html"
     assert picture.get_content_type() == "image/png"
+    assert picture.get_content_disposition() == "inline"
+    assert [p for p in message.walk() if p.get_content_disposition() == "attachment"] == []
+    assert files["email.eml"].count(b"MIME-Version") == 1
     assert picture["Content-ID"] == "<pic.png@example.org>"
     assert picture.get_content() == files["email-images/pic.png"]
     html = message.get_body(("html",)).get_content()
