@@ -68,3 +68,19 @@ def test_contents_links_scroll_to_their_sections(browser, sample_page, width):
             "Math.ceil(scrollY + innerHeight) >= document.documentElement.scrollHeight - 1")
         assert -2 <= top <= 40 or (at_bottom and 0 <= top < 800), (target, top)
     page.close()
+
+
+def test_stress_fixture_fits_a_phone(browser, tmp_path):
+    """Long words, long addresses, code and a 10-column table: the page never scrolls sideways."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "content"
+    shutil.copytree(fixtures / "stress", tmp_path / "content" / "stress")
+    [result] = build(["stress"], content=tmp_path / "content", out=tmp_path / "build",
+                     formats=["web"])
+    assert result.ok, result.problems
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.goto((tmp_path / "build" / "stress" / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    code = page.evaluate("""() => [...document.querySelectorAll('pre')].map(
+        e => [e.scrollWidth <= e.clientWidth, e.getBoundingClientRect().height > 60])""")
+    assert code == [[True, True], [True, True]]  # both blocks wrap onto several lines
+    page.close()
