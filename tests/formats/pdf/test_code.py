@@ -16,7 +16,7 @@ def test_code_blocks_wrap_inside_the_page(tmp_path: Path) -> None:
     reader = PdfReader(build_pdf(tmp_path, "stress"))
     [page] = [p for p in reader.pages if "export_attendance.py" in p.extract_text()]
     lines = page.extract_text().splitlines()
-    fenced = [line for line in lines if "export_attendance.py" in line][0]
+    fenced = next(line for line in lines if "export_attendance.py" in line)
     start = lines.index(fenced)
     block = " ".join(lines[start:start + 4])
     # One command of 170 characters, on three or four lines that each fit the text column.
