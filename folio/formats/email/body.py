@@ -26,6 +26,7 @@ TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.S)
 ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
 CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</\1>", re.S)
 COLSPAN = re.compile(r'\bcolspan="(\d+)"')
+ALIGN = re.compile(r'<(t[hd])\b([^>]*?)\salign="(left|right|center)"')
 PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.S)
 CODE_TAG = re.compile(r"</?code\b[^>]*>")
 TAG = re.compile(r"<[^>]+>")
@@ -47,7 +48,10 @@ def email_tables(html: str, web_link: str | None) -> str:
     """Give every data table of a section its email form (see the module docstring)."""
 
     def replace(match: re.Match[str]) -> str:
-        attributes, inner = match[1], match[2]
+        attributes = match[1]
+        # A column aligned in Markdown (`--:`): as a style too, which the theme's cell
+        # style (inlined later) does not override.
+        inner = ALIGN.sub(r'<\1\2 align="\3" style="text-align:\3"', match[2])
         if "<table" in inner:  # a table inside a table: left as it is, it wraps
             return f'<table class="fo-data"{attributes}>{inner}</table>'
         columns = table_columns(inner)

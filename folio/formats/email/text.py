@@ -238,13 +238,22 @@ class _TextParser(HTMLParser):
         target.append(text)
 
     def text(self) -> str:
-        """Return the blocks: list items one a line, other blocks apart by a blank line."""
+        """Return the blocks: list items one a line, other blocks apart by a blank line.
+
+        Two blocks of one quotation are apart by a `>` line, so the quotation stays one.
+        """
         self._flush()
         out = ""
         previous = ""
         for kind, text in self.blocks:
             if out:
-                out += "\n" if kind == previous == "li" else "\n\n"
+                quoted = re.match(r"(> )+", text)
+                if kind == previous == "li":
+                    out += "\n"
+                elif quoted and out.rsplit("\n", 1)[-1].startswith(quoted[0]):
+                    out += "\n" + quoted[0].rstrip() + "\n"
+                else:
+                    out += "\n\n"
             out += text
             previous = kind
         return out

@@ -191,3 +191,19 @@ def test_stress_fixture_builds_its_email(tmp_path):
     assert 'class="fo-data fo-stack"' in html and 'class="fo-data fo-records"' in html
     assert html.count('class="fo-code"') == 2 and "<pre" not in html
     assert "<h5" in html and "<h6" in html and "<blockquote" in html
+
+
+def test_aligned_columns_keep_their_alignment(project):
+    (project / "content" / "mini" / "07-table.md").write_text(
+        "---\ntitle: Aligned\n---\n| Clinic | Visits |\n|---|--:|\n| Lismore | 212 |\n")
+    configure(project, {"mode": "full"})
+    html = html_of(render_mini(project))
+    assert re.search(r'<th align="right" style="[^"]*text-align:right">Visits</th>', html)
+    assert re.search(r'<td align="right" style="[^"]*text-align:right">212</td>', html)
+
+
+def test_a_quotation_of_two_paragraphs_stays_one_in_the_text_part():
+    from folio.formats.email.text import html_to_text
+
+    assert html_to_text("<blockquote><p>One.</p><p>Two.</p></blockquote><p>After.</p>") == \
+        "> One.\n>\n> Two.\n\nAfter."
