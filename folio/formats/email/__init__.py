@@ -109,9 +109,10 @@ def render(edition: Edition, theme: Theme) -> Files:
         end=end,
         mode=mode,
         digest=mode == "digest",
-        teasers={s.id: _teaser(s) for s in sections},
+        teasers=(teasers := {s.id: _teaser(s) for s in sections}),
         groups=_groups(sections),
-        more_links=more,
+        more_links={s.id: more[s.id] for s in sections
+                    if s.id in more and _has_more(s, teasers[s.id])},
         web_url=settings.web_url,
         pdf_url=settings.pdf_url,
         links=ServiceLinks(merge_tags.protect(links.unsubscribe),
@@ -273,6 +274,13 @@ def _teaser(section: SectionView) -> Markup:
     if len(words) <= TEASER_WORDS:
         return Markup(first[1])
     return Markup.escape(" ".join(words[:TEASER_WORDS]).rstrip(",;:") + "\u2026")
+
+
+def _has_more(section: SectionView, teaser: Markup) -> bool:
+    """Return True when the web page shows more of a section than its digest teaser."""
+    body = str(section.body)
+    return bool(re.search(r"<(img|table|pre)\b", body)) or \
+        len(Markup(body).striptags().split()) > len(teaser.striptags().split())
 
 
 def _groups(sections: list[SectionView]) -> list[tuple[str, list[SectionView]]]:

@@ -207,3 +207,9 @@ def test_a_quotation_of_two_paragraphs_stays_one_in_the_text_part():
 
     assert html_to_text("<blockquote><p>One.</p><p>Two.</p></blockquote><p>After.</p>") == \
         "> One.\n>\n> Two.\n\nAfter."
+
+
+def test_digest_links_only_sections_with_more_to_read(project):
+    html = html_of(render_mini(project))  # an annual review: digest
+    assert 'href="https://example.org/mini/#introduction"' in html  # a list, a table, notes
+    assert 'href="https://example.org/mini/#picture"' not in html  # one sentence, all shown
