@@ -2,8 +2,9 @@
 
 `build()` reads top to bottom in two phases per edition: first decide what is stale and
 load and validate the edition, then render each stale format and write its files
-atomically. An output's key is a hash of exactly what it depends on; keys live in one
-manifest, `build/.folio-manifest.json`.
+atomically. Then the site-level archive (`build/index.html`, the feed and the sitemap) is
+brought up to date from every edition. An output's key is a hash of exactly what it depends
+on; keys live in one manifest, `build/.folio-manifest.json`.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
+from .archive import SiteLinks, site_inputs, site_links
 from .errors import FolioError, Problem
 from .formats import FORMATS, Files
 from .sources import find_editions, theme_chain, yaml_settings
@@ -38,6 +40,10 @@ PRINT_HTML = "print.html"
 CHECK_MODES = ("off", "report", "strict")
 """What a build does with `check`'s quick rules: nothing, list their errors, obey them."""
 _T = TypeVar("_T")
+ARCHIVE = "(archive)"
+"""The name the archive's result goes by."""
+ARCHIVE_ENTRY = "/archive"
+"""The archive's manifest entry (no edition folder can be called that)."""
 
 
 @dataclass
@@ -201,10 +207,19 @@ def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None =
 
 
 def stale_formats(edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
-                  keep_html: bool = False) -> tuple[list[str], dict[str, str]]:
-    """Return the formats of an edition that need building, and every format's key."""
+                  keep_html: bool = False, links: SiteLinks | None = None,
+                  ) -> tuple[list[str], dict[str, str]]:
+    """Return the formats of an edition that need building, and every format's key.
+
+    The key of a format that links to the neighbouring editions includes `links` (found
+    from the other editions in the folder when not given).
+    """
     stored = read_manifest(out)
     keys = output_keys(edition_dir, formats, edition_dir.parent.parent)
+    if any(FORMATS[fmt].links for fmt in formats):
+        links = links or site_links(edition_dir.parent).get(edition_dir.name)
+        for fmt in (f for f in formats if FORMATS[f].links):
+            keys[fmt] = hashlib.sha256(f"{keys[fmt]} {links!r}".encode()).hexdigest()
     target = out / edition_dir.name
     stale = [fmt for fmt in formats
              if force or not _fresh(stored.get(f"{edition_dir.name}/{fmt}"), keys[fmt], target)
@@ -228,6 +243,7 @@ def default_jobs(stale_editions: int) -> int:
 def build_edition(
     edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
     keep_html: bool = False, head_start: bool = False, checks: str = "off",
+    links: SiteLinks | None = None,
 ) -> Result:
     """Build the stale formats of one edition; problems are returned, not raised.
 
@@ -235,13 +251,16 @@ def build_edition(
     cold builds); scripts and tests render everything in their own process. `checks`
     runs `check`'s quick rules (no network, no rendered email) on an edition that is
     built: `report` lists their errors in `Result.slips`, `strict` also refuses to write
-    anything while there are any, so the last good outputs stay.
+    anything while there are any, so the last good outputs stay. `links` place the edition
+    among the others (found from its neighbours in the folder when not given).
     """
     result = Result(edition_dir.name)
     project = edition_dir.parent.parent
     target = out / edition_dir.name
     with locked(target):
-        stale, keys = stale_formats(edition_dir, out, formats, force=force, keep_html=keep_html)
+        links = links or site_links(edition_dir.parent).get(edition_dir.name)
+        stale, keys = stale_formats(edition_dir, out, formats, force=force, keep_html=keep_html,
+                                    links=links)
         result.skipped = [fmt for fmt in formats if fmt not in stale]
         if not stale:
             return result
@@ -256,7 +275,7 @@ def build_edition(
         from .theme import load_theme
 
         try:
-            edition = render_sections(load_edition(edition_dir))
+            edition = replace(render_sections(load_edition(edition_dir)), site=links)
             theme = load_theme(edition.config.theme, project, edition.root)
         except FolioError as exc:
             result.fail(exc)
@@ -359,6 +378,38 @@ def _capture_warnings(result: Result) -> Iterator[None]:
         log.propagate = previous
 
 
+def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
+    """Bring the archive page, feed and sitemap up to date with every edition's settings."""
+    result = Result(ARCHIVE)
+    key = hashlib.sha256(f"folio {code_version()} archive\n{site_inputs(content, out)}"
+                         .encode()).hexdigest()
+    stored = read_manifest(out).get(ARCHIVE_ENTRY)
+    if not force and _fresh(stored, key, out):
+        result.skipped = ["site"]
+        return result
+    from .archive import render_site
+
+    started = time.perf_counter()
+    try:
+        with _capture_warnings(result):
+            files, notes = render_site(content, out)
+    except FolioError as exc:
+        result.fail(exc)
+        return result
+    result.warnings += notes
+    write_files(out, files)
+    old = stored.get("files", []) if isinstance(stored, dict) else []
+    for name in set(old) - set(files):  # a feed no longer configured, a renamed edition
+        (out / str(name)).unlink(missing_ok=True)
+    result.built["site"] = time.perf_counter() - started
+    _store_key(out, ARCHIVE_ENTRY, {"key": key, "files": sorted(files)})
+    return result
+
+
+def _call(task: Callable[[], Result]) -> Result:
+    return task()
+
+
 def quick_check(edition: Edition) -> list[Finding]:
     """Return the errors of `check`'s rules that need neither the network nor a render."""
     from .check import check_edition
@@ -397,18 +448,22 @@ def build(
         if not folders:
             raise FolioError(f"no editions found in {content}/; create one with "
                              "`python generate.py new NAME`")
+    links = site_links(content)
     if jobs is None:
         jobs = 1 if len(folders) < 2 else default_jobs(sum(1 for folder in folders if (
-            stale_formats(folder, out, formats, force=force, keep_html=keep_html)[0])))
+            stale_formats(folder, out, formats, force=force, keep_html=keep_html,
+                          links=links.get(folder.name))[0])))
     parallel = jobs > 1 and len(folders) > 1
     # Worker processes already keep every core busy: no helper processes beside them.
     one = functools.partial(build_edition, out=out, formats=formats, force=force,
                             keep_html=keep_html, head_start=head_start and not parallel,
                             checks=checks)
+    tasks = [functools.partial(one, folder, links=links.get(folder.name)) for folder in folders]
     if parallel:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(folders))) as pool:
-            yield from pool.map(one, folders)
+            yield from pool.map(_call, tasks)
     else:
-        yield from map(one, folders)
+        yield from map(_call, tasks)
+    yield build_archive(content, out, force=force)

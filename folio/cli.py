@@ -28,6 +28,7 @@ examples:
   python generate.py check reflections-2025   proofread before sending
   python generate.py import draft.docx --name spring-2026
   python generate.py send february-2026 --to me@example.org --smtp localhost:1025
+  python generate.py publish user@example.org:/var/www/news --dry-run
 """
 
 
@@ -115,6 +116,17 @@ def parser() -> argparse.ArgumentParser:
     send.add_argument("--starttls", action="store_true", help="upgrade the connection with TLS")
     send.add_argument("--user", metavar="NAME", help="log in with this user name")
 
+    publish = commands.add_parser(
+        "publish", parents=[common], help="put the site online: a folder or host:path",
+        description="Build what changed, then make TARGET hold exactly what belongs online: "
+        "web pages, PDFs, email pictures, the archive, feed and sitemap (drafts left out). "
+        "TARGET is a folder, or host:path for rsync over SSH. Then check that the email's "
+        "pictures are where it looks for them.")
+    publish.add_argument("target", metavar="TARGET",
+                         help="a folder, or [user@]host:path to publish over SSH with rsync")
+    publish.add_argument("--dry-run", action="store_true",
+                         help="list what would be copied and deleted; change nothing there")
+
     new = commands.add_parser("new", parents=[common], help="start a new edition",
                               description="Create content/EDITION/ with example sections.")
     new.add_argument("edition", metavar="EDITION")
@@ -139,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
             return _watch(args)
         if command == "send":
             return _send(args)
+        if command == "publish":
+            return _publish(args)
         raise AssertionError(command)
     except FolioError as exc:
         if getattr(args, "debug", False):
@@ -221,6 +235,22 @@ def _send(args: argparse.Namespace) -> int:
     print(send_proof(args.edition, content=args.content, out=args.out, to=args.to,
                      smtp=args.smtp, starttls=args.starttls, user=args.user))
     return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .publish import publish
+
+    if _build(args):
+        return 1
+    outcome = publish(args.target, content=args.content, out=args.out, dry_run=args.dry_run)
+    for line in outcome.report():
+        print(line, flush=True)
+    for problem in outcome.problems:
+        print(f"error: {problem}", file=sys.stderr, flush=True)
+    if outcome.problems:
+        print("error: do not send the email until the problems above are fixed",
+              file=sys.stderr)
+    return 0 if outcome.ok else 1
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -19,6 +19,9 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Problem
 from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
 from .sources import NoAliasLoader
+
+if TYPE_CHECKING:
+    from .archive import SiteLinks
 
 SECTION_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
@@ -61,6 +64,8 @@ class Edition:
     sections: tuple[Section, ...]
     lines: Lines = field(default_factory=dict, compare=False, repr=False)
     """Line of every key of `edition.yaml`, by key path (for later checks)."""
+    site: SiteLinks | None = None
+    """Where the edition sits in the archive, filled in by the build; None on its own."""
 
     @property
     def images(self) -> list[Path]:

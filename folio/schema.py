@@ -177,6 +177,11 @@ class EditionConfig(Model):
     """The theme folder under `templates/` that gives the look."""
     description: str = ""
     """One sentence for search engines and link previews; the subtitle when left out."""
+    summary: str = ""
+    """One or two sentences for the archive page and the feed; the description when left out."""
+    draft: bool = False
+    """Keep the edition out of the archive, the feed, the sitemap and `publish` while it is
+    being written; it still builds, for proofs."""
     keywords: list[str] = []
     """Keywords for the PDF metadata."""
     sections: list[str] | None = None
@@ -213,6 +218,39 @@ class EditionConfig(Model):
         if self.email.mode:
             return self.email.mode
         return "full" if self.kind == "newsletter" else "digest"
+
+
+# --- project ------------------------------------------------------------------------
+
+
+class SiteSettings(Model):
+    """`site:` in `folio.yaml`: the archive page of every edition, its feed and sitemap."""
+
+    title: str | None = Field(default=None, min_length=1)
+    """The archive's heading and the feed's title; the newest edition's organisation when
+    left out."""
+    base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    """Where the site is published, as `https://news.example.org/` (each edition's page is
+    under it at `<edition>/`); the feed and the sitemap are written only when it is set."""
+    language: str | None = Field(default=None, pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+    """The language of the archive page and the feed, as a BCP 47 tag; the newest edition's
+    when left out."""
+    description: str = ""
+    """A sentence under the archive's title and in the feed: what the newsletter is about."""
+    theme: str = "default"
+    """The theme folder under `templates/` that gives the archive page its look."""
+
+    @property
+    def base(self) -> str | None:
+        """Return `base_url` ending in exactly one `/`, or None."""
+        return self.base_url.rstrip("/") + "/" if self.base_url else None
+
+
+class ProjectConfig(Model):
+    """`folio.yaml`, beside `content/`: settings for the whole project, not one edition."""
+
+    site: SiteSettings = SiteSettings()
+    """The archive, feed and sitemap (see below)."""
 
 
 # --- theme --------------------------------------------------------------------------
@@ -284,6 +322,8 @@ REFERENCE_MODELS: list[tuple[str, type[Model]]] = [
     ("One of `figures:`", Figure),
     ("`cta:`", CallToAction),
     ("One of `events:`", Event),
+    ("`folio.yaml`", ProjectConfig),
+    ("`site:` in `folio.yaml`", SiteSettings),
     ("`theme.yaml`", ThemeConfig),
     ("`colours:` in `theme.yaml`", Colours),
     ("`body_font:` and `heading_font:`", FontSpec),

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "folio"
-COMMANDS = {"folio.cli", "folio.build", "folio.watch", "folio.send", "folio.scaffold"}
+COMMANDS = {"folio.cli", "folio.build", "folio.watch", "folio.send", "folio.scaffold",
+            "folio.publish"}
 STAGES = {"folio.schema", "folio.sources", "folio.content", "folio.markup", "folio.theme",
-          "folio.context", "folio.errors"}
+          "folio.context", "folio.errors", "folio.archive"}
 EMAIL_LIMITS = {"HEAD_STYLE_LIMIT", "SIZE_LIMIT", "SIZE_WARNING", "TABLE_COLUMNS",
                 "sent_size"}
 

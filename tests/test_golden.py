@@ -27,9 +27,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     project = tmp_path_factory.mktemp("golden")
     shutil.copytree(FIXTURES / "content" / "mini", project / "content" / "mini")
-    [result] = build(content=project / "content", out=project / "build",
-                     formats=["web", "email"])
-    assert result.ok, result.problems
+    [result, archive] = build(content=project / "content", out=project / "build",
+                              formats=["web", "email"])
+    assert result.ok and archive.ok, result.problems + archive.problems
     return project / "build" / "mini"
 
 

@@ -33,6 +33,9 @@ class Format:
     """Theme sub-folders whose files the output depends on."""
     ignores: tuple[str, ...]
     """`edition.yaml` keys that do not change this output."""
+    links: bool = False
+    """Whether the output links to the archive and the editions before and after it, so
+    that its key depends on their titles and dates."""
 
     background: bool = False
     """Lays out in a helper process: `prepare()` starts the helper early, `start()` hands
@@ -62,12 +65,13 @@ class Format:
         return lambda: files
 
 
-_NOT_CONTENT = ("checks", "words")
+_NOT_CONTENT = ("checks", "words", "summary", "draft")
 _EMAIL_ONLY = tuple(f"email.{key}" for key in (
     "subject", "preheader", "from", "reply_to", "asset_base_url", "mode", "merge_tags",
     "unsubscribe_url", "view_online_url", "tracking", "pdf_url"))
 FORMATS: dict[str, Format] = {
-    "web": Format("web", "folio.formats.web", ("web",), ("pdf", *_EMAIL_ONLY, *_NOT_CONTENT)),
+    "web": Format("web", "folio.formats.web", ("web",), ("pdf", *_EMAIL_ONLY, *_NOT_CONTENT),
+                  links=True),
     "pdf": Format("pdf", "folio.formats.pdf", ("pdf",), ("email", *_NOT_CONTENT),
                   background=True),
     "email": Format("email", "folio.formats.email", ("email",), ("pdf", *_NOT_CONTENT)),

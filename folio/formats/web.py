@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..content import Edition
 from ..context import template_context
+from ..markup import inline
 from ..theme import Theme
 from . import Files
+
+if TYPE_CHECKING:
+    from ..archive import Neighbour
 
 LOCAL_SRC = re.compile(r'<img [^>]*src="(?!https?:|mailto:|data:|/)([^"]+)"')
 
@@ -44,6 +49,21 @@ def image_size(path: Path) -> tuple[int, int] | None:
         return picture.size
 
 
+def site_links(edition: Edition) -> dict[str, Any] | None:
+    """Return the links to the archive and the neighbouring editions, as the page shows them."""
+    links = edition.site
+    if links is None:
+        return None
+
+    def view(other: Neighbour | None) -> dict[str, Any] | None:
+        if other is None:
+            return None
+        return {"href": f"../{other.slug}/index.html", "title": inline(other.title)}
+
+    return {"archive": links.archive, "previous": view(links.previous),
+            "next": view(links.next)}
+
+
 def render(edition: Edition, theme: Theme) -> Files:
     """Render the web page and collect every file it needs next to it."""
     config = edition.config
@@ -73,6 +93,7 @@ def render(edition: Edition, theme: Theme) -> Files:
         web_url=config.email.web_url,
         pdf_href=f"{edition.slug}.pdf",
         image_sizes=sizes,
+        site=site_links(edition),
     )
     html = theme.render("web/page.html", context)
     files["index.html"] = html.encode()

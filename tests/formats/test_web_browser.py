@@ -29,9 +29,9 @@ def sample_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = Path(__file__).resolve().parents[2]
     project = tmp_path_factory.mktemp("web")
     shutil.copytree(root / "content" / "reflections-2025", project / "content" / "reflections-2025")
-    [result] = build(["reflections-2025"], content=project / "content", out=project / "build",
-                     formats=["web"])
-    assert result.ok, result.problems
+    [result, archive] = build(["reflections-2025"], content=project / "content",
+                              out=project / "build", formats=["web"])
+    assert result.ok and archive.ok, result.problems + archive.problems
     return project / "build" / "reflections-2025" / "index.html"
 
 
