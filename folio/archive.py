@@ -202,7 +202,7 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
             "pdf_href": f"{entry.slug}/{entry.slug}.pdf" if entry.has_pdf else None,
             "title": inline(config.title), "title_text": plain(config.title),
             "date": config.date.isoformat(), "date_text": long_date(config.date),
-            "moment": f"{config.date.isoformat()}T00:00:00Z",
+            "moment": f"{config.date.isoformat()}T00:00:00Z", "month": f"{config.date:%B}",
             "kind": KINDS[config.kind], "summary": inline(summary),
             "summary_text": plain(summary), "organisation": config.organisation,
             "thumbnail": _thumbnail(entry, theme, files),
