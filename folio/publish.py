@@ -274,9 +274,10 @@ def _check_email(content: Path, out: Path, files: dict[str, Path], result: Publi
                 "and publish again before sending")
         elif expected:
             count = sum(p.startswith(asked) for p in pictures)
+            pictures_point = "1 picture points" if count == 1 else f"{count} pictures point"
             result.confirmed.append(
-                f"{entry.slug}: the email's {count} picture{'s' if count != 1 else ''} point to "
-                f"{expected}, where {'they are' if count != 1 else 'it is'} published")
+                f"{entry.slug}: the email's {pictures_point} to {expected}, where "
+                f"{'it is' if count == 1 else 'they are'} published")
         else:
             result.confirmed.append(
                 f"{entry.slug}: the email's pictures point to {asked}; Folio cannot tell "
