@@ -99,8 +99,8 @@ def site_inputs(content: Path, out: Path) -> str:
     for slug, settings in _listing(content):
         folder = content / slug
         listed = {k: settings.get(k) for k in _LISTED}
-        pictures = {k: _digest(folder / str(settings[k])) for k in ("cover_image", "logo")
-                    if settings.get(k)}
+        pictures = {k: _digest(found) for k in ("cover_image", "logo")
+                    if settings.get(k) and (found := _inside(folder, str(settings[k])))}
         built = {"page": (out / slug / "index.html").is_file(),
                  "pdf": (out / slug / f"{slug}.pdf").is_file()}
         editions.append([slug, listed, pictures, built])
@@ -111,6 +111,12 @@ def site_inputs(content: Path, out: Path) -> str:
             if path.is_file() and not path.name.startswith("."):
                 files.append([str(path), _digest(path)])
     return json.dumps([site, editions, files], sort_keys=True, default=str)
+
+
+def _inside(root: Path, relative: str) -> Path | None:
+    """Return a file of the edition, or None when it is missing or lies outside it."""
+    path = (root / relative).resolve()
+    return path if path.is_relative_to(root.resolve()) and path.is_file() else None
 
 
 def _digest(path: Path) -> str:
@@ -238,11 +244,6 @@ def _stylesheet(theme: Theme) -> str:
     sources = [env.loader.get_source(env, name)[0] for name in ("web/style.css",
                                                                  "archive/style.css")]
     return theme.css_tokens + theme.font_faces(lambda p: f"fonts/{p.name}") + "".join(sources)
-
-
-def _inside(root: Path, relative: str) -> Path | None:
-    path = (root / relative).resolve()
-    return path if path.is_relative_to(root.resolve()) and path.is_file() else None
 
 
 def _thumbnail(entry: Listed, theme: Theme, files: Files) -> dict[str, Any] | None:

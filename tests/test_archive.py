@@ -229,3 +229,43 @@ def test_archive_and_edition_pages_pass_the_nu_checker(site: Path) -> None:
                            "index.html", "--also-check-css"], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        instance = driver.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"])
+        yield instance
+        instance.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_archive_fits_phones_and_desktops_and_each_card_opens_its_edition(browser, site: Path,
+                                                                          width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto((site / "build" / "index.html").as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    overflow = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(e => e.tagName + '.' + e.className)""")
+    assert overflow == []
+    cards = page.locator("li.issue")
+    assert cards.count() == 2
+    card = page.locator("li.issue").nth(1)
+    card.scroll_into_view_if_needed()
+    cover, body = (card.locator(c).bounding_box() for c in (".issue__cover", ".issue__body"))
+    assert cover and body and cover["height"] > 100
+    if width < 640:
+        assert cover["y"] + cover["height"] <= body["y"] + 1  # stacked: picture above text
+    else:
+        assert cover["x"] + cover["width"] <= body["x"] + 1  # a row: picture beside text
+    # The whole card is a link to the edition: a click on its picture opens the page.
+    page.mouse.click(cover["x"] + cover["width"] / 2, cover["y"] + cover["height"] / 2)
+    page.wait_for_url("**/autumn-2025/index.html")
+    assert page.title().startswith("Autumn 2025")
+    page.close()
