@@ -7,6 +7,7 @@ last good output in place and shows its message over the page until a good save.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import mimetypes
@@ -17,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .build import Result, build_edition
+from .build import Result, build_archive, build_edition
 from .errors import FolioError
 from .sources import BUILTIN_THEMES, find_editions, yaml_settings
 
@@ -215,8 +216,12 @@ def rebuild(
     waves = [["web", "email"], ["pdf"]] if pdf else [["web", "email"]]
     for formats in waves:
         changed = False
-        for edition in editions:
-            result = build_edition(edition, out, formats)
+        steps: list[Callable[[], Result]] = [
+            functools.partial(build_edition, edition, out, formats) for edition in editions]
+        if formats is waves[0] and editions:  # the archive lists the pages just built
+            steps.append(functools.partial(build_archive, editions[0].parent, out))
+        for step in steps:
+            result = step()
             report(result)
             changed |= bool(result.built)
             errors += [str(p) for p in result.problems]

@@ -222,6 +222,18 @@ def test_the_command_line_reports_the_archive(copy: Path, capsys: pytest.Capture
     assert re.search(r"^\(archive\)\s+site\s+up to date$", capsys.readouterr().out, re.M)
 
 
+def test_watch_brings_the_archive_up_to_date_after_the_pages(copy: Path) -> None:
+    from folio.watch import State, rebuild
+
+    path = copy / "content" / "winter-2026" / "edition.yaml"
+    path.write_text(path.read_text().replace("Winter 2026: warm spaces", "Winter warmth"))
+    reports: list = []
+    rebuild([copy / "content" / "winter-2026"], copy / "build", False, reports.append, State())
+    assert [(r.edition, sorted(r.built)) for r in reports] == [
+        ("winter-2026", ["email", "web"]), (ARCHIVE, ["site"])]
+    assert parse(copy / "build" / "index.html").headings[0] == "Winter warmth"
+
+
 @pytest.mark.skipif(shutil.which("java") is None,
                     reason="the Nu checker needs Java (apt-get install default-jre-headless)")
 def test_archive_and_edition_pages_pass_the_nu_checker(site: Path) -> None:
