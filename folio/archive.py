@@ -218,10 +218,10 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     if site.base:
         files["feed.xml"] = feed(site, views, newest.organisation if newest else "", theme)
         files["sitemap.xml"] = sitemap(site, views)
-    else:
+    elif (content.parent / SITE_FILE).is_file():  # without the file, no site was asked for
         warnings.append(f"archive: feed.xml and sitemap.xml need the address the site is "
-                        f"published at: add `site: {{base_url: https://...}}` to {SITE_FILE} "
-                        "beside content/")
+                        f"published at: add `base_url: https://...` under `site:` in "
+                        f"{SITE_FILE}")
     context = {
         "site": site, "lang": site.language or "en", "editions": views,
         "organisation": newest.organisation if newest else site.title or "",
