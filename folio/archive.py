@@ -191,11 +191,17 @@ def load_site(project: Path, newest: EditionConfig | None) -> SiteSettings:
 def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     """Render the archive page, its assets, the feed and the sitemap; return files, warnings."""
     from .context import long_date
+    from .errors import ContentError, Problem
     from .markup import inline, plain
     from .theme import load_theme
 
+    if (content / ASSETS / "edition.yaml").is_file():
+        raise ContentError([Problem(content / ASSETS, None, f"an edition cannot be called "
+                                    f"'{ASSETS}': the archive keeps its files in "
+                                    f"{out.name}/{ASSETS}/; rename the folder")])
     editions = published(content, out)
     site = load_site(content.parent, editions[0].config if editions else None)
+    site = site.model_copy(update={"title": site.title or "Editions"})
     theme = load_theme(site.theme, content.parent)
     files: Files = {}
     warnings = []

@@ -219,6 +219,13 @@ def test_a_mistake_in_folio_yaml_names_the_file_line_and_fix(copy: Path) -> None
     assert problem.line == 2 and "base_url" in problem.message
 
 
+def test_an_edition_called_assets_is_refused(copy: Path) -> None:
+    shutil.copytree(copy / "content" / "winter-2026", copy / "content" / "assets")
+    [*_, archive] = build(content=copy / "content", out=copy / "build", jobs=1)
+    [problem] = archive.problems
+    assert "an edition cannot be called 'assets'" in problem.message
+
+
 def test_the_command_line_reports_the_archive(copy: Path, capsys: pytest.CaptureFixture) -> None:
     from folio.cli import main
 

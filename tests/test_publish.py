@@ -179,6 +179,14 @@ def test_the_command_builds_publishes_and_exits_1_on_a_picture_problem(
     assert "do not send the email" in err
 
 
+def test_without_rsync_the_message_says_how_to_install_it(project: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(project / "nothing-here"))
+    with pytest.raises(FolioError, match=r"needs rsync .*apt-get install rsync"):
+        publish("news@example.org:/srv/news", content=project / "content",
+                out=project / "build")
+
+
 def test_remote_targets_are_told_from_folders() -> None:
     assert is_remote("news@example.org:/var/www/news")
     assert is_remote("example.org:news") and is_remote("deploy@127.0.0.1:/srv/site/")
