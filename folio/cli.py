@@ -126,7 +126,6 @@ def parser() -> argparse.ArgumentParser:
                          help="a folder, or [user@]host:path to publish over SSH with rsync")
     publish.add_argument("--dry-run", action="store_true",
                          help="list what would be copied and deleted; change nothing there")
-    publish.set_defaults(jobs=os.cpu_count() or 1)
 
     new = commands.add_parser("new", parents=[common], help="start a new edition",
                               description="Create content/EDITION/ with example sections.")
