@@ -71,11 +71,11 @@ def test_at_most_five_are_listed(project: Path) -> None:
 def test_scripts_choose_whether_to_check(project: Path) -> None:
     leave_placeholder(project)
     content, out = project / "content", project / "build"
-    [quiet] = build(["mini"], content=content, out=out, formats=["web"])
+    [quiet, _archive] = build(["mini"], content=content, out=out, formats=["web"])
     assert quiet.ok and quiet.slips == []
-    [reported] = build(["mini"], content=content, out=out, formats=["web"], force=True,
-                       checks="report")
+    [reported, _archive] = build(["mini"], content=content, out=out, formats=["web"],
+                                 force=True, checks="report")
     assert reported.ok and [f.rule for f in reported.slips] == ["placeholder"]
-    [strict] = build(["mini"], content=content, out=out, formats=["web"], force=True,
-                     checks="strict")
+    [strict, _archive] = build(["mini"], content=content, out=out, formats=["web"],
+                               force=True, checks="strict")
     assert not strict.ok and strict.built == {}
