@@ -74,9 +74,9 @@ def test_stress_fixture_fits_a_phone(browser, tmp_path):
     """Long words, long addresses, code and a 10-column table: the page never scrolls sideways."""
     fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "content"
     shutil.copytree(fixtures / "stress", tmp_path / "content" / "stress")
-    [result] = build(["stress"], content=tmp_path / "content", out=tmp_path / "build",
-                     formats=["web"])
-    assert result.ok, result.problems
+    [result, archive] = build(["stress"], content=tmp_path / "content",
+                              out=tmp_path / "build", formats=["web"])
+    assert result.ok and archive.ok, result.problems + archive.problems
     page = browser.new_page(viewport={"width": 320, "height": 800})
     page.goto((tmp_path / "build" / "stress" / "index.html").as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
