@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .content import parse_yaml, read_text, validate
 from .errors import Problem, TemplateError
@@ -76,6 +77,12 @@ class Theme:
             where, line = _template_frame(exc)
             raise TemplateError([Problem(where or name, line, f"{exc.message}; check the name "
                                          "against the template variables in the README")]) from exc
+        except SecurityError as exc:
+            where, line = _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, "this template reaches for "
+                                         f"something templates may not use ({exc}); templates "
+                                         "render in a sandbox: use only the template variables "
+                                         "and filters")]) from exc
 
     @cached_property
     def css_tokens(self) -> str:
@@ -111,7 +118,9 @@ class Theme:
 
 @lru_cache(maxsize=16)
 def _environment(folders: tuple[Path, ...], listing: int) -> jinja2.Environment:
-    return jinja2.Environment(
+    # Templates come from editions and themes, which are untrusted: the sandbox keeps them
+    # away from Python internals (`__class__`, `__globals__`) and from changing any object.
+    return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
