@@ -234,6 +234,15 @@ def explain(model: type[BaseModel], error: Any) -> str:
         return f"'{name}' must not be empty"
     if kind == "string_pattern_mismatch" and loc[-1] == "language":
         return f"'{name}' must be a language tag such as en-GB or fr, not {error.get('input')!r}"
+    if kind == "string_pattern_mismatch" and loc[-1] in ("theme", "extends"):
+        return (f"'{name}' must be the name of a theme under templates/ (lower-case letters, "
+                f"digits, - and _), not a path: {error.get('input')!r}")
+    if kind == "string_pattern_mismatch" and "files" in loc:
+        return (f"'{name}' must be a plain file name inside the font package's files/ folder, "
+                f"not {error.get('input')!r}")
+    if kind == "string_pattern_mismatch" and loc[-1] == "package":
+        return (f"'{name}' must be the name of an installed font package such as font_lato, "
+                f"not {error.get('input')!r}")
     got = type(error.get("input")).__name__
     wanted = {"string_type": "text", "bool_parsing": "true or false",
               "bool_type": "true or false", "list_type": "a list (lines starting with '- ')",

@@ -8,12 +8,17 @@ default.
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .sources import THEME_NAME
+
 Layout = Literal["text", "figures", "quote", "image", "cta", "events"]
 """The section components every output format knows how to draw."""
+
+FILE_NAME = r"^[^/\\.][^/\\]*$"
+"""A plain file name: no folder, not hidden."""
 
 MergeTagPreset = Literal["none", "mailchimp", "listmonk", "sendgrid", "brevo", "mailgun", "custom"]
 
@@ -173,7 +178,7 @@ class EditionConfig(Model):
     """The language of the text as a BCP 47 tag (`en-GB`, `fr`); drives hyphenation."""
     kind: Literal["annual-review", "newsletter"] = "annual-review"
     """`annual-review` or `newsletter`; sets defaults such as the email mode."""
-    theme: str = "default"
+    theme: str = Field(default="default", pattern=THEME_NAME)
     """The theme folder under `templates/` that gives the look."""
     description: str = ""
     """One sentence for search engines and link previews; the subtitle when left out."""
@@ -284,9 +289,10 @@ class FontSpec(Model):
 
     family: str
     """The family name used in CSS."""
-    package: str | None = None
+    package: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     """The Python package holding the files (`font_lato`); none for system fonts."""
-    files: dict[Literal["regular", "bold", "italic", "bold_italic", "black"], str] = {}
+    files: dict[Literal["regular", "bold", "italic", "bold_italic", "black"],
+                Annotated[str, Field(pattern=FILE_NAME)]] = {}
     """File names inside the package's `files/` folder, by style."""
     fallback: str = "Helvetica, Arial, sans-serif"
     """The CSS fallback stack, also used by the email."""
@@ -297,7 +303,7 @@ class ThemeConfig(Model):
 
     name: str
     """The theme's name."""
-    extends: str | None = None
+    extends: str | None = Field(default=None, pattern=THEME_NAME)
     """Another theme whose templates fill in those this one does not have."""
     colours: Colours = Colours()
     """Colour tokens."""

@@ -5,6 +5,7 @@ Cheap to import on purpose: an up-to-date build reads only this much of Folio.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ import yaml
 
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "templates"
 """Folio's own themes, `default` and `plain`."""
+
+THEME_NAME = r"^[a-z0-9][a-z0-9_-]*$"
+"""What a theme may be called: a plain folder name, never a path (`/etc`, `../x`)."""
 
 
 class NoAliasLoader(yaml.SafeLoader):
@@ -50,6 +54,8 @@ def yaml_settings(path: Path) -> dict[str, Any]:
 
 def theme_folder(name: str, project: Path) -> Path | None:
     """Return the folder of theme `name`: the project's own first, then the built-in one."""
+    if not re.match(THEME_NAME, name):
+        return None
     for base in (project / "templates", BUILTIN_THEMES):
         if (base / name / "theme.yaml").is_file():
             return base / name

@@ -39,7 +39,7 @@ class Theme:
         """Find an asset (`assets/...`) in the theme chain."""
         for folder in self.folders:
             path = folder / "assets" / relative
-            if path.is_file():
+            if path.is_file() and inside(path, folder / "assets"):
                 return path
         return None
 
@@ -103,7 +103,12 @@ class Theme:
                 continue
             folder = font_package_folder(font.package)
             for style, name in font.files.items():
-                found.append((font, style, folder / name))
+                path = folder / name
+                if not (path.is_file() and inside(path, folder)):
+                    raise TemplateError(f"theme '{self.name}': the font file '{name}' is not "
+                                        f"in the files/ folder of the package "
+                                        f"'{font.package}'; name a file that is there")
+                found.append((font, style, path))
         return found
 
     def font_faces(self, url_for: Any) -> str:
@@ -132,14 +137,31 @@ def _environment(folders: tuple[Path, ...], listing: int) -> jinja2.Environment:
 
 
 def font_package_folder(package: str) -> Path:
-    """Return the `files/` folder of an installed Python font package."""
-    import importlib.util
+    """Return the `files/` folder of an installed Python font package, importing nothing.
 
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.origin:
-        raise TemplateError(f"the font package '{package}' is not installed; run "
+    The package is looked up among the installed distributions by its top-level name, so
+    that a theme naming a module that happens to lie on the path (an edition folder, say)
+    never gets it imported or read.
+    """
+    import importlib.metadata
+
+    missing = TemplateError(f"the font package '{package}' is not installed; run "
                             f"`pip install {package.replace('_', '-')}`")
-    return Path(spec.origin).parent / "files"
+    if not package.isidentifier():
+        raise missing
+    for name in (package, package.replace("_", "-")):
+        try:
+            distribution = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        if any(str(f) == f"{package}/__init__.py" for f in distribution.files or []):
+            return Path(str(distribution.locate_file(package))) / "files"
+    raise missing
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Return whether `path`, links followed, lies inside `folder`."""
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
