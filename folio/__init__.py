@@ -5,6 +5,7 @@ The model and the shared stages, one module each, in pipeline order:
 - `sources`: raw project files -> plain data (safe YAML, theme folders)
 - `content`: edition folder -> validated `Edition`
 - `markup`: section Markdown -> sanitised HTML fragments
+- `pictures`: a picture file -> its kind checked by content (SVGs: drawing only), or why not
 - `theme`: theme name -> tokens, template loader chain, assets
 - `context`: `Edition` -> the template context every format shares
 - `errors`: the `FolioError` family, each problem with its file and line

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import pictures
 from .errors import ContentError, Problem
 from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
 from .sources import NoAliasLoader
@@ -26,8 +28,6 @@ if TYPE_CHECKING:
 SECTION_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 MAX_SECTION_BYTES = 1_000_000
-MAX_IMAGE_BYTES = 25_000_000
-MAX_IMAGE_PIXELS = 40_000_000
 MAX_YAML_BYTES = 200_000
 
 Lines = dict[tuple[Any, ...], int]
@@ -301,30 +301,22 @@ def _check_image(
         problems.append(Problem(path, line, f"'{relative}' is not a picture Folio can use; "
                                 "use a .png, .jpg, .gif, .webp or .svg file"))
         return
-    if not target.is_file():
+    if not target.exists():
         near = difflib.get_close_matches(relative, _images_in(root), n=1)
         hint = f"; did you mean '{near[0]}'?" if near else "; put the file in images/"
         problems.append(Problem(path, line, f"image '{relative}' does not exist{hint}"))
         return
-    size = target.stat().st_size
-    if size > MAX_IMAGE_BYTES:
-        problems.append(Problem(path, line, f"image '{relative}' is {size / 1e6:.0f} MB; "
-                                "make it smaller than 25 MB (2400 px wide is plenty)"))
-        return
-    if target.suffix.lower() == ".svg":
-        return
-    from PIL import Image
+    if reason := pictures.problem(target, relative):
+        problems.append(Problem(path, line, reason))
 
+
+def regular_file_inside(path: Path, folder: Path) -> bool:
+    """Return whether `path` is a regular file, not a link, lying inside `folder`."""
     try:
-        with Image.open(target) as picture:
-            if picture.width * picture.height > MAX_IMAGE_PIXELS:
-                problems.append(Problem(path, line, f"image '{relative}' is {picture.width}x"
-                                        f"{picture.height} pixels; scale it below 40 megapixels"))
-                return
-            picture.verify()
-    except Exception:
-        problems.append(Problem(path, line, f"image '{relative}' is damaged or not really a "
-                                "picture; export it again as PNG or JPEG"))
+        mode = path.lstat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISREG(mode) and path.resolve().is_relative_to(folder.resolve())
 
 
 def _images_in(root: Path) -> list[str]:
@@ -388,7 +380,11 @@ def load_edition(folder: Path | str) -> Edition:
                                     f"`python generate.py new {root.name}`")])
     config: EditionConfig | None = None
     lines: Lines = {}
-    if not config_path.is_file():
+    if (config_path.is_symlink() or config_path.exists()) and not regular_file_inside(
+            config_path, root):
+        problems.append(Problem(config_path, None, "edition.yaml must be a plain file in the "
+                                "edition folder, not a link or a folder"))
+    elif not config_path.is_file():
         problems.append(Problem(config_path, None, "edition.yaml is missing; every edition needs "
                                 "one with at least title, organisation and date"))
     else:
@@ -413,6 +409,11 @@ def load_edition(folder: Path | str) -> Edition:
             problems.append(Problem(path, None, "section files are named NN-slug.md, such as "
                                     "01-introduction.md (two or three digits, a dash, "
                                     "lower-case words)"))
+            continue
+        if not regular_file_inside(path, root):
+            problems.append(Problem(path, None, "this is not a plain file in the edition folder "
+                                    "(a link, a folder or a device); put the section's text "
+                                    "itself here"))
             continue
         section = load_section(path, root, problems)
         if section is None:

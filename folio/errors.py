@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,12 @@ class Problem:
 def display_path(path: Path | str) -> str:
     """Return `path` relative to the working folder when it lies inside it."""
     path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    here = Path.cwd()
+    # Links are not followed: a section that links elsewhere is named by its own name.
+    for absolute, base in ((Path(os.path.abspath(path)), here), (path.resolve(), here.resolve())):
+        if absolute.is_relative_to(base):
+            return str(absolute.relative_to(base))
+    return str(path)
 
 
 class FolioError(Exception):

@@ -18,6 +18,7 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from . import pictures
 from .content import Edition, Section
 from .errors import ContentError, Problem
 
@@ -231,9 +232,8 @@ def picture_problems(section: Section, html: str, root: Path) -> list[Problem]:
             problems.append(Problem(section.path, line, (
                 f"picture '{src}' is outside the edition folder; copy it into images/ and "
                 "write images/<name>")))
-        elif not target.is_file():
-            problems.append(Problem(section.path, line, (
-                f"picture '{src}' does not exist; put the file in images/ or fix the name")))
+        elif reason := pictures.problem(target, src):
+            problems.append(Problem(section.path, line, reason))
     return problems
 
 

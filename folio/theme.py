@@ -121,12 +121,25 @@ class Theme:
         return "\n".join(rules) + "\n"
 
 
+class _FolderLoader(jinja2.FileSystemLoader):
+    """A template loader that reads only regular files lying inside their own folder."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        source, filename, uptodate = super().get_source(environment, template)
+        home = next(Path(f) for f in self.searchpath
+                    if Path(filename).is_relative_to(Path(f)))
+        if not Path(filename).resolve().is_relative_to(home.resolve()):
+            raise TemplateError([Problem(filename, None, "this template is a link to a file "
+                                         "outside its folder; put the template itself here")])
+        return source, filename, uptodate
+
+
 @lru_cache(maxsize=16)
 def _environment(folders: tuple[Path, ...], listing: int) -> jinja2.Environment:
     # Templates come from editions and themes, which are untrusted: the sandbox keeps them
     # away from Python internals (`__class__`, `__globals__`) and from changing any object.
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        loader=_FolderLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -40,7 +40,7 @@ def project(tmp_path: Path) -> Path:
 def published(project: Path) -> bytes:
     """Return every byte under build/, to search for what must never be published."""
     return b"".join(p.read_bytes() for p in sorted((project / "build").rglob("*"))
-                    if p.is_file())
+                    if p.is_file() and not p.is_symlink())
 
 
 # --- 1. templates render in the sandbox ------------------------------------------------
@@ -108,7 +108,7 @@ def test_font_files_stay_inside_their_package(project: Path, files: str) -> None
     assert "Traceback" not in done.stderr
     assert "theme.yaml, line 3: 'heading_font.files.regular' must be a plain file name" \
         in done.stderr
-    assert b"root:" not in published(project) if (project / "build").exists() else True
+    assert b"root:" not in published(project)
 
 
 def test_a_font_file_not_in_its_package_is_reported(project: Path) -> None:
@@ -136,3 +136,147 @@ def test_font_package_is_never_imported(project: Path, package: str) -> None:
     assert "Traceback" not in done.stderr
     assert "theme.yaml" in done.stderr or f"font package '{package}' is not installed" \
         in done.stderr
+
+
+# --- 4. importing a Markdown draft copies only real pictures from inside its folder -----
+
+def png(colour: tuple[int, int, int] = (10, 90, 160)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_markdown_import_takes_only_real_pictures_inside_the_draft_folder(
+    tmp_path: Path,
+) -> None:
+    drafts = tmp_path / "drafts"
+    (drafts / ".ssh").mkdir(parents=True)
+    (drafts / ".ssh" / "id_rsa").write_text("-----BEGIN PRIVATE KEY----- secret")
+    (drafts / ".env").write_text("PASSWORD=secret")
+    (drafts / "notes.png").write_text("PASSWORD=secret, not a picture")
+    (drafts / "linked.png").symlink_to(tmp_path / "outside.png")
+    (tmp_path / "outside.png").write_bytes(png((1, 2, 3)))
+    (tmp_path / "above.png").write_bytes(png((4, 5, 6)))
+    (drafts / "fine.png").write_bytes(png())
+    (drafts / "draft.md").write_text(
+        "# Spring\n\n## One\n\n![k](.ssh/id_rsa) ![e](.env) ![n](notes.png) "
+        "![l](linked.png) ![a](../above.png) ![a2](pics/../../above.png) ![f](fine.png)\n"
+        "![s](%2e%2e/above.png) ![p](/etc/passwd)\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    done = run(project, "import", str(drafts / "draft.md"), "--name", "spring")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    images = project / "content" / "spring" / "images"
+    assert sorted(p.name for p in images.iterdir()) == ["fine.png"]
+    assert (images / "fine.png").read_bytes() == png()
+    for skipped in (".ssh/id_rsa", ".env", "notes.png", "linked.png", "../above.png",
+                    "%2e%2e/above.png"):
+        assert f"picture '{skipped}' was not copied" in done.stdout, skipped
+    text = b"".join(p.read_bytes() for p in (project / "content").rglob("*") if p.is_file())
+    assert b"secret" not in text and png((1, 2, 3)) not in text and png((4, 5, 6)) not in text
+
+
+# --- 6. SVG pictures hold drawings only -------------------------------------------------
+
+SCRIPTED_SVGS = [
+    '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="1"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" ONCLICK="alert(1)"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+    '<a x:href="javascript:alert(1)"><rect width="9"/></a></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><body xmlns='
+    '"http://www.w3.org/1999/xhtml"><img src="x" onerror="alert(1)"/></body></foreignObject>'
+    '</svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><animate attributeName="href" '
+    'values="javascript:alert(1)"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="onmouseover" '
+    'to="alert(1)"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.org/t.png"/></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://example.org/x.css);'
+    '</style></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://example.org/#g)"/></svg>',
+    '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+    '<svg xmlns="http://www.w3.org/2000/svg"><use href="data:image/svg+xml;base64,'
+    'PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+"/></svg>',
+    '<svg><script>alert(1)</script></svg>',
+]
+CLEAN_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><defs>'
+             '<linearGradient id="g"><stop offset="0" stop-color="#08c"/></linearGradient>'
+             '</defs><rect width="10" height="10" fill="url(#g)"/></svg>')
+
+
+@pytest.mark.parametrize("svg", SCRIPTED_SVGS)
+def test_every_kind_of_active_svg_is_refused(tmp_path: Path, svg: str) -> None:
+    from folio.pictures import problem
+
+    (tmp_path / "chart.svg").write_text(svg)
+    assert problem(tmp_path / "chart.svg", "images/chart.svg")
+    (tmp_path / "chart.svg").write_text(CLEAN_SVG)
+    assert problem(tmp_path / "chart.svg", "images/chart.svg") is None
+
+
+@pytest.mark.parametrize("svg", SCRIPTED_SVGS[:2])
+@pytest.mark.parametrize("where", ["front matter", "text"])
+def test_scripted_svgs_are_refused(project: Path, svg: str, where: str) -> None:
+    (project / MINI / "images" / "chart.svg").write_text(svg)
+    section = project / MINI / "04-picture.md"
+    text = section.read_text()
+    if where == "front matter":
+        section.write_text(text.replace("images/pic.png", "images/chart.svg"))
+    else:
+        section.write_text(text + "\n![A chart](images/chart.svg)\n")
+    done = run(project, "build", "--format", "web,email", "mini")
+    assert done.returncode == 1, done.stdout
+    assert "Traceback" not in done.stderr
+    line = 4 if where == "front matter" else 10
+    assert f"04-picture.md, line {line}: the SVG 'images/chart.svg' contains " in done.stderr \
+        or f"04-picture.md, line {line}: image 'images/chart.svg' is not an SVG" in done.stderr
+    assert b"alert(1)" not in published(project)
+
+
+def test_a_plain_svg_drawing_is_published(project: Path) -> None:
+    (project / MINI / "images" / "chart.svg").write_text(CLEAN_SVG)
+    section = project / MINI / "04-picture.md"
+    section.write_text(section.read_text() + "\n![A chart](images/chart.svg)\n")
+    done = run(project, "build", "--format", "web", "mini")
+    assert done.returncode == 0, done.stderr
+    assert (project / "build" / "mini" / "images" / "chart.svg").read_text() == CLEAN_SVG
+
+
+# --- 7. section files are regular files inside the edition ----------------------------
+
+@pytest.mark.parametrize("kind", ["link outside", "link to /dev/zero", "fifo", "folder",
+                                  "dangling link", "edition.yaml link"])
+def test_section_files_that_are_not_plain_files_are_refused(project: Path, kind: str) -> None:
+    secret = project / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\nTOP-SECRET-TEXT\n")
+    edition = project / MINI
+    name = "09-extra.md"
+    if kind == "link outside":
+        (edition / name).symlink_to(secret)
+    elif kind == "link to /dev/zero":
+        (edition / name).symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(edition / name)
+    elif kind == "folder":
+        (edition / name).mkdir()
+    elif kind == "dangling link":
+        (edition / name).symlink_to(project / "nothing.md")
+    else:
+        name = "edition.yaml"
+        (project / "other.yaml").write_bytes((edition / name).read_bytes())
+        (edition / name).unlink()
+        (edition / name).symlink_to(project / "other.yaml")
+    for command in (["build"], ["check", "mini"]):
+        done = run(project, *command, timeout=60)
+        assert done.returncode == 1, (command, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert f"mini/{name}: " in done.stderr and "plain file" in done.stderr
+    assert b"TOP-SECRET-TEXT" not in published(project)
+    assert not (project / "build" / "mini" / "index.html").exists()

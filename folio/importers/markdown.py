@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from .. import pictures
 from ..content import split_front_matter
 from .draft import Draft, DraftSection, Picture, _decode, _slugify, _unique
 
@@ -130,18 +131,38 @@ def _place_definitions(draft: Draft) -> None:
 
 
 def _take_local_pictures(draft: Draft, source: Path) -> None:
-    """Copy pictures the draft links from its own folder into images/."""
+    """Copy pictures the draft links from its own folder into images/.
+
+    Only real pictures (by content, not name) that are regular files inside the draft's
+    folder are taken: never a hidden file, never one above or outside the folder. Every
+    link left out is reported.
+    """
     folder = source.parent.resolve()
     taken: dict[Path, str] = {}
+
+    def skip(target: str, why: str) -> None:
+        draft.notes.append(f"picture '{target}' was not copied: {why}")
 
     def replace(match: re.Match[str]) -> str:
         alt, target = match[1], match[2]
         if re.match(r"^[a-z][\w+.-]*:", target, re.I) or target.startswith(("/", "#")):
             return match[0]
-        path = (folder / unquote(target)).resolve()
-        if not path.is_relative_to(folder) or not path.is_file():
-            draft.notes.append(f"picture '{target}' was not found beside the draft; copy it "
-                               "into images/ and correct the link")
+        relative = unquote(target)
+        parts = Path(relative).parts
+        if any(part.startswith(".") for part in parts) or "\\" in relative:
+            skip(target, "hidden files and folders above the draft are never copied")
+            return match[0]
+        path = folder / relative
+        if not path.resolve().is_relative_to(folder) or path.is_symlink():
+            skip(target, "it is a link to a file elsewhere; copy the picture itself beside "
+                 "the draft")
+            return match[0]
+        if not path.exists():
+            skip(target, "it was not found beside the draft; copy it into images/ and "
+                 "correct the link")
+            return match[0]
+        if reason := pictures.problem(path, target):
+            skip(target, reason)
             return match[0]
         if path not in taken:
             name = _unique(_slugify(path.stem, 60), {p.name.rsplit(".", 1)[0]

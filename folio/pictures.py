@@ -1,0 +1,135 @@
+"""Pictures: a picture file -> its kind, checked by content, or the reason it cannot be used.
+
+A picture comes from an untrusted edition (or draft), so its name is not believed: the
+first bytes say what it is, a raster picture must open and verify, and an SVG, which is a
+document that browsers run scripts in, must hold drawing only (no scripts, event
+handlers, foreign content or outside references).
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+MAX_IMAGE_BYTES = 25_000_000
+MAX_IMAGE_PIXELS = 40_000_000
+
+KINDS = {"png": (".png",), "jpeg": (".jpg", ".jpeg"), "gif": (".gif",), "webp": (".webp",),
+         "svg": (".svg",)}
+"""Each picture kind Folio uses, with the file name endings it may have."""
+
+SVG_NS = "http://www.w3.org/2000/svg"
+SVG_ELEMENTS = frozenset([
+    "svg", "g", "defs", "desc", "title", "metadata", "symbol", "use", "switch", "image",
+    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
+    "textPath", "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask",
+    "marker", "filter", "style", "feBlend", "feColorMatrix", "feComponentTransfer",
+    "feComposite", "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap",
+    "feDistantLight", "feDropShadow", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR",
+    "feGaussianBlur", "feImage", "feMerge", "feMergeNode", "feMorphology", "feOffset",
+    "fePointLight", "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence",
+])
+"""SVG elements that only draw. Anything else (`script`, `foreignObject`, `animate`, `set`,
+`a`, `iframe`) is refused: those run code, embed HTML, or change a link when animated."""
+
+SAFE_REFERENCE = re.compile(r"^\s*(#[\w.:-]*|data:image/(png|jpeg|gif|webp);base64,[\w+/=\s]*)\s*$",
+                            re.I)
+CSS_REFERENCE = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)|expression\s*\(|javascript:", re.I)
+
+
+def kind_of(data: bytes) -> str | None:
+    """Return the kind of picture `data` holds, from its first bytes, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<svg", b"<!--")) and b"<svg" in head:
+        return "svg"
+    return None
+
+
+def problem(path: Path, relative: str) -> str | None:
+    """Return why the picture at `path` (written `relative` by its author) cannot be used.
+
+    `path` must already be known to lie inside the folder it is read from.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return f"picture '{relative}' does not exist; put the file in images/ or fix the name"
+    if not stat.S_ISREG(mode):
+        return f"'{relative}' is not a picture file; use a .png, .jpg, .gif, .webp or .svg file"
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return (f"image '{relative}' is {size / 1e6:.0f} MB; make it smaller than 25 MB "
+                "(2400 px wide is plenty)")
+    with path.open("rb") as file:
+        data = file.read()
+    kind = kind_of(data)
+    if kind is None:
+        return (f"image '{relative}' is damaged or not really a picture; export it again as "
+                "PNG or JPEG")
+    if path.suffix.lower() not in KINDS[kind]:
+        return (f"image '{relative}' is really a {kind.upper()} picture; rename it to end in "
+                f"{KINDS[kind][0]}")
+    if kind == "svg":
+        return svg_problem(data, relative)
+    return raster_problem(path, relative)
+
+
+def raster_problem(path: Path, relative: str) -> str | None:
+    """Return why a PNG, JPEG, GIF or WebP file cannot be used: too big or damaged."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as picture:
+            if picture.width * picture.height > MAX_IMAGE_PIXELS:
+                return (f"image '{relative}' is {picture.width}x{picture.height} pixels; scale "
+                        "it below 40 megapixels")
+            picture.verify()
+        with Image.open(path) as picture:
+            picture.load()  # verify() reads the structure; decoding finds a cut-off file
+    except Exception:
+        return (f"image '{relative}' is damaged or not really a picture; export it again as "
+                "PNG or JPEG")
+    return None
+
+
+def svg_problem(data: bytes, relative: str) -> str | None:
+    """Return why an SVG cannot be shown safely: scripts, handlers, outside references."""
+    refuse = (f"the SVG '{relative}' contains {{}}, which could run in a reader's browser; "
+              "export it again as a plain drawing (or as PNG)")
+    if re.search(rb"<!DOCTYPE|<!ENTITY", data, re.I):
+        return refuse.format("a DOCTYPE or entity declaration")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return (f"image '{relative}' is damaged or not really a picture; export it again as "
+                "SVG or PNG")
+    except ValueError:
+        return refuse.format("characters XML does not allow")
+    if root.tag != f"{{{SVG_NS}}}svg":
+        return (f"image '{relative}' is not an SVG drawing (its first element is not <svg> "
+                "in the SVG namespace); export it again")
+    for element in root.iter():
+        namespace, _, name = str(element.tag).rpartition("}")
+        if namespace.lstrip("{") != SVG_NS or name not in SVG_ELEMENTS:
+            return refuse.format(f"a <{name}> element")
+        for attribute, value in element.attrib.items():
+            local = attribute.rpartition("}")[2]
+            if local.lower().startswith("on"):
+                return refuse.format(f"an event handler ({local}=)")
+            if local == "href" and not SAFE_REFERENCE.match(value):
+                return refuse.format(f"a reference to {value[:60]!r}")
+            if CSS_REFERENCE.search(value):
+                return refuse.format(f"a style that loads something ({local}=)")
+        if name == "style" and CSS_REFERENCE.search("".join(element.itertext())):
+            return refuse.format("a style that loads something")
+    return None
