@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .archive import SiteLinks, site_inputs, site_links
-from .errors import FolioError, Problem
+from .errors import FolioError, Problem, printable
 from .formats import FORMATS, Files
 from .sources import find_editions, theme_chain, yaml_settings
 
@@ -362,7 +362,7 @@ class _WarningCollector(logging.Handler):
         self.result = result
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.result.warnings.append(record.getMessage())
+        self.result.warnings.append(printable(record.getMessage()))
 
 
 @contextlib.contextmanager

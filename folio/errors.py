@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +18,27 @@ class Problem:
 
     def __str__(self) -> str:
         if not str(self.path):
-            return self.message
+            return printable(self.message, keep_newlines=True)
         where = display_path(self.path)
         if self.line:
             where += f", line {self.line}"
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
+
+
+def printable(text: str, keep_newlines: bool = False) -> str:
+    """Escape control characters, so that text from an edition cannot drive the terminal.
+
+    An escape sequence in a title or a file name would otherwise clear the screen, set the
+    window title or hide the lines before it; bidirectional overrides would reorder them.
+    """
+    return CONTROL.sub(lambda m: "\n" if keep_newlines and m[0] == "\n"
+                       else m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                     "\u2066-\u2069\ud800-\udfff]")
+"""Characters that act on a terminal instead of showing: C0/C1 controls (a tab is kept),
+bidirectional marks and overrides, and lone surrogates."""
 
 
 def display_path(path: Path | str) -> str:

@@ -11,18 +11,25 @@ import functools
 import html
 import json
 import mimetypes
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 
 from .build import Result, build_archive, build_edition
-from .errors import FolioError
+from .errors import FolioError, printable
 from .sources import BUILTIN_THEMES, find_editions, yaml_settings
 
 EVENTS_PATH = "/__folio/events"
+IDLE_TIMEOUT = 10.0
+"""Seconds a connection may stay silent before it is closed."""
+MAX_CONNECTIONS = 128
+"""Connections served at once (each is a thread); more wait in the listen queue."""
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 RELOAD_SCRIPT = """<script>/* injected by folio watch; not in build/ */
 (function () {
@@ -100,19 +107,39 @@ def make_handler(
         def log_message(self, format: str, *args: object) -> None:  # quiet
             return
 
+        timeout = IDLE_TIMEOUT  # a connection that sends nothing is closed, freeing its thread
+
         def do_GET(self) -> None:
-            path = unquote(urlsplit(self.path).path)
-            if path == EVENTS_PATH:
-                self.stream_events()
+            if not local_host(self.headers.get("Host")):
+                # Only pages opened as 127.0.0.1 or localhost are answered: a site whose
+                # name is made to point here (DNS rebinding) cannot read the previews.
+                self.send_error(HTTPStatus.MISDIRECTED_REQUEST)
                 return
+            try:
+                path = unquote(urlsplit(self.path).path, errors="strict")
+                if path == EVENTS_PATH:
+                    self.stream_events()
+                    return
+                self.send_file(path)
+            except (OSError, ValueError, UnicodeError):
+                self.send_error(HTTPStatus.NOT_FOUND)  # a name too long, a NUL byte, ...
+
+        def send_file(self, path: str) -> None:
+            if any(ord(c) < 32 or ord(c) == 127 for c in path):
+                raise ValueError(path)
             target = (root / path.lstrip("/")).resolve()
             if not target.is_relative_to(root) or target.name.startswith("."):
                 self.send_error(HTTPStatus.NOT_FOUND)
                 return
             if target.is_dir():
                 if not path.endswith("/"):
+                    # The address is rebuilt from the file found, never copied from the
+                    # request: no other site, no request bytes in a header.
+                    relative = target.relative_to(root).as_posix()
                     self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                    self.send_header("Location", path + "/")
+                    self.send_header("Location", "/" if relative == "." else
+                                     f"/{quote(relative)}/")
+                    self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 target = target / "index.html"
@@ -157,10 +184,47 @@ def make_handler(
                         self.wfile.write(b"event: reload\ndata: {}\n\n")
                     self.wfile.flush()
                     seen = version
-            except (BrokenPipeError, ConnectionResetError):
+            except OSError:  # the browser went away, or stopped reading
                 return
 
     return Handler
+
+
+def local_host(header: str | None) -> bool:
+    """Return whether a `Host` header names this machine's loopback address."""
+    if not header:
+        return False
+    name, _, port = header.strip().rpartition(":") if ":" in header else (header, "", "")
+    return name.lower() in LOCAL_HOSTS and (not port or port.isdigit())
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """A threading server with a bounded number of threads and a longer listen queue."""
+
+    daemon_threads = True
+    request_queue_size = MAX_CONNECTIONS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # Wait for a free thread, briefly; a client beyond the bound is closed, not queued
+        # forever, so that connections held open cannot exhaust the machine.
+        if not self.slots.acquire(timeout=IDLE_TIMEOUT):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
 
 def inject(page: bytes, error: str | None) -> bytes:
@@ -188,8 +252,7 @@ def serve(
 ) -> ThreadingHTTPServer:
     """Start serving `root` on 127.0.0.1:`port` in a background thread."""
     root.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(root, state, rewrite))
-    server.daemon_threads = True
+    server = PreviewServer(("127.0.0.1", port), make_handler(root, state, rewrite))
     threading.Thread(target=server.serve_forever, name="folio-server", daemon=True).start()
     return server
 
@@ -232,6 +295,21 @@ def rebuild(
             state.publish(None)
 
 
+def safe_rebuild(
+    editions: list[Path], out: Path, pdf: bool, report: Callable[[Result], bool],
+    state: State,
+) -> None:
+    """Rebuild; whatever goes wrong is shown over the page, and watching goes on."""
+    try:
+        rebuild(editions, out, pdf, report, state)
+    except Exception as exc:
+        message = (str(exc) if isinstance(exc, FolioError) else
+                   f"the rebuild failed ({type(exc).__name__}: {exc}); this is a bug in Folio, "
+                   "please report it; the last good outputs are still in place")
+        print(f"error: {printable(message)}", file=sys.stderr, flush=True)
+        state.publish(message)
+
+
 def watch(
     edition: str | None, *, content: Path, out: Path, port: int, pdf: bool,
     report: Callable[[Result], bool], ready: Callable[[str], None] = print,
@@ -243,12 +321,15 @@ def watch(
     if not editions or not (editions[0] / "edition.yaml").is_file():
         raise FolioError(f"no edition to watch in {content}/")
     state = State()
+    if not 0 <= port <= 65535:
+        raise FolioError(f"--port {port} is not a port number; choose one from 1024 to 65535")
     try:
         server = serve(out, port, state, local_email_images(content))
     except OSError as exc:
         raise FolioError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
                          "choose another port with --port") from exc
-    rebuild(editions, out, pdf, report, state)
+    port = server.server_address[1]  # --port 0 lets the system choose one
+    safe_rebuild(editions, out, pdf, report, state)
     first = editions[0].name if edition else ""
     paths = [content, *[p for p in (content.parent / "templates", BUILTIN_THEMES) if p.is_dir()]]
     announced = False
@@ -264,7 +345,7 @@ def watch(
             changed = [Path(p) for _, p in changes if not Path(p).name.startswith(".")]
             touched = affected(changed, content, editions)
             if touched:
-                rebuild(touched, out, pdf, report, state)
+                safe_rebuild(touched, out, pdf, report, state)
     finally:
         state.stopping = True
         state.publish(state.error)

@@ -280,3 +280,140 @@ def test_section_files_that_are_not_plain_files_are_refused(project: Path, kind:
         assert f"mini/{name}: " in done.stderr and "plain file" in done.stderr
     assert b"TOP-SECRET-TEXT" not in published(project)
     assert not (project / "build" / "mini" / "index.html").exists()
+
+
+# --- 5, 9. the preview server: local names only, no redirect elsewhere, bounded ---------
+
+@pytest.fixture
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from folio import watch
+
+    monkeypatch.setattr(watch, "IDLE_TIMEOUT", 0.5)
+    monkeypatch.setattr(watch, "MAX_CONNECTIONS", 4)
+    root = tmp_path / "build"
+    (root / "mini").mkdir(parents=True)
+    (root / "mini" / "index.html").write_text("<html><body>preview</body></html>")
+    (tmp_path / "secret.txt").write_text("do not serve")
+    running = watch.serve(root, 0, watch.State())
+    yield running.server_address[1]
+    running.shutdown()
+    running.server_close()
+
+
+def raw(port: int, request: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def get(port: int, path: str, host: str = "127.0.0.1") -> tuple[bytes, bytes]:
+    answer = raw(port, f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode("latin-1"))
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head, body
+
+
+@pytest.mark.parametrize("path", ["/%2f%2fevil.example/..", "//evil.example/%2e%2e",
+                                  "/%2f%2fevil.example%2f..%2fmini", "/%5c%5cevil.example/.."])
+def test_redirects_stay_on_the_preview(server: int, path: str) -> None:
+    head, _ = get(server, path)
+    location = [line for line in head.split(b"\r\n") if line.lower().startswith(b"location:")]
+    for line in location:
+        target = line.split(b":", 1)[1].strip()
+        assert target.startswith(b"/") and not target.startswith(b"//"), line
+        assert b"evil" not in target
+
+
+@pytest.mark.parametrize("path", ["/mini%0d%0aSet-Cookie:%20x=1", "/mini%0aX-Injected:%201",
+                                  "/x%0d%0a%0d%0a<script>alert(1)</script>", "/mini%00.html",
+                                  "/" + "a" * 300, "/mini/" + "b" * 256 + "/x", "/%ff%fe"])
+def test_request_bytes_never_reach_the_headers(server: int, path: str) -> None:
+    head, body = get(server, path)
+    assert head.startswith(b"HTTP/1.0 404") or head.startswith(b"HTTP/1.0 301"), head
+    assert b"Set-Cookie" not in head and b"X-Injected" not in head and b"<script>" not in body
+    assert get(server, "/mini/")[1].startswith(b"<html><body>preview")  # still serving
+
+
+def test_folder_names_with_line_breaks_are_not_redirected_to(server: int, tmp_path: Path) -> None:
+    (tmp_path / "build" / "a\r\nSet-Cookie: x=1").mkdir()
+    head, _ = get(server, "/a%0d%0aSet-Cookie:%20x=1")
+    assert b"\r\nSet-Cookie" not in head
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.nip.io",
+                                  "localhost.evil.example", ""])
+def test_only_local_host_names_are_answered(server: int, host: str) -> None:
+    head, body = get(server, "/mini/", host=host)
+    assert head.startswith(b"HTTP/1.0 421"), head
+    assert b"preview" not in body
+    for local in ("127.0.0.1", f"127.0.0.1:{server}", "localhost", f"LOCALHOST:{server}"):
+        assert get(server, "/mini/", host=local)[1].startswith(b"<html><body>preview")
+
+
+def test_idle_connections_are_closed_and_threads_are_bounded(server: int) -> None:
+    import socket
+    import threading
+    import time
+
+    from folio.watch import PreviewServer
+
+    assert PreviewServer.request_queue_size >= 128
+    before = threading.active_count()
+    idle = [socket.create_connection(("127.0.0.1", server), timeout=5) for _ in range(12)]
+    time.sleep(0.3)
+    assert threading.active_count() <= before + 4
+    started = time.monotonic()
+    assert idle[0].recv(1) == b""  # closed by the server, not by us
+    assert time.monotonic() - started < 3
+    assert get(server, "/mini/")[1].startswith(b"<html><body>preview")
+    for connection in idle:
+        connection.close()
+
+
+# --- 14, 18. watch outlives a failed rebuild; ports are checked ---------------------------
+
+def test_watch_survives_any_exception_in_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from folio import watch
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(watch, "build_edition", broken)
+    state = watch.State()
+    watch.safe_rebuild([tmp_path / "content" / "mini"], tmp_path / "build", False,
+                       lambda result: True, state)
+    assert state.error and "No space left on device" in state.error
+
+
+@pytest.mark.parametrize("port", ["99999", "-1"])
+def test_watch_refuses_a_port_that_does_not_exist(project: Path, port: str) -> None:
+    done = run(project, "watch", "mini", "--port", port, timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and f"--port {port} is not a port number" in done.stderr
+
+
+# --- 8. nothing from the content drives the terminal ----------------------------------
+
+ESCAPE = "\x1b]0;pwned\x07\x1b[2J\u202e"
+
+
+def test_escape_sequences_in_content_are_printed_escaped(project: Path, tmp_path: Path) -> None:
+    section = project / MINI / "04-picture.md"
+    section.write_text(section.read_text().replace(
+        "images/pic.png", '"images/\\e]0;pwned\\a\\e[2J\\u202e.png"'))
+    for command in (["build"], ["check", "mini"], ["check", "mini", "--format", "json"]):
+        done = run(project, *command)
+        assert done.returncode == 1
+        assert "\x1b" not in done.stdout + done.stderr and "\u202e" not in done.stderr
+        assert "\\x1b]0;pwned\\x07" in done.stderr
+    draft = tmp_path / "draft.md"
+    draft.write_text(f"# Title {ESCAPE}\n\n## Part {ESCAPE}\n\nText ![x]({ESCAPE}.png)\n")
+    done = run(project, "import", str(draft), "--name", "drafted")
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout + done.stderr and "\\x1b" in done.stdout

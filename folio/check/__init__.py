@@ -34,6 +34,7 @@ from ..schema import ThemeConfig
 # RULES (and of the README's rule tables) and the order the checks run. Keep it.
 from . import editorial, accessibility, links, email, settings  # noqa: F401
 # isort: on
+from ..errors import CONTROL, printable
 from .accessibility import contrast_ratio
 from .links import mailto_problem, url_problem
 from .registry import CHECKS, RULES, Finding, Rule
@@ -86,9 +87,10 @@ def format_findings(findings: list[Finding], fmt: str) -> str:
     """Render findings as `text` (one `file:line:column: severity rule: message` a line)
     or `json` (a list of objects with those six keys)."""
     if fmt == "json":
-        return json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False)
+        text = json.dumps([asdict(f) for f in findings], indent=2, ensure_ascii=False)
+        return CONTROL.sub(lambda m: m[0] if m[0] == "\n" else f"\\u{ord(m[0]):04x}", text)
     if fmt == "text":
-        return "\n".join(str(f) for f in findings)
+        return "\n".join(printable(str(f)) for f in findings)
     raise ValueError(f"unknown format {fmt!r}; use 'text' or 'json'")
 
 

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import display_path
+from ..errors import display_path, printable
 
 INTRODUCTION = "Introduction"
 
@@ -106,7 +106,7 @@ class ImportReport:
             out += [f"  {n}" for n in self.notes]
         out.append(f"Next: set 'organisation' in edition.yaml, then run "
                    f"`python generate.py check {name}`.")
-        return "\n".join(out)
+        return "\n".join(printable(line) for line in out)
 
 
 # --- helpers shared by the readers and the writer -----------------------------------
