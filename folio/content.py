@@ -104,6 +104,11 @@ def parse_yaml(
         loader = NoAliasLoader(text)
         try:
             node = loader.get_single_node()
+            before = len(problems)
+            if node is not None:
+                _check_nodes(loader, node, path, first_line, problems)
+            if len(problems) > before:
+                return None, {}
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -112,6 +117,17 @@ def parse_yaml(
         return None, {}
     except yaml.YAMLError as exc:
         problems.append(Problem(path, first_line, f"the YAML cannot be read: {exc}"))
+        return None, {}
+    except RecursionError:
+        rows = text.split("\n")
+        deepest = max(range(len(rows)), key=lambda i: rows[i].count("[") + rows[i].count("{"))
+        problems.append(Problem(path, first_line + deepest, "the YAML is nested too deeply to "
+                                "read; "
+                                "write the brackets out in fewer levels"))
+        return None, {}
+    except Exception as exc:  # a constructor failing in a way _check_nodes did not foresee
+        problems.append(Problem(path, first_line, f"the YAML cannot be read ({exc}); put "
+                                "values meant as text in double quotes"))
         return None, {}
     lines: Lines = {}
     if node is not None:
@@ -157,6 +173,50 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: Path, first_line: int) -> Pro
                    "that contain ': ' or ' #' in double quotes")
     mark = exc.problem_mark or exc.context_mark
     return Problem(path, first_line + mark.line if mark else first_line, message)
+
+
+def _check_nodes(
+    loader: NoAliasLoader, root: yaml.Node, path: Path, first: int, problems: list[Problem],
+) -> None:
+    """Record keys given twice or not as names, and values no constructor can read."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        line = first + node.start_mark.line
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                key_line = first + key.start_mark.line
+                stack.append(value)
+                if not (isinstance(key, yaml.ScalarNode) and key.tag.endswith(":str")):
+                    shown = key.value if isinstance(key, yaml.ScalarNode) else "a list or block"
+                    problems.append(Problem(path, key_line, f"the key {shown!r} is not a name "
+                                            "(YAML reads it as a number, a date, true/false or "
+                                            "a block); put it in quotes or rename it"))
+                elif key.value in seen:
+                    problems.append(Problem(path, key_line, f"'{key.value}' is given twice "
+                                            f"(also on line {seen[key.value]}); keep only one"))
+                else:
+                    seen[key.value] = key_line
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.ScalarNode):
+            try:
+                value = loader.construct_object(node)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError, AttributeError,
+                    KeyError) as exc:
+                tag = node.tag.rpartition(":")[2]
+                why = getattr(exc, "problem", None) or str(exc)
+                hint = ("a date that exists, as YYYY-MM-DD" if tag == "timestamp"
+                        else f"a valid {tag} ({why[:120]})")
+                problems.append(Problem(path, line, f"the value '{node.value[:60]}' cannot be "
+                                        f"read as {hint}; correct it, or put it in double "
+                                        "quotes if it is meant as text"))
+                continue
+            if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
+                problems.append(Problem(path, line, "this value contains a \\u escape of half "
+                                        "a character (a lone surrogate); write the character "
+                                        "itself"))
 
 
 def _collect_lines(node: yaml.Node, at: tuple[Any, ...], lines: Lines, first: int) -> None:

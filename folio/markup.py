@@ -213,6 +213,35 @@ def too_deep(text: str) -> int | None:
     return None
 
 
+MAX_BRACKETS_PER_PARAGRAPH = 400
+MAX_BRACKETS = 4_000
+MAX_FOOTNOTES = 1_000
+"""Python-Markdown's link and footnote patterns slow down with the square (or worse) of the
+number of `[` in a paragraph: 16 KB of them took a minute. Under these limits any section
+reads in about a second; real text stays far below them."""
+
+
+def too_slow(text: str) -> tuple[int, str] | None:
+    """Return (line index, message) when a body has enough brackets to stall Markdown."""
+    total = text.count("[")
+    if total > MAX_BRACKETS:
+        return 0, (f"this section has {total:,} '[' brackets; Markdown reads so many too "
+                   f"slowly (the limit is {MAX_BRACKETS:,}): split the section, or write "
+                   "\\[ for a bracket that is not a link")
+    if text.count("[^") > 2 * MAX_FOOTNOTES:
+        return 0, (f"this section has more than {MAX_FOOTNOTES:,} footnotes; split it into "
+                   "several sections")
+    line = 0
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        if paragraph.count("[") > MAX_BRACKETS_PER_PARAGRAPH:
+            return line, (f"this paragraph has {paragraph.count('['):,} '[' brackets; Markdown "
+                          f"reads more than {MAX_BRACKETS_PER_PARAGRAPH} in one paragraph too "
+                          "slowly: split the paragraph, or write \\[ for a bracket that is "
+                          "not a link")
+        line += paragraph.count("\n") + 2
+    return None
+
+
 IMAGE_SRC = re.compile(r'<img [^>]*?src="([^"]*)"')
 
 
@@ -254,6 +283,10 @@ def render_sections(edition: Edition) -> Edition:
             problems.append(Problem(section.path, section.body_line + deep,
                                     f"lists or quotations are nested more than {MAX_DEPTH} "
                                     "levels deep here; flatten them"))
+            continue
+        slow = too_slow(section.body)
+        if slow is not None:
+            problems.append(Problem(section.path, section.body_line + slow[0], slow[1]))
             continue
         try:
             html, notes = render_markdown(section.body, section.slug)

@@ -49,7 +49,21 @@ def yaml_settings(path: Path) -> dict[str, Any]:
             data = yaml.load(text, Loader=fast)  # CSafeLoader: the C form of SafeLoader
     except Exception:
         return {}
-    return data if isinstance(data, dict) else {}
+    return data if isinstance(data, dict) and _names_only(data) else {}
+
+
+def _names_only(data: Any) -> bool:
+    """Return whether every mapping key in `data` is text (`true: 1` is refused later)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if not all(isinstance(key, str) for key in item):
+                return False
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def theme_folder(name: str, project: Path) -> Path | None:

@@ -31,7 +31,7 @@ def read_markdown(source: Path) -> Draft:
     if front is not None:
         try:
             data = yaml.safe_load(front)
-        except yaml.YAMLError:
+        except Exception:
             data = None
         if isinstance(data, dict) and isinstance(data.get("title"), str):
             draft.title = data["title"]

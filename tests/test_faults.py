@@ -1,0 +1,208 @@
+"""Faults an unlucky user meets: each gives one message naming the file, exit 1, no traceback.
+
+Every case starts from a project whose last build succeeded, breaks one thing, runs the
+command line, and checks the message, the exit status, the absence of a traceback, and
+that the outputs of the last good build are unchanged. The fuzz tests at the end throw
+random YAML, random bytes and pathological Markdown at the same promise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path("content") / "mini"
+
+
+def run(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("good")
+    shutil.copytree(FIXTURES / "content" / "mini", project / MINI)
+    done = run(project, "build", "--jobs", "1", "--format", "web,email")
+    assert done.returncode == 0, done.stderr
+    return project
+
+
+def outputs(project: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(project)): p.read_bytes()
+            for p in sorted((project / "build").rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def broken(good_build: Path, tmp_path: Path) -> Path:
+    """A copy of the good project, to break."""
+    shutil.copytree(good_build, tmp_path / "p")
+    return tmp_path / "p"
+
+
+def assert_clean_failure(project: Path, before: dict[str, bytes], names: str,
+                         *commands: list[str]) -> None:
+    for command in commands or (["build", "--format", "web,email"], ["check", "mini"]):
+        done = run(project, *command)
+        assert done.returncode == 1, (command, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr + done.stdout
+        assert names in done.stderr + done.stdout, (command, done.stderr)
+        assert outputs(project) == before
+
+
+# --- 15. YAML that PyYAML's constructors refuse ----------------------------------------
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("date: 2025-02-30", "a date that exists"),
+    ("date: 2025-13-01", "a date that exists"),
+    ("date: 2025-01-01T10:00:00+25:00", "a date that exists"),
+    ("subtitle: " + "9" * 4400, "a valid int"),
+    ("subtitle: !!float abc", "a valid float"),
+    ("subtitle: !!timestamp hello", "a date that exists"),
+    ("subtitle: " + "[" * 3000, "nested too deeply"),
+    ("true: 1", "the key 'true' is not a name"),
+    ("title: Second title", "'title' is given twice (also on line 1)"),
+    ('logo: "\\ud800.png"', "lone surrogate"),
+], ids=lambda value: value[:24])
+def test_yaml_that_cannot_be_read_is_an_error_with_a_line(
+    broken: Path, line: str, says: str,
+) -> None:
+    before = outputs(broken)
+    config = broken / MINI / "edition.yaml"
+    text = config.read_text()
+    key = line.split(":", 1)[0] + ":"
+    kept = [row for row in text.splitlines() if not row.startswith(key) or key == "title:"]
+    config.write_text("\n".join([*kept, line]) + "\n")
+    assert_clean_failure(broken, before, f"edition.yaml, line {len(kept) + 1}: ")
+    assert says in run(broken, "build").stderr
+
+
+def test_duplicate_keys_in_front_matter_are_an_error(broken: Path) -> None:
+    before = outputs(broken)
+    section = broken / MINI / "01-introduction.md"
+    section.write_text(section.read_text().replace("summary:", "title: Again\nsummary:", 1))
+    assert_clean_failure(broken, before, "01-introduction.md, line 3: 'title' is given twice")
+
+
+# --- 17. a damaged picture in a section's text ----------------------------------------
+
+@pytest.mark.parametrize("damage", ["cut", "text", "renamed jpeg"])
+def test_a_damaged_picture_in_the_text_is_one_error_everywhere(broken: Path,
+                                                               damage: str) -> None:
+    before = outputs(broken)
+    picture = broken / MINI / "images" / "pic.png"
+    good = picture.read_bytes()
+    target = broken / MINI / "images" / "broken.png"
+    target.write_bytes({"cut": good[: len(good) // 2], "text": b"not a picture",
+                        "renamed jpeg": b"\xff\xd8\xff\xe0" + good[4:]}[damage])
+    section = broken / MINI / "01-introduction.md"
+    section.write_text(section.read_text() + "\n![A chart](images/broken.png)\n")
+    assert_clean_failure(broken, before, "01-introduction.md, line ",
+                         ["build", "--format", "web"], ["build", "--format", "email"],
+                         ["build", "--format", "pdf"], ["check", "mini"])
+    assert "images/broken.png" in run(broken, "build", "--format", "pdf").stderr
+
+
+# --- 10. pathological Markdown is refused quickly, naming the section -------------------
+
+@pytest.mark.parametrize("body", ["[" * 16_000 + "]" * 16_000, "[a](" * 8_000,
+                                  "".join(f"x[^{i}]\n\n[^{i}]: n\n\n" for i in range(8_000)),
+                                  "\n\n".join(["[a](" * 400] * 20)], ids=lambda v: v[:8])
+def test_pathological_markdown_is_refused_in_seconds(broken: Path, body: str) -> None:
+    before = outputs(broken)
+    section = broken / MINI / "01-introduction.md"
+    section.write_text("---\ntitle: Slow\n---\n" + body)
+    started = time.monotonic()
+    assert_clean_failure(broken, before, "01-introduction.md, line ",
+                         ["build", "--format", "web"])
+    assert time.monotonic() - started < 20
+
+
+# --- fuzz: random YAML, random bytes, random Markdown, through the command line ---------
+
+EDITION_KEYS = ["title", "subtitle", "organisation", "date", "language", "kind", "theme",
+                "description", "keywords", "sections", "logo", "cover_image", "website",
+                "address", "email", "pdf", "checks", "words"]
+TAGS = ["", "!!str ", "!!int ", "!!float ", "!!bool ", "!!null ", "!!timestamp ", "!!binary ",
+        "!!set ", "!!omap ", "!!python/object ", "!custom "]
+yaml_scalar = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=12).map(lambda t: repr(t)),
+    st.integers().map(str), st.floats().map(str), st.sampled_from([
+        "true", "null", "~", "2025-02-30", "2025-13-01", "2025-01-01T00:00:00+25:00", "9" * 4400,
+        "[", "{", "[1, [2]]", "{a: 1}", "'\\ud800'", '"\\ud800"', '"\\x1b[2J"', "*ref", "&a x",
+        "|", ">", "- 1", "? x", "%YAML 1.1", "@", "`", "!", "\t"]))
+
+
+def report_is_clean(done: subprocess.CompletedProcess[str]) -> None:
+    assert done.returncode in (0, 1), done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "\x1b" not in done.stderr + done.stdout
+    if done.returncode == 1:
+        assert "mini/" in done.stderr, done.stderr
+
+
+FUZZ = settings(max_examples=12, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+
+
+@FUZZ
+@given(key=st.sampled_from(EDITION_KEYS), tag=st.sampled_from(TAGS), value=yaml_scalar)
+def test_fuzz_random_yaml_types_and_tags(broken: Path, key: str, tag: str, value: str) -> None:
+    before = outputs(broken)
+    config = broken / MINI / "edition.yaml"
+    original = config.read_text()
+    kept = [row for row in original.splitlines() if not row.startswith(f"{key}:")]
+    config.write_text("\n".join([*kept, f"{key}: {tag}{value}"]) + "\n")
+    try:
+        done = run(broken, "build", "--format", "web")
+        report_is_clean(done)
+        if done.returncode == 1:
+            assert outputs(broken) == before
+    finally:
+        config.write_text(original)
+
+
+@FUZZ
+@given(data=st.binary(max_size=300), escapes=st.lists(st.sampled_from(
+    ["\x1b[2J", "\x1b]0;t\x07", "\u202e", "\x00", "\r", "\ufeff", "\x9b", "\udcff"]),
+    max_size=3))
+def test_fuzz_random_bytes_and_escapes_in_a_section(broken: Path, data: bytes,
+                                                    escapes: list[str]) -> None:
+    section = broken / MINI / "03-voice.md"
+    original = section.read_bytes()
+    section.write_bytes(original + data + "".join(escapes).encode("utf-8", "surrogateescape"))
+    try:
+        report_is_clean(run(broken, "check", "mini"))
+    finally:
+        section.write_bytes(original)
+
+
+@FUZZ
+@given(pieces=st.lists(st.sampled_from(["[", "]", "(", ")", "[a](", "[^1]", "*", "_", "`", "<",
+                                        ">", "![", "\n", "\n\n", "    ", "|", "#", "&", "\\"]),
+                       min_size=1, max_size=20),
+       repeat=st.integers(1, 600))
+def test_fuzz_pathological_markdown_in_bounded_time(broken: Path, pieces: list[str],
+                                                    repeat: int) -> None:
+    section = broken / MINI / "03-voice.md"
+    original = section.read_text()
+    section.write_text("---\ntitle: Fuzz\n---\n" + "".join(pieces) * repeat)
+    started = time.monotonic()
+    try:
+        report_is_clean(run(broken, "build", "--format", "web"))
+        assert time.monotonic() - started < 30
+    finally:
+        section.write_text(original)
