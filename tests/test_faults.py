@@ -206,3 +206,18 @@ def test_fuzz_pathological_markdown_in_bounded_time(broken: Path, pieces: list[s
         assert time.monotonic() - started < 30
     finally:
         section.write_text(original)
+
+
+# --- 11. check's rules take time in proportion to the text ----------------------------
+
+@pytest.mark.parametrize("body", ["{{" * 20_000, "a" * 900_000, "a-" * 20_000, "“a" * 20_000,
+                                  "‘a" * 20_000, "{#" * 20_000, "[^" * 20_000, "mailto:" * 20_000],
+                         ids=lambda v: v[:4])
+def test_check_is_linear_on_pathological_text(project: Path, body: str) -> None:
+    from folio.check import check_edition
+
+    (project / MINI / "03-voice.md").write_text("---\ntitle: Voice\n---\n" + body + "\n")
+    check_edition(project / MINI)  # the word lists load once, outside the timing
+    started = time.monotonic()
+    check_edition(project / MINI)
+    assert time.monotonic() - started < 8

@@ -153,9 +153,15 @@ def check_run_together_case(ctx: Context) -> Iterator[Finding]:
                                f"'{match[1]} {match[2]}{word[match.end():]}'")
 
 
+LONGEST_WORD = 30
+"""Longer than any common word: no split of a longer run is tried."""
+
+
 def _split_pair(lex: Lexicon, word: str) -> tuple[str, str] | None:
     """Split an unknown word into two common words, the likeliest split first."""
     best: tuple[int, str, str] | None = None
+    if len(word) > 2 * LONGEST_WORD:
+        return None  # no two words make it; trying every cut would take the square of its length
     for cut in range(1, len(word)):
         left, right = word[:cut], word[cut:]
         if left in PREFIXES:
@@ -354,7 +360,7 @@ VARIANT_NAMES = {
 """How messages name the two sides of each family of spelling variants."""
 
 
-QUOTES = re.compile(r"“[^”\n]*”|\"[^\"\n]*\"|‘[^’\n]{20,}’")
+QUOTES = re.compile(r"“[^“”\n]*”|\"[^\"\n]*\"|‘[^‘’\n]{20,}’")
 
 
 def _quoted_spans(text: Text) -> list[tuple[int, int]]:

@@ -160,11 +160,11 @@ INLINE_LINK = re.compile(
     r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(" + LINK_TARGET + r")\s*\)")
 REFERENCE_DEF = re.compile(r"^ {0,3}\[(?!\^)([^\]\n]+)\]:[ \t]*<?([^\s>]+)>?.*$", re.M)
 REFERENCE_LINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\[([^\]\n]*)\]")
-FOOTNOTE_LABEL = re.compile(r"\[\^[^\]\s]+\]:?")
+FOOTNOTE_LABEL = re.compile(r"\[\^[^\[\]\s]+\]:?")
 AUTOLINK = re.compile(r"<((?:[A-Za-z][\w+.-]*:[^<>\s]*)|(?:[^<>\s@]+@[^<>\s]+))>")
 HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-MERGE_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\*\|[A-Z0-9_:]+\|\*")
-ATTR_LIST = re.compile(r"\{:?[ \t]*[#.][^}\n]*\}")
+MERGE_TAGS = re.compile(r"\{\{[^{}\n]*\}\}|\{%[^{}\n]*%\}|\*\|[A-Z0-9_:]+\|\*")
+ATTR_LIST = re.compile(r"\{:?[ \t]*[#.][^{}\n]*\}")
 BARE_URL = re.compile(r"(?<![\w/@.])(?:(?:https?|ftp)://|www\.)[^\s<>\"'`\x00]+", re.I)
 EMAIL = re.compile(r"(?<![\w.+-])(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
 TLDS = ("com|org|net|int|gov|edu|io|info|ngo|eu|uk|us|ca|au|nz|ie|de|fr|es|it|nl|be|ch|in|"
@@ -172,7 +172,7 @@ TLDS = ("com|org|net|int|gov|edu|io|info|ngo|eu|uk|us|ca|au|nz|ie|de|fr|es|it|nl
 DOMAIN = re.compile(r"(?<![\w@./-])[A-Za-z0-9][\w-]*(?:\.[\w-]+)*\.(?:" + TLDS +
                     r")(?![\w-])(?:/[^\s<>\"'`\x00]*)?", re.I)
 HASHTAG = re.compile(r"(?<![\w&#/])[#@][^\W\d][\w]*")
-FILE_REF = re.compile(r"(?<![\w.])[\w-]+\.(?:png|jpe?g|gif|webp|svg|pdf|docx?|xlsx?|pptx?|csv|"
+FILE_REF = re.compile(r"(?<![\w.-])[\w-]+\.(?:png|jpe?g|gif|webp|svg|pdf|docx?|xlsx?|pptx?|csv|"
                       r"txt|zip|md|html?)\b", re.I)
 ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);")
 TRAILING = ".,;:!?'\")]}’”"
