@@ -72,29 +72,36 @@ def problem(path: Path, relative: str) -> str | None:
                 "(2400 px wide is plenty)")
     with path.open("rb") as file:
         data = file.read()
+    return content_problem(data, path.suffix, relative)
+
+
+def content_problem(data: bytes, suffix: str, relative: str) -> str | None:
+    """Return why picture bytes, named with `suffix`, cannot be used; None when they can."""
     kind = kind_of(data)
     if kind is None:
         return (f"image '{relative}' is damaged or not really a picture; export it again as "
                 "PNG or JPEG")
-    if path.suffix.lower() not in KINDS[kind]:
+    if suffix.lower() not in KINDS[kind]:
         return (f"image '{relative}' is really a {kind.upper()} picture; rename it to end in "
                 f"{KINDS[kind][0]}")
     if kind == "svg":
         return svg_problem(data, relative)
-    return raster_problem(path, relative)
+    return raster_problem(data, relative)
 
 
-def raster_problem(path: Path, relative: str) -> str | None:
-    """Return why a PNG, JPEG, GIF or WebP file cannot be used: too big or damaged."""
+def raster_problem(data: bytes, relative: str) -> str | None:
+    """Return why a PNG, JPEG, GIF or WebP picture cannot be used: too big or damaged."""
+    import io
+
     from PIL import Image
 
     try:
-        with Image.open(path) as picture:
+        with Image.open(io.BytesIO(data)) as picture:
             if picture.width * picture.height > MAX_IMAGE_PIXELS:
                 return (f"image '{relative}' is {picture.width}x{picture.height} pixels; scale "
                         "it below 40 megapixels")
             picture.verify()
-        with Image.open(path) as picture:
+        with Image.open(io.BytesIO(data)) as picture:
             picture.load()  # verify() reads the structure; decoding finds a cut-off file
     except Exception:
         return (f"image '{relative}' is damaged or not really a picture; export it again as "

@@ -221,3 +221,57 @@ def test_check_is_linear_on_pathological_text(project: Path, body: str) -> None:
     started = time.monotonic()
     check_edition(project / MINI)
     assert time.monotonic() - started < 8
+
+
+# --- 12, 18. drafts: zip bombs, odd encodings, binaries, sections over the limit --------
+
+def zip_bomb(path: Path, part_mb: int) -> None:
+    """Write a .docx whose document.xml unpacks to `part_mb` MB of nothing."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://'
+                         'schemas.openxmlformats.org/package/2006/content-types"/>')
+        with package.open("word/document.xml", "w") as part:
+            chunk = b" " * 1_000_000
+            for _ in range(part_mb):
+                part.write(chunk)
+
+
+def test_a_zip_bomb_docx_is_refused_before_unpacking(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.docx"
+    zip_bomb(bomb, 400)
+    assert bomb.stat().st_size < 1_000_000
+    started = time.monotonic()
+    done = run(tmp_path, "import", str(bomb), "--name", "bomb", timeout=60)
+    assert time.monotonic() - started < 15
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "bomb.docx: this Word file is far larger inside" in done.stderr
+    assert "word/document.xml unpacks to 400 MB" in done.stderr
+    assert not (tmp_path / "content" / "bomb").exists()
+
+
+@pytest.mark.parametrize(("name", "data", "says"), [
+    ("odd.txt", b"\xff\xfe" + "Title\n\nText".encode("utf-16-le") + b"x", None),
+    ("lone.txt", b"\xff\xfe" + "Title\n\nText ".encode("utf-16-le") + b"\x00\xd8", None),
+    ("report.txt", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj\n", "this file is a PDF, not a text draft"),
+    ("doc.md", b"PK\x03\x04" + bytes(100), "this file is a Word or zip file"),
+    ("bin.txt", b"\x7fELF\x02\x01\x01" + bytes(100), "this file is not text"),
+])
+def test_odd_drafts_import_or_fail_cleanly(tmp_path: Path, name: str, data: bytes,
+                                           says: str | None) -> None:
+    (tmp_path / name).write_bytes(data)
+    done = run(tmp_path, "import", name, "--name", "draft", timeout=60)
+    assert "Traceback" not in done.stderr
+    if says is None:
+        assert done.returncode == 0, done.stderr
+    else:
+        assert done.returncode == 1 and f"{name}: {says}" in done.stderr
+
+
+def test_a_draft_section_over_the_limit_is_named(tmp_path: Path) -> None:
+    (tmp_path / "long.md").write_text("# Long\n\n## Everything\n\n" + "word " * 260_000)
+    done = run(tmp_path, "import", "long.md", "--name", "long", timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "long.md: the part 'Everything' is 1.3 MB of text" in done.stderr
+    assert "bug" not in done.stderr

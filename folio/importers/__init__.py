@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import FolioError, display_path
+from ..pictures import kind_of
 from .docx import read_docx
 from .draft import Draft, ImportReport, escape_markdown
 from .markdown import read_markdown
@@ -47,6 +48,8 @@ def import_draft(source: Path, content_dir: Path, name: str, force: bool = False
     if source.stat().st_size > MAX_DRAFT_BYTES:
         raise FolioError(f"{display_path(source)}: the draft is over 100 MB; take the largest "
                          "pictures out and import it again")
+    if reader is not read_docx:
+        _refuse_binary(source)
     target = content_dir / name
     if target.exists() and not force:
         raise FolioError(f"{display_path(target)} already exists; choose another --name, or "
@@ -54,3 +57,19 @@ def import_draft(source: Path, content_dir: Path, name: str, force: bool = False
     if target.exists() and not target.is_dir():
         raise FolioError(f"{display_path(target)} is a file, not an edition folder; move it away")
     return write_edition(reader(source), source, target)
+
+
+def _refuse_binary(source: Path) -> None:
+    """Refuse a .md or .txt draft that is really a binary file (a PDF or a Word file renamed)."""
+    with source.open("rb") as file:
+        head = file.read(8192)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 text has a zero byte in every other place
+    kind = ("a PDF" if head.startswith(b"%PDF") else
+            "a Word or zip file" if head.startswith(b"PK\x03\x04") else
+            "a picture" if kind_of(head) not in (None, "svg") else
+            "not text" if b"\x00" in head else None)
+    if kind:
+        raise FolioError(f"{display_path(source)}: this file is {kind}, not a text draft, "
+                         f"although its name ends in {source.suffix}; save the draft as text "
+                         "(or import the .docx itself)")

@@ -16,6 +16,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..errors import FolioError, display_path
+from ..pictures import content_problem
 from .draft import Draft, DraftSection, Picture, escape_markdown
 
 PICTURE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg",
@@ -55,7 +56,7 @@ def read_docx(source: Path) -> Draft:
         with image.open() as stream:
             content = stream.read()
         extension = PICTURE_TYPES.get((image.content_type or "").lower())
-        if extension is None:
+        if extension is None or content_problem(content, f".{extension}", "picture"):
             skipped.append(image.content_type or "unknown")
             return {"src": f"folio-skipped:{len(skipped)}"}
         digest = hashlib.sha256(content).hexdigest()
@@ -68,11 +69,14 @@ def read_docx(source: Path) -> Draft:
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ValueError("not a zip package")
         with zipfile.ZipFile(io.BytesIO(data)) as package:
+            _check_sizes(package, source)
             draft.comments, draft.changes = _review_marks(package)
             core_title = _core_title(package)
         result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP,
                                          convert_image=mammoth.images.img_element(save),
                                          external_file_access=False)
+    except FolioError:
+        raise
     except Exception as exc:  # mammoth and zipfile raise many kinds on a damaged file
         raise FolioError(f"{display_path(source)}: this is not a Word document Folio can read "
                          f"({type(exc).__name__}: {exc}); open it in Word and save it again "
@@ -122,6 +126,29 @@ def read_docx(source: Path) -> Draft:
     draft.title = draft.title or core_title
     draft.pictures = list(pictures.values())
     return draft
+
+
+MAX_PART_BYTES = 50_000_000
+MAX_PACKAGE_BYTES = 200_000_000
+MAX_PARTS = 10_000
+"""Limits on what a .docx unpacks to: a zip bomb (a few KB holding gigabytes) is refused
+before anything is decompressed. Python's zipfile never reads past a part's declared size,
+so the declared sizes are the sizes."""
+
+
+def _check_sizes(package: zipfile.ZipFile, source: Path) -> None:
+    """Refuse a Word package whose parts unpack to more than the limits."""
+    parts = package.infolist()
+    largest = max(parts, key=lambda part: part.file_size, default=None)
+    total = sum(part.file_size for part in parts)
+    if (len(parts) > MAX_PARTS or total > MAX_PACKAGE_BYTES
+            or (largest and largest.file_size > MAX_PART_BYTES)):
+        what = (f"{largest.filename} unpacks to {largest.file_size / 1e6:,.0f} MB"
+                if largest and largest.file_size > MAX_PART_BYTES
+                else f"it unpacks to {total / 1e6:,.0f} MB in {len(parts):,} parts")
+        raise FolioError(f"{display_path(source)}: this Word file is far larger inside than a "
+                         f"document can be ({what}); open it in Word and save it again as "
+                         ".docx, or copy its text into a new document")
 
 
 @functools.cache

@@ -116,7 +116,7 @@ def _decode(data: bytes) -> str:
     """Decode a text draft: UTF-8 or UTF-16 with a byte-order mark, else UTF-8, else
     Windows-1252 (what Word writes as 'Plain Text' on Windows)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        text = data.decode("utf-16", errors="replace")  # an odd byte or half a character
     else:
         try:
             text = data.decode("utf-8-sig")

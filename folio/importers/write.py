@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from ..content import load_edition
-from ..errors import ContentError, FolioError, display_path
+from ..content import MAX_SECTION_BYTES, load_edition
+from ..errors import ContentError, FolioError, display_path, printable
 from .draft import Draft, ImportReport, _slugify, _unique
 
 ANNUAL_REVIEW_WORDS = 1500
@@ -35,6 +35,13 @@ def write_edition(draft: Draft, source: Path, target: Path) -> ImportReport:
     if len(draft.sections) > 99:
         raise FolioError(f"{display_path(source)}: the draft has {len(draft.sections)} "
                          "sections; an edition holds at most 99, so join some first")
+    for section in draft.sections:
+        size = len(section.body.encode("utf-8", "surrogatepass"))
+        if size > MAX_SECTION_BYTES - 10_000:  # room for the front matter
+            raise FolioError(f"{display_path(source)}: the part '{printable(section.title[:60])}' "
+                             f"is {size / 1e6:.1f} MB of text, over Folio's 1 MB limit for a "
+                             "section; add headings in the draft to split it, then import "
+                             "it again")
     content_dir, name = target.parent, target.name
     content_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
