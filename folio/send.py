@@ -78,6 +78,10 @@ def parse_recipients(to: list[str]) -> list[str]:
             if not at or not local or "." not in domain or " " in address:
                 raise SendError(f"'{address}' is not an email address; write it as "
                                 "name@example.org")
+            if not address.isascii():
+                raise SendError(f"'{address}' has letters outside plain ASCII, which most mail "
+                                "servers do not accept; send the proof to an ASCII address "
+                                "(an international domain in its xn-- form)")
             if address.lower() not in (a.lower() for a in found):
                 found.append(address)
     if not found:
@@ -230,7 +234,10 @@ def _deliver(
         addresses = ", ".join(exc.recipients)
         raise SendError(f"the mail server at {where} refused every address: {addresses}"
                         ) from None
-    except smtplib.SMTPServerDisconnected:
+    except smtplib.SMTPServerDisconnected as exc:
+        if "timed out" in str(exc):
+            raise SendError(f"the mail server at {where} did not answer within {TIMEOUT} "
+                            "seconds") from None
         raise SendError(f"the mail server at {where} closed the connection; check the port "
                         "(587 usually needs --starttls, 465 is encrypted from the start)"
                         ) from None

@@ -275,3 +275,47 @@ def test_a_draft_section_over_the_limit_is_named(tmp_path: Path) -> None:
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "long.md: the part 'Everything' is 1.3 MB of text" in done.stderr
     assert "bug" not in done.stderr
+
+
+# --- 18. email settings, proofs and slow mail servers ----------------------------------
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("subject", '"Line\\nbreak"', "'email.subject' is the email's subject, which must be one"),
+    ("subject", '"Tab\\there"', "'email.subject' is the email's subject"),
+    ("from", '"Zoë <news@exämple.org>"', "'email.from' must be an address in plain ASCII"),
+    ("from", '"Zoë <news@example.org>\\r\\nBcc: x@example.org"', "'email.from' must be on one line"),
+])
+def test_email_headers_from_settings_are_checked(broken: Path, key: str, value: str,
+                                                 says: str) -> None:
+    before = outputs(broken)
+    config = broken / MINI / "edition.yaml"
+    lines = config.read_text().splitlines()
+    number = next(i for i, row in enumerate(lines) if row.startswith(f"  {key}:"))
+    lines[number] = f"  {key}: {value}"
+    config.write_text("\n".join(lines) + "\n")
+    assert_clean_failure(broken, before, f"edition.yaml, line {number + 1}: {says}",
+                         ["build", "--format", "email"], ["check", "mini"])
+
+
+def test_proof_to_a_non_ascii_address_is_refused(broken: Path) -> None:
+    done = run(broken, "send", "mini", "--to", "zoë@example.org", "--smtp", "127.0.0.1:9")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "'zoë@example.org' has letters outside plain ASCII" in done.stderr
+
+
+def test_a_mail_server_that_never_answers_is_reported_as_such(
+    project: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import socket
+
+    from folio import send
+    from folio.errors import SendError
+
+    monkeypatch.setattr(send, "TIMEOUT", 1)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        with pytest.raises(SendError, match="did not answer within 1 seconds"):
+            send.send_proof("mini", content=project / "content", out=project / "build",
+                            to=["editor@example.org"], smtp=f"127.0.0.1:{port}")

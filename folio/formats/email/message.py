@@ -65,9 +65,14 @@ def address_problem(value: str) -> str | None:
     """Return what is wrong with one `Name <address>` (or bare address), or None."""
     if "\n" in value or "\r" in value:
         return "must be on one line"
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "must not contain control characters"
     addresses = getaddresses([value])
     if len(addresses) != 1 or "@" not in addresses[0][1] or " " in addresses[0][1]:
         return "must be one address, such as 'Name <news@example.org>'"
+    if not addresses[0][1].isascii():
+        return ("must be an address in plain ASCII (a name before it may use any letters; "
+                "write an international domain in its xn-- form)")
     return None
 
 
