@@ -283,7 +283,8 @@ def test_a_draft_section_over_the_limit_is_named(tmp_path: Path) -> None:
     ("subject", '"Line\\nbreak"', "'email.subject' is the email's subject, which must be one"),
     ("subject", '"Tab\\there"', "'email.subject' is the email's subject"),
     ("from", '"Zoë <news@exämple.org>"', "'email.from' must be an address in plain ASCII"),
-    ("from", '"Zoë <news@example.org>\\r\\nBcc: x@example.org"', "'email.from' must be on one line"),
+    ("from", '"Zoë <news@example.org>\\r\\nBcc: x@example.org"',
+     "'email.from' must be on one line"),
 ])
 def test_email_headers_from_settings_are_checked(broken: Path, key: str, value: str,
                                                  says: str) -> None:
