@@ -10,6 +10,7 @@ on; keys live in one manifest, `build/.folio-manifest.json`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import functools
 import hashlib
@@ -100,12 +101,52 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_files(folder: Path, files: Files) -> None:
-    """Write rendered files under `folder`, leaving identical files untouched."""
-    for relative, data in files.items():
-        path = folder / relative
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            continue
-        write_atomic(path, data)
+    """Write rendered files under `folder` all or nothing, leaving identical files untouched.
+
+    Every changed file is first written beside its target under a temporary name; only
+    when all are written are they renamed into place, so a full disk never leaves a
+    format half old and half new (a new email.html beside an old email.eml).
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for relative, data in files.items():
+            path = folder / relative
+            if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
+            staged.append((temporary, path))
+            os.fchmod(fd, FILE_MODE)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+    except BaseException:
+        for temporary, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise
+    for temporary, path in staged:
+        os.replace(temporary, path)
+
+
+def output_problem(exc: OSError, where: Path) -> Problem:
+    """Explain a failure to write the outputs in words, with the folder or file at fault."""
+    named = exc.filename2 or exc.filename  # a rename names its target second
+    path = Path(named) if isinstance(named, str) else where
+    if exc.errno == errno.ENOSPC:
+        return Problem(path, None, "no space left on the disk; free some space and build "
+                       "again (the last good outputs are still in place)")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return Problem(path, None, "Folio may not write here; check the folder's permissions, "
+                       "or choose another folder with --out")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        path = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path)
+        return Problem(path, None, "a file stands where Folio needs a folder for the outputs; "
+                       "move it away, or choose another folder with --out")
+    if exc.errno == errno.EISDIR:
+        return Problem(path, None, "a folder stands where Folio keeps a file; remove it")
+    return Problem(path, None, f"the outputs cannot be written ({exc.strerror or exc}); "
+                   "the last good outputs are still in place")
 
 
 @contextlib.contextmanager
@@ -255,6 +296,18 @@ def build_edition(
     among the others (found from its neighbours in the folder when not given).
     """
     result = Result(edition_dir.name)
+    try:
+        _build_edition(result, edition_dir, out, formats, force=force, keep_html=keep_html,
+                       head_start=head_start, checks=checks)
+    except OSError as exc:  # the output folder: full, read-only, a file in the way
+        result.fail(FolioError([output_problem(exc, out / edition_dir.name)]))
+    return result
+
+
+def _build_edition(
+    result: Result, edition_dir: Path, out: Path, formats: list[str], *, force: bool,
+    keep_html: bool, head_start: bool, checks: str,
+) -> None:
     project = edition_dir.parent.parent
     target = out / edition_dir.name
     with locked(target):
@@ -263,7 +316,7 @@ def build_edition(
                                     links=links)
         result.skipped = [fmt for fmt in formats if fmt not in stale]
         if not stale:
-            return result
+            return
 
         if head_start:
             for fmt in stale:
@@ -279,14 +332,14 @@ def build_edition(
             theme = load_theme(edition.config.theme, project, edition.root)
         except FolioError as exc:
             result.fail(exc)
-            return result
+            return
         if checks == "strict":
             result.slips = quick_check(edition)
             if result.slips:
                 result.fail(FolioError([Problem(edition_dir, None, (
                     f"{len(result.slips)} check error(s) above; --strict builds nothing "
                     "until they are fixed"))]))
-                return result
+                return
 
         # Phase 2: render and write each stale format; one failing leaves the others.
         # Background formats (the PDF) start first, so that their helper lays them out
@@ -308,7 +361,6 @@ def build_edition(
             for fmt, finish in pending.items():
                 files = _attempt(result, fmt, edition_dir, finish) if finish else None
                 _write_output(result, fmt, files, started[fmt], keys[fmt], out, keep_html)
-    return result
 
 
 def _write_output(result: Result, fmt: str, files: Files | None, started: float, key: str,

@@ -320,3 +320,68 @@ def test_a_mail_server_that_never_answers_is_reported_as_such(
         with pytest.raises(SendError, match="did not answer within 1 seconds"):
             send.send_proof("mini", content=project / "content", out=project / "build",
                             to=["editor@example.org"], smtp=f"127.0.0.1:{port}")
+
+
+# --- 13, 16. the output folder: full, in the way, damaged --------------------------------
+
+def test_a_full_disk_leaves_each_format_old_or_new_and_other_editions_go_on(
+    broken: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The disk fills while the email's second file is written: nothing of it changes."""
+    import errno
+
+    from folio import build
+
+    shutil.copytree(broken / MINI, broken / "content" / "other")
+    before = outputs(broken)
+    config = broken / MINI / "edition.yaml"
+    config.write_text(config.read_text().replace("title: Mini Review", "title: Mini Review 2"))
+    real_fdopen = os.fdopen
+    written: list[str] = []
+
+    def fdopen(fd: int, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        if "/build/mini/" in name:
+            written.append(name)
+            if len(written) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device", name)
+        return real_fdopen(fd, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(build.os, "fdopen", fdopen)
+    results = {r.edition: r for r in build.build(content=broken / "content",
+                                                 out=broken / "build", formats=["email"])}
+    messages = [str(p) for p in results["mini"].problems]
+    assert len(messages) == 1 and "no space left on the disk" in messages[0], messages
+    assert results["other"].ok and (broken / "build" / "other" / "email.eml").is_file()
+    after = outputs(broken)
+    for name, data in before.items():
+        if name.startswith("build/mini/"):
+            assert after[name] == data, name
+    assert len(written) == 2
+    assert not [p for p in (broken / "build" / "mini").rglob("*.tmp")]
+
+
+@pytest.mark.parametrize("damage", ["out is a file", "edition output is a file",
+                                    "lock is a folder", "manifest is a folder"])
+def test_output_folder_problems_are_named(broken: Path, damage: str) -> None:
+    build = broken / "build"
+    if damage == "out is a file":
+        (broken / "elsewhere").write_text("a file")
+        args, named = ["build", "--out", "elsewhere"], "elsewhere"
+    elif damage == "edition output is a file":
+        shutil.rmtree(build / "mini")
+        (build / "mini").write_text("a file")
+        args, named = ["build"], "build/mini"
+    elif damage == "lock is a folder":
+        lock = next(build.rglob(".folio.lock"))
+        lock.unlink()
+        lock.mkdir()
+        args, named = ["build", "--force"], str(lock.relative_to(broken))
+    else:
+        (build / ".folio-manifest.json").unlink()
+        (build / ".folio-manifest.json").mkdir()
+        args, named = ["build", "--force", "--format", "web"], "build/.folio-manifest.json"
+    done = run(broken, *args)
+    assert done.returncode == 1, done.stdout
+    assert "Traceback" not in done.stderr
+    assert f"error: {named}: " in done.stderr, done.stderr

@@ -174,11 +174,11 @@ def _check_addresses(edition: Edition) -> None:
             line = edition.lines.get(("email", key))
             problems.append(Problem(edition.root / "edition.yaml", line,
                                     f"'email.{key}' {problem}, not {value!r}"))
-    subject, key = ((edition.config.email.subject, ("email", "subject"))
-                    if edition.config.email.subject else (edition.config.title, ("title",)))
+    subject, where = ((edition.config.email.subject, ("email", "subject"))
+                      if edition.config.email.subject else (edition.config.title, ("title",)))
     if any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in subject):
-        problems.append(Problem(edition.root / "edition.yaml", edition.lines.get(key),
-                                f"'{'.'.join(key)}' is the email's subject, which must be one "
+        problems.append(Problem(edition.root / "edition.yaml", edition.lines.get(where),
+                                f"'{'.'.join(where)}' is the email's subject, which must be one "
                                 "line of text, without line breaks, tabs or control "
                                 "characters"))
     if problems:
