@@ -111,8 +111,8 @@ def raster_problem(data: bytes, relative: str) -> str | None:
 
 def svg_problem(data: bytes, relative: str) -> str | None:
     """Return why an SVG cannot be shown safely: scripts, handlers, outside references."""
-    refuse = (f"the SVG '{relative}' contains {{}}, which could run in a reader's browser; "
-              "export it again as a plain drawing (or as PNG)")
+    refuse = (f"the SVG '{relative}' contains {{}}, which could run or fetch something when "
+              "the picture is shown; export it again as a plain drawing (or as PNG)")
     if re.search(rb"<!DOCTYPE|<!ENTITY", data, re.I):
         return refuse.format("a DOCTYPE or entity declaration")
     try:

@@ -75,6 +75,21 @@ def test_template_escapes_fail_with_the_template_and_line(
     assert "sandbox" in done.stderr
 
 
+def test_a_template_linking_outside_its_folder_is_refused(project: Path) -> None:
+    secret = project / "secret.txt"
+    secret.write_text("TOP-SECRET-TEXT")
+    folder = project / MINI / "templates" / "web"
+    (folder / "components").mkdir(parents=True)
+    (folder / "outside").symlink_to(project)
+    original = (ROOT / "templates" / "default" / "web" / "components" / "text.html").read_text()
+    (folder / "components" / "text.html").write_text(
+        '{% include "web/outside/secret.txt" %}\n' + original)
+    done = run(project, "build", "--format", "web", "mini")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "web/outside/secret.txt: this template is a link to a file outside" in done.stderr
+    assert b"TOP-SECRET-TEXT" not in published(project)
+
+
 # --- 2, 3. themes by name only, fonts from installed packages only --------------------
 
 @pytest.mark.parametrize("theme", ["/etc", "../../../etc", "../content/mini", "default/../plain"])
@@ -417,3 +432,25 @@ def test_escape_sequences_in_content_are_printed_escaped(project: Path, tmp_path
     done = run(project, "import", str(draft), "--name", "drafted")
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout + done.stderr and "\\x1b" in done.stdout
+
+
+def test_watch_on_port_0_prints_the_port_it_serves_on(project: Path) -> None:
+    import re
+    import signal
+
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "generate.py"), "watch", "mini", "--port", "0", "--no-pdf"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = ""
+        while "serving" not in line:
+            line = process.stdout.readline()  # type: ignore[union-attr]
+            assert line or process.poll() is None, "watch stopped"
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/mini/", line)
+        assert found and found[1] != "0", line
+        assert b"Mini Review" in get(int(found[1]), "/mini/")[1]
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=30)[0]
+    assert "Traceback" not in output
