@@ -34,6 +34,18 @@ SVG_ELEMENTS = frozenset([
 """SVG elements that only draw. Anything else (`script`, `foreignObject`, `animate`, `set`,
 `a`, `iframe`) is refused: those run code, embed HTML, or change a link when animated."""
 
+EDITOR_NAMESPACES = frozenset([
+    "http://www.inkscape.org/namespaces/inkscape",
+    "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://creativecommons.org/ns#",
+    "http://purl.org/dc/elements/1.1/", "http://purl.org/dc/terms/",
+    "http://ns.adobe.com/AdobeIllustrator/10.0/", "http://ns.adobe.com/Extensibility/1.0/",
+    "http://ns.adobe.com/Graphs/1.0/", "http://ns.adobe.com/SaveForWeb/1.0/",
+    "http://ns.adobe.com/Variables/1.0/", "http://ns.adobe.com/AdobeSVGViewerExtensions/3.0/",
+])
+"""Namespaces drawing programs add for their own notes (Inkscape, Illustrator, metadata):
+browsers neither draw nor run what is in them, so their elements are let through."""
+
 SAFE_REFERENCE = re.compile(r"^\s*(#[\w.:-]*|data:image/(png|jpeg|gif|webp);base64,[\w+/=\s]*)\s*$",
                             re.I)
 CSS_REFERENCE = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)|expression\s*\(|javascript:", re.I)
@@ -113,8 +125,8 @@ def svg_problem(data: bytes, relative: str) -> str | None:
     """Return why an SVG cannot be shown safely: scripts, handlers, outside references."""
     refuse = (f"the SVG '{relative}' contains {{}}, which could run or fetch something when "
               "the picture is shown; export it again as a plain drawing (or as PNG)")
-    if re.search(rb"<!DOCTYPE|<!ENTITY", data, re.I):
-        return refuse.format("a DOCTYPE or entity declaration")
+    if re.search(rb"<!ENTITY|<!DOCTYPE[^>\[]*\[", data, re.I):
+        return refuse.format("entity declarations")  # a plain <!DOCTYPE svg PUBLIC ...> is fine
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError:
@@ -127,7 +139,9 @@ def svg_problem(data: bytes, relative: str) -> str | None:
                 "in the SVG namespace); export it again")
     for element in root.iter():
         namespace, _, name = str(element.tag).rpartition("}")
-        if namespace.lstrip("{") != SVG_NS or name not in SVG_ELEMENTS:
+        namespace = namespace.lstrip("{")
+        if namespace not in EDITOR_NAMESPACES and (namespace != SVG_NS
+                                                   or name not in SVG_ELEMENTS):
             return refuse.format(f"a <{name}> element")
         for attribute, value in element.attrib.items():
             local = attribute.rpartition("}")[2]

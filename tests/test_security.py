@@ -236,6 +236,33 @@ def test_every_kind_of_active_svg_is_refused(tmp_path: Path, svg: str) -> None:
     assert problem(tmp_path / "chart.svg", "images/chart.svg") is None
 
 
+INKSCAPE_SVG = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+   xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+   xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+   xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:cc="http://creativecommons.org/ns#"
+   xmlns:dc="http://purl.org/dc/elements/1.1/" width="40mm" height="20mm" viewBox="0 0 40 20"
+   sodipodi:docname="members.svg" inkscape:version="1.2.2">
+  <sodipodi:namedview id="view" pagecolor="#ffffff" inkscape:zoom="2.5"/>
+  <metadata><rdf:RDF><cc:Work rdf:about=""><dc:format>image/svg+xml</dc:format>
+    <dc:title>Members</dc:title></cc:Work></rdf:RDF></metadata>
+  <defs><linearGradient id="fade"><stop offset="0" stop-color="#0a5c8a"/></linearGradient>
+    <clipPath id="clip"><rect width="40" height="20"/></clipPath></defs>
+  <g inkscape:label="Bars" inkscape:groupmode="layer" clip-path="url(#clip)">
+    <rect x="2" y="8" width="6" height="12" style="fill:url(#fade);stroke:none"/>
+    <use xlink:href="#bar" x="10"/><text x="2" y="6" font-size="4">300 \u2192 345</text>
+  </g></svg>"""
+
+
+@pytest.mark.parametrize("svg", [CLEAN_SVG, INKSCAPE_SVG], ids=["plain", "inkscape"])
+def test_drawings_from_drawing_programs_are_accepted(tmp_path: Path, svg: str) -> None:
+    from folio.pictures import problem
+
+    (tmp_path / "chart.svg").write_text(svg)
+    assert problem(tmp_path / "chart.svg", "images/chart.svg") is None
+
+
 @pytest.mark.parametrize("svg", SCRIPTED_SVGS[:2])
 @pytest.mark.parametrize("where", ["front matter", "text"])
 def test_scripted_svgs_are_refused(project: Path, svg: str, where: str) -> None:
