@@ -8,9 +8,13 @@ scripts, forms, frames or styles into an output. `dir` is kept on block elements
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+import signal
+import threading
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -221,6 +225,33 @@ number of `[` in a paragraph: 16 KB of them took a minute. Under these limits an
 reads in about a second; real text stays far below them."""
 
 
+MARKDOWN_SECONDS = 10
+"""The longest one section may take to read as Markdown before it is reported."""
+
+
+class _TooSlow(Exception):
+    """Raised by the alarm when a section takes longer than `MARKDOWN_SECONDS`."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after `seconds`, where signals allow it (the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def too_slow(text: str) -> tuple[int, str] | None:
     """Return (line index, message) when a body has enough brackets to stall Markdown."""
     total = text.count("[")
@@ -289,7 +320,15 @@ def render_sections(edition: Edition) -> Edition:
             problems.append(Problem(section.path, section.body_line + slow[0], slow[1]))
             continue
         try:
-            html, notes = render_markdown(section.body, section.slug)
+            with _time_limit(MARKDOWN_SECONDS):
+                html, notes = render_markdown(section.body, section.slug)
+        except _TooSlow:
+            _renderer.cache_clear()  # the interrupted reader may hold half a document
+            problems.append(Problem(section.path, section.body_line, (
+                f"this section takes more than {MARKDOWN_SECONDS} seconds to read as "
+                "Markdown, which a long run of brackets, stars or footnotes can cause; "
+                "split it into several sections or simplify that run")))
+            continue
         except RecursionError:
             problems.append(Problem(section.path, section.body_line,
                                     "this Markdown is nested too deeply to read; flatten it"))

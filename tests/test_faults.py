@@ -385,3 +385,21 @@ def test_output_folder_problems_are_named(broken: Path, damage: str) -> None:
     assert done.returncode == 1, done.stdout
     assert "Traceback" not in done.stderr
     assert f"error: {named}: " in done.stderr, done.stderr
+
+
+def test_markdown_that_passes_the_screen_but_runs_long_is_stopped(
+    project: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The time limit is the second line of defence, for slow shapes nobody listed."""
+    from folio import markup
+    from folio.content import load_edition
+    from folio.errors import ContentError
+
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.2)
+    (project / MINI / "03-voice.md").write_text(
+        "---\ntitle: Slow\n---\n" + "\n\n".join(["[a](" * 399] * 10))
+    started = time.monotonic()
+    with pytest.raises(ContentError, match=r"takes more than 0\.2 seconds to read as Markdown"):
+        markup.render_sections(load_edition(project / MINI))
+    assert time.monotonic() - started < 5
+    markup.render_sections(load_edition(FIXTURES / "content" / "mini"))  # reads well after it
