@@ -142,10 +142,12 @@ class Listed:
 def published(content: Path, out: Path) -> list[Listed]:
     """Return the editions that belong in the archive, newest first.
 
-    An edition is left out when it is a draft, when its settings do not load (its own
-    build reports why) or when its web page has not been built.
+    An edition is left out when it is a draft or when its web page has not been built.
+    An edition whose settings do not load stops the archive (its own build says why): the
+    last good archive stays rather than one that silently drops the edition.
     """
     from .content import parse_yaml, read_text, validate
+    from .errors import FolioError, Problem
     from .schema import EditionConfig
 
     found = []
@@ -155,7 +157,11 @@ def published(content: Path, out: Path) -> list[Listed]:
         data, lines = parse_yaml(text or "", folder / "edition.yaml", problems)
         config = None if problems else validate(EditionConfig, data, lines,
                                                 folder / "edition.yaml", problems)
-        if config is None or config.draft or not (out / folder.name / "index.html").is_file():
+        if config is None:
+            raise FolioError([Problem(folder / "edition.yaml", None, (
+                "the archive, feed and sitemap keep their last version until this "
+                "edition's settings load"))])
+        if config.draft or not (out / folder.name / "index.html").is_file():
             continue
         found.append(Listed(folder.name, folder, config,
                             (out / folder.name / f"{folder.name}.pdf").is_file()))

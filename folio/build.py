@@ -298,7 +298,7 @@ def build_edition(
     result = Result(edition_dir.name)
     try:
         _build_edition(result, edition_dir, out, formats, force=force, keep_html=keep_html,
-                       head_start=head_start, checks=checks)
+                       head_start=head_start, checks=checks, links=links)
     except OSError as exc:  # the output folder: full, read-only, a file in the way
         result.fail(FolioError([output_problem(exc, out / edition_dir.name)]))
     return result
@@ -306,7 +306,7 @@ def build_edition(
 
 def _build_edition(
     result: Result, edition_dir: Path, out: Path, formats: list[str], *, force: bool,
-    keep_html: bool, head_start: bool, checks: str,
+    keep_html: bool, head_start: bool, checks: str, links: SiteLinks | None,
 ) -> None:
     project = edition_dir.parent.parent
     target = out / edition_dir.name
@@ -449,12 +449,16 @@ def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
         result.fail(exc)
         return result
     result.warnings += notes
-    write_files(out, files)
-    old = stored.get("files", []) if isinstance(stored, dict) else []
-    for name in set(old) - set(files):  # a feed no longer configured, a renamed edition
-        (out / str(name)).unlink(missing_ok=True)
+    try:
+        write_files(out, files)
+        old = stored.get("files", []) if isinstance(stored, dict) else []
+        for name in set(old) - set(files):  # a feed no longer configured, a renamed edition
+            (out / str(name)).unlink(missing_ok=True)
+        _store_key(out, ARCHIVE_ENTRY, {"key": key, "files": sorted(files)})
+    except OSError as exc:  # the output folder: full, read-only, a file in the way
+        result.fail(FolioError([output_problem(exc, out)]))
+        return result
     result.built["site"] = time.perf_counter() - started
-    _store_key(out, ARCHIVE_ENTRY, {"key": key, "files": sorted(files)})
     return result
 
 
