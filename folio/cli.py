@@ -93,6 +93,9 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--name", required=True, metavar="EDITION", help="the new edition's name")
     imp.add_argument("--force", action="store_true", help="replace an existing edition")
+    imp.add_argument("--language", metavar="TAG",
+                     help="the text's language as a BCP 47 tag such as fr or ru-RU (default: "
+                     "the one a Word draft declares, else en-GB)")
 
     watch = commands.add_parser(
         "watch", parents=[common], help="rebuild on save and preview in a browser",
@@ -291,7 +294,8 @@ def _rendered_email(folder: Path) -> tuple[str | None, ThemeConfig]:
 def _import(args: argparse.Namespace) -> int:
     from .importers import import_draft
 
-    print(import_draft(args.file, args.content, args.name, force=args.force))
+    print(import_draft(args.file, args.content, args.name, force=args.force,
+                       language=args.language))
     return 0
 
 

@@ -22,14 +22,19 @@ __all__ = ["READERS", "ImportReport", "escape_markdown", "import_draft"]
 
 EDITION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_DRAFT_BYTES = 100_000_000
+LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 READERS: dict[str, Callable[[Path], Draft]] = {
     ".docx": read_docx, ".md": read_markdown, ".markdown": read_markdown, ".txt": read_text}
 """The draft readers, by file extension: adding a reader is one module and one entry here."""
 
 
-def import_draft(source: Path, content_dir: Path, name: str, force: bool = False) -> ImportReport:
+def import_draft(source: Path, content_dir: Path, name: str, force: bool = False,
+                 language: str | None = None) -> ImportReport:
     """Create the edition `content_dir/name` from a .docx, .md or .txt draft.
+
+    The edition's language is `language` (a BCP 47 tag) if given, else the one the draft
+    declares (Word's `w:lang`), else en-GB.
 
     Refuses to replace an existing edition unless `force` is true. Raises `FolioError`
     for a missing or unknown file, an unreadable Word document or an existing edition.
@@ -38,6 +43,9 @@ def import_draft(source: Path, content_dir: Path, name: str, force: bool = False
     if not EDITION_NAME.match(name):
         raise FolioError(f"'{name}' cannot name an edition: use lower-case letters, digits "
                          "and dashes, such as reflections-2025")
+    if language is not None and not LANGUAGE_TAG.match(language):
+        raise FolioError(f"--language '{language}' is not a language tag; write one such as "
+                         "en-GB, fr or ru-RU")
     if not source.is_file():
         raise FolioError(f"{display_path(source)}: there is no such file to import")
     reader = READERS.get(source.suffix.lower())
@@ -56,7 +64,7 @@ def import_draft(source: Path, content_dir: Path, name: str, force: bool = False
                          "add --force to replace it")
     if target.exists() and not target.is_dir():
         raise FolioError(f"{display_path(target)} is a file, not an edition folder; move it away")
-    return write_edition(reader(source), source, target)
+    return write_edition(reader(source), source, target, language)
 
 
 def _refuse_binary(source: Path) -> None:

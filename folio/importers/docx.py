@@ -6,7 +6,6 @@ document's properties give the title if no paragraph has the Title style.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import re
@@ -18,6 +17,8 @@ from xml.etree import ElementTree
 from ..errors import FolioError, display_path
 from ..pictures import content_problem
 from .draft import Draft, DraftSection, Picture, escape_markdown
+from .ooxml import OldWordFormat, PasswordProtected, inspect_ole, repair
+from .wordhtml import Markdown, flatten_nested_tables, heading, table, tidy, title_text
 
 PICTURE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg",
                  "image/gif": "gif", "image/webp": "webp", "image/svg+xml": "svg"}
@@ -29,9 +30,15 @@ p[style-name='Title'] => h1.folio-title:fresh
 p[style-name='Subtitle'] => p.folio-subtitle:fresh
 p[style-name='Quote'] => blockquote > p:fresh
 p[style-name='Intense Quote'] => blockquote > p:fresh
+p[style-name='HTML Preformatted'] => pre:separator('\\n')
+p[style-name='Plain Text'] => pre:separator('\\n')
+p[style-name='Code'] => pre:separator('\\n')
+p[style-name='Source Code'] => pre:separator('\\n')
+p[style-name='Macro Text'] => pre:separator('\\n')
+r[style-name='HTML Code'] => code
+r[style-name='Verbatim Char'] => code
 """
-INLINE_PICTURES = ["td", "th", "a", "li", "p", "span", "strong", "em", "b", "i", "sup", "sub"]
-"""Elements whose pictures stay pictures (markdownify keeps only their alt text otherwise)."""
+"""mammoth's style map: Word's title, subtitle, quotation and preformatted styles."""
 FOOTNOTE_TOKEN = "FOLIOFOOTNOTE{}X"
 FOOTNOTE_MARK = re.compile(r"FOLIOFOOTNOTE\w+?\d+X")
 
@@ -42,7 +49,8 @@ def read_docx(source: Path) -> Draft:
     The Title style gives the title, Heading 1 starts a section and deeper headings stay
     inside it, one level up (Heading 2 -> `#`). Pictures go to images/ with their alt
     text; footnotes follow the section citing them; comments and tracked changes are
-    listed in the report, not written into the text.
+    listed in the report, not written into the text. The language is the one most of the
+    text is marked with in Word.
     """
     import mammoth
     from bs4 import BeautifulSoup
@@ -51,10 +59,15 @@ def read_docx(source: Path) -> Draft:
     draft = Draft(title="")
     pictures: dict[str, Picture] = {}
     skipped: list[str] = []
+    missing: list[str] = []
 
     def save(image: Any) -> dict[str, str]:
-        with image.open() as stream:
-            content = stream.read()
+        try:
+            with image.open() as stream:
+                content = stream.read()
+        except (KeyError, OSError):  # a picture part missing from the package
+            missing.append(image.alt_text or "")
+            return {"src": "folio-skipped:missing"}
         extension = PICTURE_TYPES.get((image.content_type or "").lower())
         if extension is None or content_problem(content, f".{extension}", "picture"):
             skipped.append(image.content_type or "unknown")
@@ -65,22 +78,36 @@ def read_docx(source: Path) -> Draft:
             pictures[digest] = Picture(name, content, (image.alt_text or "").strip())
         return {"src": f"images/{pictures[digest].name}"}
 
+    where = display_path(source)
+    try:
+        inspect_ole(data)
+    except PasswordProtected:
+        raise FolioError(f"{where}: this Word document is password-protected, so Folio cannot "
+                         "read it; open it in Word, remove the password (File > Info > "
+                         "Protect Document > Encrypt with Password, clear the box), save, "
+                         "and import it again") from None
+    except OldWordFormat:
+        raise FolioError(f"{where}: this is an old Word 97-2003 document (.doc) named .docx; "
+                         "open it in Word and save it as 'Word Document (.docx)'") from None
     try:
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ValueError("not a zip package")
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            _check_sizes(package, source)
-            draft.comments, draft.changes = _review_marks(package)
-            core_title = _core_title(package)
-        result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP,
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_sizes(archive, source)
+            draft.comments, draft.changes = _review_marks(archive)
+            core_title = _core_title(archive)
+        package = repair(data)
+        result = mammoth.convert_to_html(io.BytesIO(package.data), style_map=STYLE_MAP,
                                          convert_image=mammoth.images.img_element(save),
                                          external_file_access=False)
     except FolioError:
         raise
     except Exception as exc:  # mammoth and zipfile raise many kinds on a damaged file
-        raise FolioError(f"{display_path(source)}: this is not a Word document Folio can read "
+        raise FolioError(f"{where}: this is not a Word document Folio can read "
                          f"({type(exc).__name__}: {exc}); open it in Word and save it again "
                          "as .docx") from exc
+    draft.language = package.language
+    draft.notes += package.notes
 
     soup = BeautifulSoup(result.value, "html.parser")
     notes = _take_footnotes(soup)
@@ -91,39 +118,52 @@ def read_docx(source: Path) -> Draft:
     for image in soup.find_all("img"):
         if str(image.get("src", "")).startswith("folio-skipped:"):
             image.decompose()
+    tidy(soup)
+    nested = flatten_nested_tables(soup)
+    if nested:
+        draft.notes.append(f"{nested} table(s) inside table cells were flattened into lines "
+                           "of their cell (cells apart by ' | '); check them")
     if skipped:
         draft.notes.append(f"{len(skipped)} picture(s) in formats browsers cannot show "
                            f"({', '.join(sorted(set(skipped)))}) were left out; save them "
                            "as PNG and add them by hand")
+    if missing:
+        draft.notes.append(f"{len(missing)} picture(s) whose file is missing from the Word "
+                           "document were left out; insert them again in Word")
 
-    converter = _Markdown(heading_style="ATX", bullets="-", table_infer_header=True,
-                          keep_inline_images_in=INLINE_PICTURES)
-    elements: list[Any] = list(soup.contents)
-    for element in elements:
+    converter = Markdown()
+    for element in list(soup.contents):
         name = getattr(element, "name", None)
         if name is None:
             if str(element).strip():
                 draft.section().blocks.append(escape_markdown(str(element).strip()))
             continue
         classes = element.get("class") or []
-        text = " ".join(FOOTNOTE_MARK.sub("", element.get_text()).split())
+        text = " ".join(FOOTNOTE_MARK.sub("", element.get_text(" ")).split())
         if name == "h1" and "folio-title" in classes and not draft.title:
-            draft.title = text
+            draft.title = escape_markdown(text)
         elif (name == "p" and "folio-subtitle" in classes and not draft.subtitle
               and not draft.sections):
-            draft.subtitle = text
+            draft.subtitle = escape_markdown(text)
         elif name == "h1":
-            if text:
-                draft.sections.append(DraftSection(text))
+            title, extras = title_text(element, FOOTNOTE_MARK)
+            if title:
+                draft.sections.append(DraftSection(title))
+            if extras:
+                draft.section().blocks.append(" ".join(extras))
         elif name in ("h2", "h3", "h4", "h5", "h6"):
-            if text:
-                draft.section().blocks.append("#" * (int(name[1]) - 1) + " " + text)
+            line, extras = heading(element, converter)
+            if line:
+                draft.section().blocks.append("#" * (int(name[1]) - 1) + " " + line)
+            draft.section().blocks.extend(extras)
+        elif name == "table":
+            draft.section().blocks.append(table(element, converter))
         else:
             markdown = converter.convert(str(element)).strip("\n")
             if markdown.strip():
                 draft.section().blocks.append(markdown)
     _attach_footnotes(draft, notes)
-    draft.title = draft.title or core_title
+    draft.title = draft.title or escape_markdown(core_title)
     draft.pictures = list(pictures.values())
     return draft
 
@@ -151,46 +191,10 @@ def _check_sizes(package: zipfile.ZipFile, source: Path) -> None:
                          ".docx, or copy its text into a new document")
 
 
-@functools.cache
-def _markdown_converter() -> Any:
-    from markdownify import MarkdownConverter
-
-    class Converter(MarkdownConverter):
-        """markdownify, with nested lists indented by four spaces as Python-Markdown needs."""
-
-        def convert_li(self, el: Any, text: str, parent_tags: set[str]) -> str:
-            text = (text or "").strip()
-            if not text:
-                return "\n"
-            parent = el.parent
-            if parent is not None and parent.name == "ol":
-                start = str(parent.get("start") or "1")
-                first = int(start) if start.isdigit() else 1
-                bullet = f"{first + len(el.find_previous_siblings('li'))}."
-            else:
-                bullet = "-"
-            head, _, tail = text.partition("\n")
-            indented = "\n".join("    " + line if line.strip() else "" for line in
-                                 tail.split("\n")) if tail else ""
-            return f"{bullet} {head}" + (f"\n{indented}" if indented else "") + "\n"
-
-    return Converter
-
-
-class _Markdown:
-    """Lazily built markdownify converter (the import costs time only when used)."""
-
-    def __init__(self, **options: Any) -> None:
-        self.converter = _markdown_converter()(**options)
-
-    def convert(self, html: str) -> str:
-        return str(self.converter.convert(html))
-
-
 def _take_footnotes(soup: Any) -> dict[str, str]:
     """Replace footnote references by tokens; remove and return the footnote texts."""
     notes: dict[str, str] = {}
-    converter = _Markdown(heading_style="ATX", bullets="-")
+    converter = Markdown()
     for item in soup.find_all("li", id=re.compile(r"^(?:footnote|endnote)-")):
         for back in item.find_all("a", href=re.compile(r"^#(?:footnote|endnote)-ref-")):
             back.decompose()

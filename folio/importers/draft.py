@@ -48,6 +48,8 @@ class Draft:
     comments: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    language: str = ""
+    """The BCP 47 tag the draft declares for most of its text, if it declares one."""
 
     def section(self) -> DraftSection:
         """Return the section being filled, opening an introduction if there is none."""
@@ -168,5 +170,6 @@ def _escape_plain(text: str) -> str:
     text = text.replace("\\", "\\\\")
     text = re.sub(r"([`*])", r"\\\1", text)
     text = re.sub(r"(?<![\w])_|_(?![\w])", r"\\_", text)
-    text = re.sub(r"<(?=[A-Za-z/!?])", "&lt;", text)
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    text = re.sub(r"<(?=[A-Za-z/!?<])", "&lt;", text)
     return re.sub(r"\[(?=[^\]]*\]\s*[(\[])", r"\\[", text)

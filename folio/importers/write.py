@@ -22,10 +22,14 @@ from .draft import Draft, ImportReport, _slugify, _unique
 ANNUAL_REVIEW_WORDS = 1500
 """A draft longer than this is imported as an annual review, a shorter one as a newsletter."""
 PLACEHOLDER_ORGANISATION = "Your organisation"
+DEFAULT_LANGUAGE = "en-GB"
 
 
-def write_edition(draft: Draft, source: Path, target: Path) -> ImportReport:
+def write_edition(draft: Draft, source: Path, target: Path, language: str | None = None
+                  ) -> ImportReport:
     """Write `draft` (read from `source`) as the edition folder `target`, atomically.
+
+    The edition's language is `language` if given, else the draft's own, else en-GB.
 
     Raises `FolioError` for a draft without sections or with more than 99, or if the
     written edition does not load.
@@ -46,7 +50,7 @@ def write_edition(draft: Draft, source: Path, target: Path) -> ImportReport:
     content_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
     try:
-        report = _write(draft, staging, source)
+        report = _write(draft, staging, source, language)
         try:
             load_edition(staging)
         except ContentError as exc:
@@ -75,7 +79,7 @@ def _replace(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write(draft: Draft, folder: Path, source: Path) -> ImportReport:
+def _write(draft: Draft, folder: Path, source: Path, language: str | None) -> ImportReport:
     """Write edition.yaml, the section files and the pictures of a draft into `folder`."""
     words = sum(_count_words(s.title) + _count_words(s.body) for s in draft.sections)
     kind = "annual-review" if words > ANNUAL_REVIEW_WORDS else "newsletter"
@@ -89,7 +93,7 @@ def _write(draft: Draft, folder: Path, source: Path) -> ImportReport:
     lines += [_yaml_line("organisation", PLACEHOLDER_ORGANISATION)
               + "  # change this to the publishing organisation's name",
               f"date: {datetime.date.today().isoformat()}",
-              "language: en-GB",
+              _yaml_line("language", language or draft.language or DEFAULT_LANGUAGE),
               f"kind: {kind}",
               "words: []"]
     if draft.pictures:
@@ -110,8 +114,9 @@ def _write(draft: Draft, folder: Path, source: Path) -> ImportReport:
                                width=10_000)
         (folder / file).write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
         written.append((file, section_title))
-        for match in re.finditer(r"!\[\s*\]\(images/([^)\s]+)\)", body):
-            missing.append((match[1], file))
+        for match in re.finditer(r'!\[\s*\]\(images/([^)\s]+)\)|<img alt="" src="images/([^"]+)"',
+                                 body):
+            missing.append((match[1] or match[2], file))
     if draft.pictures:
         (folder / "images").mkdir()
         for picture in draft.pictures:

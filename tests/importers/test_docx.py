@@ -55,6 +55,7 @@ def make_docx(path: Path) -> Path:
                                  ("Australia", "Social media delay")]):
         for column, text in enumerate(cells):
             table.cell(row, column).text = text
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
     document.add_heading("Details", level=3)
     noted = document.add_paragraph("A claim with a source")
     noted.add_run()._r.append(parse_xml(f'<w:footnoteReference {nsdecls("w")} w:id="1"/>'))
@@ -99,7 +100,7 @@ def test_docx_sections_and_settings(word_edition: tuple[Path, ImportReport]) -> 
     edition = load_edition(folder)
     config = edition.config
     assert (config.title, config.subtitle) == ("Reflections 2025", "A year of shared progress")
-    assert config.organisation == "Your organisation" and config.language == "en-GB"
+    assert config.organisation == "Your organisation" and config.language == "en-US"
     assert config.date == datetime.date.today() and config.kind == "newsletter"
     assert [s.path.name for s in edition.sections] == [
         "01-introduction.md", "02-international-momentum.md", "03-research.md"]
@@ -202,7 +203,7 @@ def make_harbour_docx(path: Path) -> Path:
                 table = document.add_table(rows=len(rows), cols=len(rows[0]))
                 for r, cells in enumerate(rows):
                     for c, text in enumerate(cells):
-                        table.cell(r, c).text = text
+                        table.cell(r, c).paragraphs[0].add_run(text).bold = r == 0
         else:
             document.add_paragraph(line)
     document.save(str(path))
