@@ -32,6 +32,8 @@ LONG_SENTENCE = 40
 
 GAP = re.compile(r"[ \t*_~]*\n?[ \t*_~>]*")
 REPEAT_ALLOWED = {"had", "that"}
+LATIN = re.compile(r"[A-Za-z]")
+"""What an English word holds at least one of; other words are not spell-checked."""
 """Words that are grammatical twice in a row: "what it had had", "that that"."""
 
 
@@ -211,6 +213,8 @@ def check_spelling(ctx: Context) -> Iterator[Finding]:
             word = token.word.replace("’", "'")
             if any(c.isdigit() for c in word) or word.casefold() in ctx.words:
                 continue
+            if not LATIN.search(word):
+                continue  # a word in another script is no English misspelling
             if any(start <= token.start < end for start, end in filler):
                 continue  # the placeholder rule reports lorem ipsum
             core = re.sub(r"'s?$", "", word)

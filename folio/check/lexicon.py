@@ -66,6 +66,11 @@ def _american_forms(word: str, depth: int = 2) -> set[str]:
     return found
 
 
+WIDE_SEARCHES = 25
+"""How many unknown words get a two-edit search for a suggestion (seconds each); a text in
+another language than the one declared would otherwise take minutes to check."""
+
+
 class Lexicon:
     """The English dictionary of pyspellchecker, Folio's own list and British forms."""
 
@@ -77,6 +82,8 @@ class Lexicon:
         self.extra = {w.lower() for w in _read_list("en-extra.txt")}
         self.variants = _variant_pairs()
         self._verdicts: dict[str, bool] = {}
+        self._suggestions: dict[tuple[str, bool], str | None] = {}
+        self._wide_searches = 0
 
     def listed(self, word: str) -> bool:
         """Return whether the word itself is in the dictionary or Folio's list."""
@@ -119,10 +126,16 @@ class Lexicon:
 
     def suggest(self, word: str, british: bool) -> str | None:
         """Return the likeliest correction of a misspelt lower-case word, if any."""
+        if (word, british) not in self._suggestions:
+            self._suggestions[word, british] = self._suggest(word, british)
+        return self._suggestions[word, british]
+
+    def _suggest(self, word: str, british: bool) -> str | None:
         if len(word) > 20:
             return None
         candidates = self._checker.candidates(word)
-        if not candidates and len(word) <= 12:
+        if not candidates and len(word) <= 12 and self._wide_searches < WIDE_SEARCHES:
+            self._wide_searches += 1
             self._checker.distance = 2
             try:
                 candidates = self._checker.candidates(word)
