@@ -132,7 +132,8 @@ def read_docx(source: Path) -> Draft:
                            "document were left out; insert them again in Word")
 
     converter = Markdown()
-    for element in list(soup.contents):
+    elements: list[Any] = list(soup.contents)
+    for element in elements:
         name = getattr(element, "name", None)
         if name is None:
             if str(element).strip():

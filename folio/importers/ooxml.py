@@ -301,10 +301,10 @@ def _replace(parent: ElementTree.Element, old: ElementTree.Element,
         parent.insert(index + offset, element)
 
 
-def _script(text: str, table: dict[int, str], mark: str) -> str:
+def _script(text: str, table: dict[int, int], mark: str) -> str:
+    """Write a superscript or subscript as Unicode (x², H₂) where it has them, else x^(n)."""
     mapped = text.translate(table)
-    if all(c != t or not c.isascii() or c.isspace() for c, t in zip(text, mapped, strict=True)
-           ) and mapped != text:
+    if text and all(c != m for c, m in zip(text, mapped, strict=True)):
         return mapped
     return f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
 

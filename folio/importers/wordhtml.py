@@ -31,9 +31,9 @@ CELL_BLOCKS = ["ul", "ol", "pre", "blockquote", "table", "br", "h1", "h2", "h3",
 
 def _at_line_start(node: Any) -> bool:
     """Return whether a text node begins a line of its block (Markdown reads markers there)."""
-    previous = node.previous_sibling
-    while previous is not None and isinstance(previous, str) and not previous.strip():
-        previous = previous.previous_sibling
+    previous: Any = node.previous_sibling
+    while isinstance(previous, str) and not previous.strip():  # bs4's strings are str
+        previous = getattr(previous, "previous_sibling", None)
     if previous is not None:
         return getattr(previous, "name", None) == "br"
     parent = node.parent
@@ -52,7 +52,7 @@ def _converter_class() -> Any:
             return re.sub(r"\{(?=\s*[:#.])", r"\\{", escaped)
 
         def process_text(self, el: Any, parent_tags: set[str] | None = None) -> str:
-            text = str(super().process_text(el, parent_tags))
+            text = str(super().process_text(el, parent_tags))  # type: ignore[misc]
             if "_noformat" not in (parent_tags or set()) and _at_line_start(el):
                 text = LINE_START.sub(lambda m: m[1] + "\\" + m[2] if not m[2][0].isdigit()
                                       else m[0], text)

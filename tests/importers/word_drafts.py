@@ -119,7 +119,7 @@ def russian(path: Path) -> list[str]:
     words = ["Московский", "областной", "центр", "детского", "творчества", "провёл",
              "конкурс", "молодых", "исследователей", "природы", "родного", "края", "вместе",
              "с", "партнёрами"]
-    for index in range(200):
+    for index in range(90):
         document.add_paragraph(" ".join(words[index % 7:] + words[: index % 7]) + ".")
     document.save(str(path))
     return ["Московский областной центр"]
@@ -180,11 +180,6 @@ def odd_parts(path: Path) -> list[str]:
         "</m:r></m:den></m:f><m:r><m:t>+</m:t></m:r><m:sSup><m:e><m:r><m:t>x</m:t></m:r>"
         "</m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup></m:oMath>"))
     equation.add_run(" grows.")
-    ruby = document.add_paragraph("会議は")
-    ruby._p.append(_xml(
-        "<w:r NS><w:ruby><w:rubyPr/><w:rt><w:r><w:t>とうきょう</w:t></w:r></w:rt><w:rubyBase>"
-        "<w:r><w:t>東京</w:t></w:r></w:rubyBase></w:ruby></w:r>"))
-    ruby.add_run("で開かれた。")
     field = document.add_paragraph("This report has ")
     field._p.append(_xml('<w:fldSimple NS w:instr=" NUMPAGES "><w:r><w:t>Fieldpages</w:t>'
                          "</w:r></w:fldSimple>"))
@@ -209,7 +204,20 @@ def odd_parts(path: Path) -> list[str]:
         f'<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
         f'r:id="{crid}"/>', "chart")))
     document.save(str(path))
-    return ["a/b", "x²", "東京", "Fieldpages", "• Symbolbullet", "Members by region"]
+    return ["a/b+x²", "Fieldpages", "• Symbolbullet", "Members by region"]
+
+
+def japanese(path: Path) -> list[str]:
+    """Japanese text with ruby (furigana): the base text is kept."""
+    document = _document()
+    document.add_heading("会議", level=1)
+    ruby = document.add_paragraph("会議は")
+    ruby._p.append(_xml(
+        "<w:r NS><w:ruby><w:rubyPr/><w:rt><w:r><w:t>とうきょう</w:t></w:r></w:rt><w:rubyBase>"
+        "<w:r><w:t>東京</w:t></w:r></w:rubyBase></w:ruby></w:r>"))
+    ruby.add_run("で開かれた。")
+    document.save(str(path))
+    return ["会議は東京で開かれた。"]
 
 
 def _drawing(content: str, kind: str) -> str:
@@ -268,7 +276,8 @@ def refusals(path: Path) -> list[str]:
 DRAFTS: dict[str, Callable[[Path], list[str]]] = {
     "escaping": escaping, "bold-spaces": bold_spaces, "tables": tables,
     "inline-marks": inline_marks, "russian": russian, "headings": headings,
-    "odd-parts": odd_parts, "code-and-contents": code_and_contents, "refusals": refusals}
+    "odd-parts": odd_parts, "japanese": japanese, "code-and-contents": code_and_contents,
+    "refusals": refusals}
 """Edition name -> the builder of its draft."""
 
 

@@ -4,7 +4,8 @@
 link); `html_to_text` is a small renderer of its own for section bodies (html2text is
 GPL): headings underlined, paragraphs wrapped,
 lists with hanging indents, tables as aligned columns when they fit, links as
-`text <url>`, footnote references as `[1]`.
+`text <url>`, superscripts and subscripts as Unicode where it has them (m², H₂O, and
+footnote references: word¹), else as `^(...)`, strikethrough as `~~text~~`, notes as `[1]`.
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ class _Block:
     words: list[str] = field(default_factory=list)
 
 
+CELL_BLOCKS = {"p", "div", "li", "ul", "ol", "br", "dt", "dd", "blockquote", "pre", "h1", "h2",
+               "h3", "h4", "h5", "h6"}
+"""Blocks inside a table cell, which the text part writes on the cell's one line."""
+
+
 class _TextParser(HTMLParser):
     """Turn a sanitised HTML fragment into plain-text blocks."""
 
@@ -82,6 +88,7 @@ class _TextParser(HTMLParser):
         self.cell: list[str] | None = None
         self.cell_head = False
         self.items: list[str] = []  # the hanging indent of each open list item
+        self.scripts: list[int] = []  # open <sup>/<sub>: where their text starts
 
     # --- blocks ---------------------------------------------------------------------
 
@@ -128,6 +135,9 @@ class _TextParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
+        if self.cell is not None and tag in CELL_BLOCKS:
+            self.cell.append(" ")  # a cell is one line: its paragraphs and items apart
+            return
         if tag in ("p", "dt", "div"):
             if self.block is not None and self.block.kind == "li" and not "".join(
                     self.block.words).strip():
@@ -168,8 +178,10 @@ class _TextParser(HTMLParser):
             alt = (attributes.get("alt") or "").strip()
             if alt:
                 self._write(f"[{alt}]")
-        elif tag == "sup":
-            self._write("[")
+        elif tag in ("sup", "sub"):
+            self.scripts.append(self._position())
+        elif tag in ("s", "del"):
+            self._write("~~")
         elif tag == "table":
             self._flush()
             self.table = []
@@ -180,6 +192,9 @@ class _TextParser(HTMLParser):
             self.cell_head = tag == "th"
 
     def handle_endtag(self, tag: str) -> None:
+        if self.cell is not None and tag in CELL_BLOCKS:
+            self.cell.append(" ")
+            return
         if tag in ("p", "dt", "dd", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li"):
             self._flush()
             if tag == "li" and self.items:
@@ -199,8 +214,12 @@ class _TextParser(HTMLParser):
             if href and not href.startswith("#"):
                 text = self._text_since(start)
                 self._replace_since(start, link(text, href, self.url(href)))
-        elif tag == "sup":
-            self._write("]")
+        elif tag in ("sup", "sub") and self.scripts:
+            start = self.scripts.pop()
+            text = self._text_since(start)
+            self._replace_since(start, _script(text, tag))
+        elif tag in ("s", "del"):
+            self._write("~~")
         elif tag in ("td", "th") and self.table is not None and self.cell is not None:
             text = " ".join("".join(self.cell).split())
             if self.table:
@@ -280,6 +299,19 @@ def _table(rows: list[list[tuple[str, bool]]], prefix: str) -> str:
         out.append("\n".join(wrap(f"{name}: {value}" if name else value, prefix + "  ",
                                   prefix + "    ") for name, value in zip(names, row, strict=True)))
     return "\n\n".join(out)
+
+
+SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
+SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+
+
+def _script(text: str, tag: str) -> str:
+    """Write superscript or subscript text in plain text: m², H₂O, else x^(n+1), a_(ij)."""
+    mapped = text.translate(SUPERSCRIPT if tag == "sup" else SUBSCRIPT)
+    if text and all(c != m for c, m in zip(text, mapped, strict=True)):
+        return mapped
+    mark = "^" if tag == "sup" else "_"
+    return f"{mark}{text}" if len(text) == 1 else f"{mark}({text})"
 
 
 def html_to_text(fragment: str, url: Callable[[str], str] = lambda u: u) -> str:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from ...errors import FolioError
 from .document import PrintDocument
 from .fetcher import Refused
 from .layout import font_configuration, write_pdf
@@ -48,6 +49,8 @@ class _Helper:
         status, result, warnings = self.connection.recv()
         for warning in warnings:
             log.warning("%s", warning)
+        if status == "refused":
+            raise FolioError(result)
         if status != "ok":
             raise RuntimeError(f"the PDF helper process failed: {result}")
         pdf, refused = result
@@ -79,6 +82,8 @@ def _serve(connection: Any) -> None:
         collect.messages = []
         try:
             connection.send(("ok", write_pdf(document, print_ready), collect.messages))
+        except FolioError as exc:
+            connection.send(("refused", str(exc), collect.messages))
         except Exception:
             connection.send(("error", traceback.format_exc(), collect.messages))
 

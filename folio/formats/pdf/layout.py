@@ -1,18 +1,21 @@
 """Layout: a `PrintDocument` -> PDF bytes, laid out by WeasyPrint with the safe fetcher.
 
 WeasyPrint is imported here only, and only when a PDF is laid out: checking or building
-other formats never pays for it. Its warnings are passed on as Folio's.
+other formats never pays for it. Its warnings are passed on as Folio's, except that
+characters no font covers stop the PDF with a message saying which.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+from ...errors import FolioError
 from .document import PrintDocument, location_free
 from .fetcher import Refused, make_fetcher
 from .finish import finisher
@@ -28,25 +31,48 @@ def font_configuration() -> Any:
     return FontConfiguration()
 
 
+NO_GLYPH = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: '
+                      r'"(.*)"', re.S)
+"""WeasyPrint's warning for characters no font has: they would print as empty boxes."""
+
+
 class _Relay(logging.Handler):
-    """Pass WeasyPrint's warnings on as Folio warnings, so the build reports them."""
+    """Pass WeasyPrint's warnings on as Folio warnings; keep the characters no font has."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.uncovered: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        log.warning("PDF: %s", record.getMessage())
+        message = record.getMessage()
+        match = NO_GLYPH.match(message)
+        if match:
+            self.uncovered.update(dict.fromkeys(c for c in match[1] if not c.isspace()))
+        else:
+            log.warning("PDF: %s", message)
 
 
 @contextmanager
-def _weasyprint_warnings() -> Iterator[None]:
+def _weasyprint_warnings() -> Iterator[_Relay]:
     logger = logging.getLogger("weasyprint")
-    handler = _Relay(logging.WARNING)
+    handler = _Relay()
     previous = logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
     try:
-        yield
+        yield handler
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
+
+
+def _uncovered_error(characters: list[str]) -> FolioError:
+    shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in characters[:8])
+    more = f" and {len(characters) - 8} more" if len(characters) > 8 else ""
+    return FolioError(
+        f"PDF: no font has {shown}{more}, so they would print as empty boxes; install a font "
+        "that covers them (for Chinese, Japanese and Korean, Debian's fonts-noto-cjk) or set "
+        "the theme's fonts to one that does; the web page and email are not affected")
 
 
 def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes, list[Refused]]:
@@ -57,7 +83,7 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
     fetcher = make_fetcher(document.policy)
     images: dict[str, Any] = {}  # WeasyPrint's picture cache, as by default: a dict
     try:
-        with _weasyprint_warnings():
+        with _weasyprint_warnings() as warnings:
             rendered = HTML(string=document.html, base_url=document.base_url,
                             url_fetcher=fetcher).render(font_config=font_configuration(),
                                                         cache=images, **document.options)
@@ -73,6 +99,8 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
                 page.links = [("external" if kind == "attachment" else kind, *rest)
                               for kind, *rest in page.links]
             pdf = rendered.write_pdf(finisher=finisher(print_ready), **document.options)
+        if warnings.uncovered:  # WeasyPrint notices them while drawing the pages
+            raise _uncovered_error(list(warnings.uncovered))
     except FatalURLFetchingError:
         if not fetcher.refused:
             raise
