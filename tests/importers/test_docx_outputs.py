@@ -1,4 +1,4 @@
-"""Word drafts of issue 20 imported, built (web, PDF, email) and checked: words reach every output.
+"""Word drafts imported, built (web, PDF, email) and checked: their words reach every output.
 
 One module-scoped build makes every fixture edition at once (a PDF each), so each test
 reads outputs instead of building its own. The corpus test compares each output's words
@@ -46,6 +46,8 @@ class Built:
     email_html: str
     email: str
     errors: list[str]
+    findings: list[str]
+    """`check`'s errors, as `rule: message`."""
 
 
 def _text_of_html(page: str) -> str:
@@ -82,7 +84,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
         editions[name] = Built(draft, content / name, report, expected, web_html,
                                _text_of_html(web_html), _pdf_text(pdf) if pdf.exists() else "",
                                email_html, " ".join((target / "email.txt").read_text(
-                                   encoding="utf-8").split()), errors.get(name, []))
+                                   encoding="utf-8").split()), errors.get(name, []),
+                               [f"{f.rule}: {f.message}" for f in check_edition(content / name)
+                                if f.severity == "error"])
     return editions
 
 
@@ -270,6 +274,8 @@ def test_corpus_share_of_words_kept(built: dict[str, Built], capsys: pytest.Capt
         assert shares[0] >= 0.99 and shares[2] >= 0.99, lines[-1]
         if name not in NO_PDF_FONT:
             assert shares[1] >= 0.99, lines[-1]
+        assert {f.split(":")[0] for f in edition.findings} <= {"placeholder", "image-alt"}, (
+            edition.findings)
     with capsys.disabled():
         print("\nShare of each draft's XML words found in each output:\n" + "\n".join(lines))
 
