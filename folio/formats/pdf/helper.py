@@ -70,6 +70,7 @@ def _serve(connection: Any) -> None:
     """Run in the helper: import WeasyPrint at once, then lay out each document sent."""
     import traceback
 
+    _exit_with_parent()
     font_configuration()  # imports WeasyPrint: the head start
     collect = _Collect()
     logger = logging.getLogger("folio")
@@ -86,6 +87,22 @@ def _serve(connection: Any) -> None:
             connection.send(("refused", str(exc), collect.messages))
         except Exception:
             connection.send(("error", traceback.format_exc(), collect.messages))
+
+
+def _exit_with_parent() -> None:
+    """Stop this helper as soon as the process that started it is gone (killed, say, by a
+    time limit), even in the middle of a long layout: no PDF worker is left running."""
+    import os
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="folio-pdf-watch", daemon=True).start()
 
 
 _helper: _Helper | None = None

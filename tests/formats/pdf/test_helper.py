@@ -35,3 +35,38 @@ def test_command_line_refusals_come_back_from_the_helper(project: Path) -> None:
     assert ("error: templates/styled: a template of theme 'styled' asks for "
             "'file:///etc/passwd', which the PDF will not read") in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_helper_stops_when_the_build_is_killed(project: Path) -> None:
+    """A build killed mid-way (a time limit, Ctrl-\\) leaves no PDF helper running."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.formats.pdf.helpers import ROOT
+
+    build = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), "build", "mini",
+                              "--format", "pdf", "--force", "--jobs", "1"], cwd=project,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list[int] = []
+    deadline = time.monotonic() + 20
+    while not children and time.monotonic() < deadline and build.poll() is None:
+        children_file = Path(f"/proc/{build.pid}/task/{build.pid}/children")
+        children = [int(pid) for pid in children_file.read_text().split()] if (
+            children_file.exists()) else []
+        time.sleep(0.05)
+    assert children, "the build started no PDF helper"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() and "Z" not in (
+            Path(f"/proc/{pid}/stat").read_text().split()[2]) for pid in children):
+        time.sleep(0.1)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert not alive, "the PDF helper kept running after its build was killed"
