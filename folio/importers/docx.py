@@ -213,22 +213,44 @@ def _take_footnotes(soup: Any) -> dict[str, str]:
 
 
 def _attach_footnotes(draft: Draft, notes: dict[str, str]) -> None:
-    """Turn footnote tokens into [^n] and put each note under the section citing it."""
+    """Turn footnote tokens into [^n] and put each note under the section citing it.
+
+    Markdown is not read inside an HTML table, so a note cited there is marked with a
+    symbol (*, †, ...) and written in a paragraph right below its table instead.
+    """
     token = re.compile(FOOTNOTE_TOKEN.format(r"((?:footnote|endnote)\d+)"))
+
+    def text_of(key: str) -> str:
+        return notes.get(re.sub(r"(\D+)(\d+)", r"\1-\2", key), "")
+
     for section in draft.sections:
         cited: list[str] = []
+        marked: list[str] = []
+        blocks: list[str] = []
+        for block in section.blocks:
+            if not block.startswith("<table"):
+                cited += [key for key in token.findall(block) if key not in cited]
+                blocks.append(token.sub(lambda m: f"[^{_label(m[1])}]", block))
+                continue
+            here = list(dict.fromkeys(token.findall(block)))
+            marked += [key for key in here if key not in marked]
+            for key in here:
+                block = block.replace(FOOTNOTE_TOKEN.format(key),
+                                      f"<sup>{_symbol(marked.index(key))}</sup>")
+            blocks.append(block)
+            blocks += [f"<sup>{_symbol(marked.index(key))}</sup> {text_of(key)}" for key in here]
+        section.blocks = blocks
+        section.blocks += [f"[^{_label(key)}]: {text_of(key)}".rstrip() for key in cited]
 
-        def label(match: re.Match[str], cited: list[str] = cited) -> str:
-            key = match[1]
-            if key not in cited:
-                cited.append(key)
-            return f"[^{key.replace('footnote', '').replace('endnote', 'e')}]"
 
-        section.blocks = [token.sub(label, block) for block in section.blocks]
-        for key in cited:
-            number = key.replace("footnote", "").replace("endnote", "e")
-            original = re.sub(r"(\D+)(\d+)", r"\1-\2", key)
-            section.blocks.append(f"[^{number}]: {notes.get(original, '')}".rstrip())
+def _label(key: str) -> str:
+    return key.replace("footnote", "").replace("endnote", "e")
+
+
+def _symbol(index: int) -> str:
+    """Return the mark of the index-th note cited in a table: *, †, ‡, §, **, ††, ..."""
+    marks = "*†‡§"
+    return marks[index % len(marks)] * (index // len(marks) + 1)
 
 
 def _review_marks(package: zipfile.ZipFile) -> tuple[list[str], list[str]]:

@@ -171,6 +171,8 @@ def test_headings_keep_notes_links_pictures_and_breaks(built: dict[str, Built]) 
     assert re.search(r'<img[^>]*alt="Red logo square"', page)
     assert "Annual results" in edition.pdf and "Second line" in edition.pdf
     assert "Annualresults" not in edition.web and "Secondline" not in edition.web
+    assert re.search(r"1,200<sup>\*</sup>", page), "a note cited in an HTML table has a mark"
+    assert re.search(r"<sup>\*</sup> Paying members only", page)
 
 
 def test_odd_parts_kept_or_reported(built: dict[str, Built]) -> None:

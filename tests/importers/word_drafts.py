@@ -147,20 +147,30 @@ def headings(path: Path) -> list[str]:
     broken = document.add_heading("Second", level=2)
     broken.add_run().add_break(WD_BREAK.LINE)
     broken.add_run("line")
-    _footnotes(document, "Counted in December.")
+    cells = document.add_table(rows=2, cols=2)
+    for row, column, text in ((0, 0, "Unbolded"), (0, 1, "header"), (1, 0, "Members"),
+                              (1, 1, "1,200")):
+        cells.cell(row, column).text = text
+    cells.cell(1, 1).paragraphs[0].add_run()._r.append(
+        _xml('<w:footnoteReference NS w:id="2"/>'))
+    _footnotes(document, "Counted in December.", "Paying members only.")
     document.save(str(path))
-    return ["Annual results", "Counted in December", "the annex", "Second line"]
+    return ["Annual results", "Counted in December", "the annex", "Second line",
+            "Paying members only"]
 
 
-def _footnotes(document: Any, text: str) -> None:
+def _footnotes(document: Any, *texts: str) -> None:
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
     notes = ('<w:footnotes xmlns:w="' + W_NS + '">'
              '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
-             '</w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r>'
-             f'<w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote></w:footnotes>')
+             "</w:footnote>"
+             + "".join(f'<w:footnote w:id="{number}"><w:p><w:r><w:footnoteRef/></w:r><w:r>'
+                       f'<w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'
+                       for number, text in enumerate(texts, start=1))
+             + "</w:footnotes>")
     part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, notes.encode(),
                 document.part.package)
     document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
