@@ -185,6 +185,20 @@ def test_odd_parts_kept_or_reported(built: dict[str, Built]) -> None:
     assert "会議は東京で開かれた。" in japanese[0] and "とうきょう" not in japanese[0]
 
 
+def test_a_draft_of_only_an_equation_imports(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph()._p.append(parse_xml(
+        '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"><m:rad>'
+        "<m:radPr><m:degHide m:val=\"1\"/></m:radPr><m:deg/><m:e><m:r><m:t>x+1</m:t></m:r>"
+        "</m:e></m:rad></m:oMath>"))
+    document.save(str(tmp_path / "maths.docx"))
+    import_draft(tmp_path / "maths.docx", tmp_path / "content", "maths")
+    assert [body.strip() for body in _bodies(tmp_path / "content" / "maths")] == ["√(x+1)"]
+
+
 def test_code_keeps_whitespace_and_word_contents_is_left_out(built: dict[str, Built]) -> None:
     edition = built["code-and-contents"]
     body = _bodies(edition.folder)[0]

@@ -197,6 +197,9 @@ def odd_parts(path: Path) -> list[str]:
     symbol = document.add_paragraph()
     symbol._p.append(_xml('<w:r NS><w:sym w:font="Symbol" w:char="F0B7"/></w:r>'))
     symbol.add_run(" Symbolbullet point")
+    wingdings = document.add_paragraph()
+    wingdings.add_run("\uf0a7").font.name = "Wingdings"
+    wingdings.add_run(" Wingdingsitem point")
     linked = document.add_paragraph("A linked picture: ")
     rid = document.part.relate_to("file:///C:/pictures/map.png", RELATIONSHIP_TYPE.IMAGE,
                                   is_external=True)
@@ -214,7 +217,7 @@ def odd_parts(path: Path) -> list[str]:
         f'<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
         f'r:id="{crid}"/>', "chart")))
     document.save(str(path))
-    return ["a/b+x²", "Fieldpages", "• Symbolbullet", "Members by region"]
+    return ["a/b+x²", "Fieldpages", "• Symbolbullet", "▪ Wingdingsitem", "Members by region"]
 
 
 def japanese(path: Path) -> list[str]:
