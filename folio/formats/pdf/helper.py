@@ -13,7 +13,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ...errors import FolioError
 from .document import PrintDocument
 from .fetcher import Refused
 from .layout import font_configuration, write_pdf
@@ -49,8 +48,6 @@ class _Helper:
         status, result, warnings = self.connection.recv()
         for warning in warnings:
             log.warning("%s", warning)
-        if status == "refused":
-            raise FolioError(result)
         if status != "ok":
             raise RuntimeError(f"the PDF helper process failed: {result}")
         pdf, refused = result
@@ -83,8 +80,6 @@ def _serve(connection: Any) -> None:
         collect.messages = []
         try:
             connection.send(("ok", write_pdf(document, print_ready), collect.messages))
-        except FolioError as exc:
-            connection.send(("refused", str(exc), collect.messages))
         except Exception:
             connection.send(("error", traceback.format_exc(), collect.messages))
 

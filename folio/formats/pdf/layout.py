@@ -1,8 +1,8 @@
 """Layout: a `PrintDocument` -> PDF bytes, laid out by WeasyPrint with the safe fetcher.
 
 WeasyPrint is imported here only, and only when a PDF is laid out: checking or building
-other formats never pays for it. Its warnings are passed on as Folio's, except that
-characters no font covers stop the PDF with a message saying which.
+other formats never pays for it. Its warnings are passed on as Folio's; characters no
+font covers are named in one warning that says how to get a font for them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from ...errors import FolioError
 from .document import PrintDocument, location_free
 from .fetcher import Refused, make_fetcher
 from .finish import finisher
@@ -37,7 +36,7 @@ NO_GLYPH = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported 
 
 
 class _Relay(logging.Handler):
-    """Pass WeasyPrint's warnings on as Folio warnings; keep the characters no font has."""
+    """Pass WeasyPrint's warnings on as Folio warnings; gather the characters no font has."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -66,13 +65,14 @@ def _weasyprint_warnings() -> Iterator[_Relay]:
         logger.propagate = previous
 
 
-def _uncovered_error(characters: list[str]) -> FolioError:
+def _warn_uncovered(characters: list[str]) -> None:
+    """Say once which characters no font has, and how to get a font that has them."""
     shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in characters[:8])
     more = f" and {len(characters) - 8} more" if len(characters) > 8 else ""
-    return FolioError(
-        f"PDF: no font has {shown}{more}, so they would print as empty boxes; install a font "
-        "that covers them (for Chinese, Japanese and Korean, Debian's fonts-noto-cjk) or set "
-        "the theme's fonts to one that does; the web page and email are not affected")
+    log.warning("PDF: no font has %s%s, so they print as empty boxes; install a font that "
+                "covers them (for Chinese, Japanese and Korean, Debian's fonts-noto-cjk; for "
+                "emoji, fonts-noto-color-emoji) or set the theme's fonts to one that does",
+                shown, more)
 
 
 def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes, list[Refused]]:
@@ -100,7 +100,7 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
                               for kind, *rest in page.links]
             pdf = rendered.write_pdf(finisher=finisher(print_ready), **document.options)
         if warnings.uncovered:  # WeasyPrint notices them while drawing the pages
-            raise _uncovered_error(list(warnings.uncovered))
+            _warn_uncovered(list(warnings.uncovered))
     except FatalURLFetchingError:
         if not fetcher.refused:
             raise
