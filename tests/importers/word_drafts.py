@@ -177,7 +177,8 @@ def _footnotes(document: Any, *texts: str) -> None:
 
 
 def odd_parts(path: Path) -> list[str]:
-    """Equations, ruby, simple fields, symbol bullets, a linked picture, a chart title."""
+    """Equations, simple fields, symbol characters, a linked picture, a chart title and an
+    embedded HTML chunk."""
     from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -216,8 +217,15 @@ def odd_parts(path: Path) -> list[str]:
     charted._p.append(_xml(_drawing(
         f'<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
         f'r:id="{crid}"/>', "chart")))
+    chunk = Part(PackURI("/word/chunk1.html"), "text/html",
+                 b"<html><body><p>Pasted from <b>the web</b> page.</p><ul><li>Chunkitem</li>"
+                 b"</ul></body></html>", document.part.package)
+    arid = document.part.relate_to(
+        chunk, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk")
+    document.element.body.sectPr.addprevious(_xml(f'<w:altChunk NS r:id="{arid}"/>'))
     document.save(str(path))
-    return ["a/b+x²", "Fieldpages", "• Symbolbullet", "▪ Wingdingsitem", "Members by region"]
+    return ["a/b+x²", "Fieldpages", "• Symbolbullet", "▪ Wingdingsitem", "Members by region",
+            "Pasted from the web page.", "Chunkitem"]
 
 
 def japanese(path: Path) -> list[str]:
