@@ -8,6 +8,7 @@ The model and the shared stages, one module each, in pipeline order:
 - `pictures`: a picture file -> its kind checked by content (SVGs: drawing only), or why not
 - `theme`: theme name -> tokens, template loader chain, assets
 - `context`: `Edition` -> the template context every format shares
+- `i18n`: a language -> its interface words (gettext catalogues), dates and direction
 - `errors`: the `FolioError` family, each problem with its file and line
 
 Plug-in families, one package each:

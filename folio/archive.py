@@ -197,6 +197,7 @@ def load_site(project: Path, newest: EditionConfig | None) -> SiteSettings:
 def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     """Render the archive page, its assets, the feed and the sitemap; return files, warnings."""
     from .context import long_date
+    from .i18n import Words
     from .errors import ContentError, Problem
     from .markup import inline, plain
     from .theme import load_theme
@@ -219,7 +220,7 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
             "slug": entry.slug, "href": f"{entry.slug}/index.html",
             "pdf_href": f"{entry.slug}/{entry.slug}.pdf" if entry.has_pdf else None,
             "title": inline(config.title), "title_text": plain(config.title),
-            "date": config.date.isoformat(), "date_text": long_date(config.date),
+            "date": config.date.isoformat(), "date_text": long_date(config.date, Words(config.language)),
             "moment": f"{config.date.isoformat()}T00:00:00Z", "month": f"{config.date:%B}",
             "kind": KINDS[config.kind], "summary": inline(summary),
             "summary_text": plain(summary), "organisation": config.organisation,
@@ -255,7 +256,7 @@ def _stylesheet(theme: Theme) -> str:
     assert env.loader is not None
     sources = [env.loader.get_source(env, name)[0] for name in ("web/style.css",
                                                                  "archive/style.css")]
-    return theme.css_tokens + theme.font_faces(lambda p: f"fonts/{p.name}") + "".join(sources)
+    return theme.css_tokens() + theme.font_faces(lambda p: f"fonts/{p.name}") + "".join(sources)
 
 
 def _thumbnail(entry: Listed, theme: Theme, files: Files) -> dict[str, Any] | None:

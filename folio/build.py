@@ -175,9 +175,11 @@ def read_manifest(out: Path) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
-    """Return Folio's version and a hash of its own source, so a code change rebuilds."""
+    """Return Folio's version and a hash of its own source and catalogues, so a change to
+    the code or to an interface word rebuilds."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
+    package = Path(__file__).parent
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.mo")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

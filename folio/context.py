@@ -9,8 +9,10 @@ from typing import Any
 from markupsafe import Markup
 
 from .content import Edition, Section
+from .i18n import ENGLISH, Words, messages
 from .markup import inline, plain
 from .schema import CallToAction, Event, Figure
+from .theme import Theme
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,25 @@ class SectionView:
         return f"{fmt}/components/{self.layout}.html"
 
 
-def long_date(day: datetime.date) -> str:
-    """Return a date as `15 December 2025`."""
-    return f"{day.day} {day:%B %Y}"
+def long_date(day: datetime.date, words: Words = ENGLISH) -> str:
+    """Return a date as the edition's locale writes it: `15 December 2025`."""
+    return words.long_date(day)
+
+
+def edition_text(edition: Edition, words: Words) -> str:
+    """Return every character an output of the edition may show, interface words included."""
+    config = edition.config
+    parts = [config.title, config.subtitle or "", config.organisation, config.address or "",
+             config.description or "", *(words.gettext(m) for m in messages()),
+             words.long_date(config.date)]
+    for section in edition.sections:
+        meta = section.meta
+        parts += [section.html, *section.footnotes, meta.title, meta.summary or "",
+                  meta.caption or "", meta.quote or "", meta.attribution or "",
+                  meta.image_alt or "", meta.cta.label if meta.cta else ""]
+        parts += [f"{f.value} {f.label}" for f in meta.figures]
+        parts += [f"{e.title} {e.place or ''} {words.month_year(e.date)}" for e in meta.events]
+    return "".join(parts)
 
 
 def section_view(section: Section, new_page: bool) -> SectionView:
@@ -73,9 +91,15 @@ def section_view(section: Section, new_page: bool) -> SectionView:
     )
 
 
-def template_context(edition: Edition) -> dict[str, Any]:
-    """Return the context shared by every format's templates."""
+def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
+    """Return the context shared by every format's templates.
+
+    `words` holds the interface words and date formats of the edition's language (and
+    gives `{% trans %}` its catalogue), `dir` its writing direction, `scripts` the theme's
+    script fonts its text needs.
+    """
     config = edition.config
+    words = theme.words(config.language)
     sections = [section_view(s, config.section_breaks) for s in edition.sections]
     description = config.description or config.subtitle or config.title
     return {
@@ -87,7 +111,12 @@ def template_context(edition: Edition) -> dict[str, Any]:
         "subtitle_text": plain(config.subtitle),
         "description": plain(description),
         "lang": config.language,
+        "dir": words.direction,
+        "start": words.start,
+        "end": words.end,
+        "words": words,
+        "scripts": theme.script_fonts(edition_text(edition, words)),
         "year": config.date.year,
-        "date_text": long_date(config.date),
+        "date_text": words.long_date(config.date),
         "sections": sections,
     }

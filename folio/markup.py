@@ -34,7 +34,7 @@ BLOCK_TAGS = {
 INLINE_TAGS = {"a", "em", "strong", "b", "i", "code", "sup", "sub", "span", "abbr", "small",
                "mark", "s", "q", "cite", "time"}
 WEB_ATTRIBUTES = {
-    "*": {"id", "class", "lang", "title"},
+    "*": {"id", "class", "lang", "dir", "title"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},
@@ -49,7 +49,7 @@ DIRECTIONAL = ("p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre
 for _tag in DIRECTIONAL:
     WEB_ATTRIBUTES.setdefault(_tag, set()).add("dir")
 EMAIL_ATTRIBUTES = {
-    "*": {"lang"},
+    "*": {"lang", "dir"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "align"},

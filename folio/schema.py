@@ -23,6 +23,9 @@ FILE_NAME = r"^[^/\\.][^/\\]*$"
 MergeTagPreset = Literal["none", "mailchimp", "listmonk", "sendgrid", "brevo", "mailgun", "custom"]
 
 
+LANGUAGE_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
+"""A BCP 47 language tag, as edition.yaml's `language:` takes it (`en-GB`, `fr`, `ar`)."""
+
 class Model(BaseModel):
     """Base of every schema model: frozen, strict about unknown keys, documented fields."""
 
@@ -174,8 +177,9 @@ class EditionConfig(Model):
     """The publishing organisation (also the PDF's author)."""
     date: datetime.date
     """The publication date, as `YYYY-MM-DD`."""
-    language: str = Field(default="en-GB", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
-    """The language of the text as a BCP 47 tag (`en-GB`, `fr`); drives hyphenation."""
+    language: str = Field(default="en-GB", pattern=LANGUAGE_PATTERN)
+    """The language of the text as a BCP 47 tag (`en-GB`, `fr`, `ar`): the interface words,
+    date formats, writing direction, hyphenation and spelling dictionary follow it."""
     kind: Literal["annual-review", "newsletter"] = "annual-review"
     """`annual-review` or `newsletter`; sets defaults such as the email mode."""
     theme: str = Field(default="default", pattern=THEME_NAME)
@@ -285,15 +289,20 @@ class Colours(Model):
 
 
 class FontSpec(Model):
-    """One font family, taken from an installed Python font package."""
+    """One font family, taken from an installed Python or Debian font package."""
 
     family: str
     """The family name used in CSS."""
     package: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     """The Python package holding the files (`font_lato`); none for system fonts."""
+    folder: str | None = None
+    """Or the system folder a Debian font package installs the files in, inside
+    /usr/share/fonts (`/usr/share/fonts/truetype/noto`)."""
+    debian: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9+.-]+$")
+    """The Debian package that installs `folder` (`fonts-noto-core`), named when it is missing."""
     files: dict[Literal["regular", "bold", "italic", "bold_italic", "black"],
                 Annotated[str, Field(pattern=FILE_NAME)]] = {}
-    """File names inside the package's `files/` folder, by style."""
+    """File names inside the package's `files/` folder (or `folder`), by style."""
     fallback: str = "Helvetica, Arial, sans-serif"
     """The CSS fallback stack, also used by the email."""
 
@@ -311,6 +320,12 @@ class ThemeConfig(Model):
     """The text face."""
     heading_font: FontSpec
     """The face for titles and numbers."""
+    script_fonts: list[FontSpec] = []
+    """Faces for the scripts the two above lack (Arabic, Hebrew, ...): each is embedded and
+    named after them, in every output whose text has a character it covers and they lack."""
+    strings: dict[str, dict[str, str]] = {}
+    """The theme's own wording of interface words, by language then English message:
+    `{fr: {Contents: Sommaire}}`. It overrides Folio's catalogue for that language."""
     logo: str | None = None
     """The logo file inside the theme's `assets/` folder."""
     artwork: str | None = None

@@ -9,8 +9,10 @@ then the theme it `extends`, then Folio's built-in `default`.
 from __future__ import annotations
 
 import traceback
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .content import parse_yaml, read_text, validate
 from .errors import Problem, TemplateError
+from .i18n import ENGLISH, Words, words_for
 from .schema import FontSpec, ThemeConfig
 from .sources import BUILTIN_THEMES, theme_folder
 
+SYSTEM_FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+"""Where a theme's `folder:` fonts may be: the folders Debian's font packages install into."""
 FONT_STYLES = {"regular": ("normal", 400), "italic": ("italic", 400), "bold": ("normal", 700),
                "bold_italic": ("italic", 700), "black": ("normal", 900)}
 
@@ -43,23 +48,29 @@ class Theme:
                 return path
         return None
 
-    def environment(self) -> jinja2.Environment:
-        """Return the Jinja2 environment of this theme chain (autoescape, strict).
+    def environment(self, words: Words = ENGLISH) -> jinja2.Environment:
+        """Return the Jinja2 environment of this theme chain (autoescape, strict) in the
+        language of `words`, which give `{% trans %}` and `_()` their catalogue.
 
-        Environments live as long as the process, one per chain of folders, so that
-        `watch` compiles a template again only when its file changed.
+        Environments live as long as the process, one per chain of folders and language,
+        so that `watch` compiles a template again only when its file changed (and an
+        imported macro module, which Jinja2 keeps, never speaks another language).
         """
         # The listing is part of the key: a template added to a folder of the chain can
         # hide one that an older environment has cached.
         listing = tuple(sorted(str(p) for f in self.folders if f.is_dir() for p in f.rglob("*")))
-        env = _environment(self.folders, hash(listing))
+        env = _environment(self.folders, hash(listing), words)
         env.globals["theme"] = self.config
         env.globals["colours"] = self.config.colours
         return env
 
     def render(self, name: str, context: dict[str, Any]) -> str:
-        """Render template `name`; turn any template failure into a `TemplateError`."""
-        env = self.environment()
+        """Render template `name`; turn any template failure into a `TemplateError`.
+
+        The context's `words` (English when it has none) give `{% trans %}` and `_()` their
+        language, and templates their dates (`words.long_date(day)`).
+        """
+        env = self.environment(context.get("words") or ENGLISH)
         try:
             return env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
@@ -84,41 +95,101 @@ class Theme:
                                          "render in a sandbox: use only the template variables "
                                          "and filters")]) from exc
 
-    @cached_property
-    def css_tokens(self) -> str:
-        """Return the colour tokens as CSS custom properties."""
+    def words(self, language: str) -> Words:
+        """Return the interface words of a language, with this theme's `strings:` for it."""
+        return words_for(language, self.config.strings)
+
+    def script_fonts(self, text: str) -> tuple[FontSpec, ...]:
+        """Return the script fonts that cover characters of `text` the theme's fonts lack."""
+        if not self.config.script_fonts:
+            return ()
+        needed = {ord(c) for c in set(text) if unicodedata.category(c)[0] in "LMNPS"}
+        for font in (self.config.body_font, self.config.heading_font):
+            if font.files:
+                needed -= _covered(*_first_file(font))
+        chosen = []
+        for font in self.config.script_fonts:
+            if not needed:
+                break
+            covered = _covered(*_first_file(font))
+            if needed & covered:
+                chosen.append(font)
+                needed -= covered
+        return tuple(chosen)
+
+    def css_tokens(self, scripts: Sequence[FontSpec] = ()) -> str:
+        """Return the colour and font tokens as CSS custom properties.
+
+        Script fonts come after the theme's own face: a browser or WeasyPrint takes each
+        character from the first family of the list that has it.
+        """
         colours = self.config.colours.model_dump()
         body = "".join(f"--{k.replace('_', '-')}:{v};" for k, v in colours.items())
-        fonts = (f"--body-font:'{self.config.body_font.family}',"
+        added = "".join(f"'{font.family}'," for font in scripts)
+        fonts = (f"--body-font:'{self.config.body_font.family}',{added}"
                  f"{self.config.body_font.fallback};"
-                 f"--heading-font:'{self.config.heading_font.family}',"
+                 f"--heading-font:'{self.config.heading_font.family}',{added}"
                  f"{self.config.heading_font.fallback};")
         return f":root{{{body}{fonts}}}\n"
 
-    def font_files(self) -> list[tuple[FontSpec, str, Path]]:
-        """Return (font, style, file) for every font file of the theme."""
+    def font_files(self, scripts: Sequence[FontSpec] = ()) -> list[tuple[FontSpec, str, Path]]:
+        """Return (font, style, file) for every font file of the theme and of `scripts`."""
         found: list[tuple[FontSpec, str, Path]] = []
-        for font in (self.config.body_font, self.config.heading_font):
-            if not font.package:
+        for font in (self.config.body_font, self.config.heading_font, *scripts):
+            if not (font.package or font.folder):
                 continue
-            folder = font_package_folder(font.package)
+            folder = font_folder(font)
             for style, name in font.files.items():
                 path = folder / name
                 if not (path.is_file() and inside(path, folder)):
                     raise TemplateError(f"theme '{self.name}': the font file '{name}' is not "
-                                        f"in the files/ folder of the package "
-                                        f"'{font.package}'; name a file that is there")
+                                        f"in the font folder of '{font.family}' ({folder}); "
+                                        "name a file that is there")
                 found.append((font, style, path))
         return found
 
-    def font_faces(self, url_for: Any) -> str:
+    def font_faces(self, url_for: Any, scripts: Sequence[FontSpec] = ()) -> str:
         """Return `@font-face` rules; `url_for(path)` gives each file's address."""
         rules = []
-        for font, style, path in self.font_files():
+        for font, style, path in self.font_files(scripts):
             font_style, weight = FONT_STYLES[style]
             rules.append(f"@font-face{{font-family:'{font.family}';font-style:{font_style};"
                          f"font-weight:{weight};src:url('{url_for(path)}') format('truetype');}}")
         return "\n".join(rules) + "\n"
+
+
+def font_folder(font: FontSpec) -> Path:
+    """Return the folder of a font's files: its Python package's or its system folder."""
+    if font.package:
+        return font_package_folder(font.package)
+    folder = Path(font.folder or "")
+    if not any(inside(folder, root) for root in SYSTEM_FONT_FOLDERS):
+        roots = " or ".join(str(root) for root in SYSTEM_FONT_FOLDERS)
+        raise TemplateError(f"the font '{font.family}': 'folder: {font.folder}' is not a "
+                            f"system font folder; name one inside {roots}")
+    if not folder.is_dir():
+        hint = (f"install the Debian package {font.debian} (apt-get install {font.debian})"
+                if font.debian else "install the font or correct 'folder:' in theme.yaml")
+        raise TemplateError(f"the font '{font.family}' is not installed in {font.folder}; {hint}")
+    return folder
+
+
+def _first_file(font: FontSpec) -> tuple[Path, str]:
+    """Return the folder and file that stand for a font's coverage (its regular face)."""
+    name = font.files.get("regular") or next(iter(font.files.values()))
+    return font_folder(font), name
+
+
+@lru_cache(maxsize=32)
+def _covered(folder: Path, name: str) -> frozenset[int]:
+    """Return the code points a font file has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    path = folder / name
+    if not (path.is_file() and inside(path, folder)):
+        raise TemplateError(f"the font file {path} does not exist; correct 'files:' in theme.yaml")
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 class _FolderLoader(jinja2.FileSystemLoader):
@@ -135,11 +206,12 @@ class _FolderLoader(jinja2.FileSystemLoader):
 
 
 @lru_cache(maxsize=16)
-def _environment(folders: tuple[Path, ...], listing: int) -> jinja2.Environment:
+def _environment(folders: tuple[Path, ...], listing: int, words: Words) -> jinja2.Environment:
     # Templates come from editions and themes, which are untrusted: the sandbox keeps them
     # away from Python internals (`__class__`, `__globals__`) and from changing any object.
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         loader=_FolderLoader([str(f) for f in folders]),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -147,6 +219,11 @@ def _environment(folders: tuple[Path, ...], listing: int) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=True,
     )
+    env.policies["ext.i18n.trimmed"] = True  # a message's white space is collapsed
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        words.gettext, words.ngettext, newstyle=True)
+    env.globals["words"] = words
+    return env
 
 
 def font_package_folder(package: str) -> Path:
@@ -185,12 +262,26 @@ def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
     return None, None
 
 
+def _inherit(chain: list[ThemeConfig]) -> ThemeConfig:
+    """Return a theme's tokens with the script fonts and interface words it inherits.
+
+    `chain` runs from the theme to the last one it extends. The first theme that sets
+    `script_fonts:` gives them; `strings:` are laid over each other, the theme's on top.
+    """
+    fonts = next((c.script_fonts for c in chain if "script_fonts" in c.model_fields_set), [])
+    strings: dict[str, dict[str, str]] = {}
+    for config in reversed(chain):
+        for language, table in config.strings.items():
+            strings[language] = {**strings.get(language, {}), **table}
+    return chain[0].model_copy(update={"script_fonts": fonts, "strings": strings})
+
+
 def load_theme(name: str, project: Path, edition_root: Path | None = None) -> Theme:
     """Load theme `name` and the chain of themes it extends."""
     folders: list[Path] = []
     if edition_root is not None and (edition_root / "templates").is_dir():
         folders.append(edition_root / "templates")
-    config: ThemeConfig | None = None
+    configs: list[ThemeConfig] = []
     current: str | None = name
     while current:
         folder = theme_folder(current, project)
@@ -209,8 +300,7 @@ def load_theme(name: str, project: Path, edition_root: Path | None = None) -> Th
         loaded = validate(ThemeConfig, data, lines, folder / "theme.yaml", problems)
         if problems:
             raise TemplateError(problems)
-        config = config or loaded
+        configs.append(loaded)
         folders.append(folder)
         current = loaded.extends or ("default" if current != "default" else None)
-    assert config is not None
-    return Theme(name=name, config=config, folders=tuple(dict.fromkeys(folders)))
+    return Theme(name=name, config=_inherit(configs), folders=tuple(dict.fromkeys(folders)))

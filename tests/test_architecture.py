@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "folio"
 COMMANDS = {"folio.cli", "folio.build", "folio.watch", "folio.send", "folio.scaffold",
             "folio.publish"}
 STAGES = {"folio.schema", "folio.sources", "folio.content", "folio.markup", "folio.theme",
-          "folio.context", "folio.errors", "folio.archive"}
+          "folio.context", "folio.errors", "folio.archive",
+          "folio.i18n"}
 EMAIL_LIMITS = {"HEAD_STYLE_LIMIT", "SIZE_LIMIT", "SIZE_WARNING", "TABLE_COLUMNS",
                 "sent_size"}
 

@@ -36,6 +36,7 @@ from . import editorial, accessibility, links, email, settings  # noqa: F401
 # isort: on
 from ..errors import CONTROL, printable
 from .accessibility import contrast_ratio
+from .lexicon import dictionary_for
 from .links import mailto_problem, url_problem
 from .registry import CHECKS, RULES, Finding, Rule
 from .texts import gather
@@ -43,7 +44,8 @@ from .texts import gather
 __all__ = ["CHECKS", "RULES", "Finding", "Rule", "check_edition", "contrast_ratio",
            "enabled_rules", "exit_status", "format_findings", "mailto_problem", "url_problem"]
 
-ENGLISH_ONLY = {"spelling", "run-together-words", "spelling-variants", "run-together-case"}
+ENGLISH_ONLY = {"run-together-words", "spelling-variants", "run-together-case"}
+"""Rules that only make sense in English; `spelling` runs in every language with a dictionary."""
 
 
 def enabled_rules(edition: Edition, online: bool = False) -> set[str]:
@@ -52,8 +54,11 @@ def enabled_rules(edition: Edition, online: bool = False) -> set[str]:
     names = {name for name, rule in RULES.items() if switches.get(name, rule.default)}
     if online and switches.get("dead-link", True):
         names.add("dead-link")
-    if not edition.config.language.lower().startswith("en"):
+    language = dictionary_for(edition.config.language)
+    if language != "en":
         names -= ENGLISH_ONLY
+    if language is None:
+        names.discard("spelling")
     return names
 
 

@@ -11,6 +11,8 @@ Each rule follows a WCAG 2.2 success criterion at level A or AA:
 - contrast: 1.4.3 Contrast (Minimum), MIN_CONTRAST:1 for text (`contrast_ratio` is
   WCAG's formula);
 - language: 3.1.1 Language of Page (`language:` sets the page's lang).
+- interface-words: 3.1.2 Language of Parts: fixed words left in English in another
+  language's edition (no catalogue or no translation, see `folio.i18n`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from ..errors import display_path
+from ..i18n import has_catalogue, language_name, messages, words_for
 from .registry import Finding, Rule, rule
 from .texts import Context
 
@@ -168,3 +171,32 @@ def check_language(ctx: Context) -> Iterator[Finding]:
         yield Finding(ctx.edition_file, 1, 1, "language", "error",
                       "edition.yaml sets no language, so screen readers may read the text "
                       "with the wrong voice; add a line such as 'language: en-GB'")
+
+
+@rule(
+    Rule("interface-words", "accessibility", "warning",
+         "The web page, PDF and email would show some of their fixed words (Contents, "
+         "Unsubscribe, ...) in English, for lack of a translation into the edition's "
+         "language in Folio's catalogue or the theme's `strings:`.",
+         "language: de (Folio has no German catalogue)"),
+)
+def check_interface_words(ctx: Context) -> Iterator[Finding]:
+    """Flag interface words that would show in English in a non-English edition."""
+    language = ctx.edition.config.language
+    line = ctx.edition.lines.get(("language",), 1)
+    strings = ctx.theme.strings if ctx.theme else {}
+    missing = words_for(language, strings).missing()
+    if not missing:
+        return
+    name = language_name(language)
+    examples = sorted(missing, key=lambda m: ("%(" in m, len(m)))[:3]
+    quoted = ", ".join(f"'{m}'" for m in examples) + (", ..." if len(missing) > 3 else "")
+    if not has_catalogue(language) and len(missing) == len(messages()):
+        message = (f"'language: {language}': Folio has no {name} catalogue, so the interface "
+                   f"words ({quoted}) show in English; add one (see docs/languages.md) or "
+                   "give them under `strings:` in the theme's theme.yaml")
+    else:
+        message = (f"'language: {language}': {len(missing)} interface word(s) have no {name} "
+                   f"translation and show in English: {quoted}; translate them in Folio's "
+                   "catalogue or under `strings:` in the theme's theme.yaml")
+    yield Finding(ctx.edition_file, line, 1, "interface-words", "warning", message)

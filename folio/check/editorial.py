@@ -13,7 +13,8 @@
 - spacing: doubled spaces and punctuation;
 - long-sentence: sentences over LONG_SENTENCE words, which readers find hard to follow.
 
-The spelling rules run on English editions only (`ENGLISH_ONLY` in `folio.check`).
+`spelling` runs with the dictionary of the edition's language (`lexicon.DICTIONARIES`); the
+other rules here that judge words run on English editions only (`ENGLISH_ONLY` in `folio.check`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .lexicon import IZE_ONLY, PREFIXES, Lexicon, lexicon
+from .lexicon import IZE_ONLY, PREFIXES, Lexicon, dictionary_for, lexicon
 from .registry import Finding, Rule, rule
 from .texts import LIST_ITEM, TABLE_ROW, Context, Text, Token, quote
 
@@ -205,11 +206,16 @@ def _distance_one(a: str, b: str) -> bool:
 )
 def check_spelling(ctx: Context) -> Iterator[Finding]:
     """Flag unknown words, words run together and names spelt two ways."""
-    lex = lexicon()
+    lex = lexicon(dictionary_for(ctx.edition.config.language) or "en")
     names: dict[str, list[tuple[Text, Token]]] = defaultdict(list)
     for text in ctx.texts:
         filler = [(m.start(), m.end()) for m in LOREM.finditer(text.prose)]
+        filler += [(m.start(), m.end()) for m in ATTRIBUTE_LIST.finditer(text.raw)]
+        foreign = {text.block_at(m.start()) for m in ATTRIBUTE_LIST.finditer(text.raw)
+                   if m[1] and dictionary_for(m[1]) != lex.language}
         for token in text.tokens:
+            if token.block in foreign:
+                continue  # a paragraph marked as another language: {: lang="en" }
             word = token.word.replace("’", "'")
             if any(c.isdigit() for c in word) or word.casefold() in ctx.words:
                 continue
@@ -242,8 +248,12 @@ def check_spelling(ctx: Context) -> Iterator[Finding]:
     yield from _name_slips(ctx, names)
 
 
+ATTRIBUTE_LIST = re.compile(r"\{:[^}\n]*?(?:\blang=[\"']?([\w-]+)[^}\n]*)?\}")
+"""Markdown's attributes of a block, `{: dir="ltr" lang="en" }`: markup, not words."""
+
+
 def _unknown(ctx: Context, lex: Lexicon, text: Text, token: Token, part: str) -> Finding:
-    pair = _split_pair(lex, part) if len(part) >= 5 else None
+    pair = _split_pair(lex, part) if len(part) >= 5 and lex.language == "en" else None
     if pair:
         return text.finding(token.start, "run-together-words",
                             f"'{part}': two words run together? '{pair[0]} {pair[1]}'")

@@ -1,4 +1,5 @@
-"""The dictionary: word lists -> a Lexicon that knows British and American spellings.
+"""The dictionary: word lists -> a Lexicon per language; the English one knows British and
+American spellings.
 
 The words are pyspellchecker's (American) English dictionary plus Folio's own lists in
 `folio/wordlists/`: `en-extra.txt` (British forms no rule derives, and the vocabulary of
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from pathlib import Path
 
 WORDLISTS = Path(__file__).parent.parent / "wordlists"
@@ -22,6 +24,12 @@ def _read_list(name: str) -> list[str]:
     return [line.strip() for line in text.splitlines()
             if line.strip() and not line.lstrip().startswith("#")]
 
+
+DICTIONARIES = frozenset({"en", "es", "fr", "pt", "de", "it", "ru", "ar", "lv", "eu", "nl", "fa"})
+"""The languages pyspellchecker has a dictionary for: `check` spells only these."""
+
+ARABIC_CLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+"""Letters written joined to the front of an Arabic word (and, so, with, for, the ...)."""
 
 PREFIXES = ("anti", "co", "counter", "cross", "cyber", "de", "dis", "e", "eco", "ex", "extra",
             "hyper", "inter", "micro", "mid", "mis", "multi", "neo", "non", "out", "over",
@@ -72,15 +80,18 @@ another language than the one declared would otherwise take minutes to check."""
 
 
 class Lexicon:
-    """The English dictionary of pyspellchecker, Folio's own list and British forms."""
+    """The dictionary of a language: pyspellchecker's, and for English Folio's own list
+    and the British forms."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = "en") -> None:
         from spellchecker import SpellChecker
 
-        self._checker = SpellChecker(language="en", distance=1)
+        self.language = language
+        self._checker = SpellChecker(language=language, distance=1)
         self.frequency: dict[str, int] = self._checker.word_frequency.dictionary
-        self.extra = {w.lower() for w in _read_list("en-extra.txt")}
-        self.variants = _variant_pairs()
+        english = language == "en"
+        self.extra = {w.lower() for w in _read_list("en-extra.txt")} if english else set()
+        self.variants = _variant_pairs() if english else {}
         self._verdicts: dict[str, bool] = {}
         self._suggestions: dict[tuple[str, bool], str | None] = {}
         self._wide_searches = 0
@@ -104,6 +115,8 @@ class Lexicon:
     def _judge(self, word: str) -> bool:
         if self.listed(word) or len(word) < 2:
             return True
+        if self.language != "en":
+            return self._judge_other(word)
         if word.endswith("'s") or word.endswith("'"):
             return self.known(word.rsplit("'", 1)[0])
         if "'" in word:
@@ -122,6 +135,21 @@ class Lexicon:
             if word.startswith(prefix) and len(rest) >= 4 and len(word) >= 7 and (
                     rest in self.extra or self.frequency.get(rest, 0) >= 100):
                 return True
+        return False
+
+    def _judge_other(self, word: str) -> bool:
+        """Judge a word of another language: elided articles (l'été) and Arabic clitics."""
+        if "'" in word:
+            head, _, tail = word.rpartition("'")
+            return len(head) <= 6 and self.known(tail)
+        bare = "".join(c for c in word if unicodedata.category(c) != "Mn")
+        if bare != word:
+            return self.known(bare)  # vowel marks, rarely written, are not in dictionaries
+        if self.language in ("ar", "fa"):
+            for clitic in ARABIC_CLITICS:
+                rest = word[len(clitic):]
+                if word.startswith(clitic) and len(rest) >= 2 and self.listed(rest):
+                    return True
         return False
 
     def suggest(self, word: str, british: bool) -> str | None:
@@ -196,6 +224,12 @@ def _variant_pairs() -> dict[str, str]:
 
 
 @functools.cache
-def lexicon() -> Lexicon:
-    """Return the shared lexicon, loaded once per process."""
-    return Lexicon()
+def lexicon(language: str = "en") -> Lexicon:
+    """Return the shared lexicon of a language (a key of `DICTIONARIES`), loaded once."""
+    return Lexicon(language)
+
+
+def dictionary_for(language: str) -> str | None:
+    """Return the dictionary of a BCP 47 language tag (`fr-CA` -> `fr`), or None."""
+    primary = language.replace("_", "-").split("-")[0].lower()
+    return primary if primary in DICTIONARIES else None

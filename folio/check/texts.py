@@ -99,7 +99,9 @@ class Token:
     block: int
 
 
-WORD = re.compile(r"[^\W_](?:[^\W_]|['’\-](?=[^\W_]))*(?:['’](?=s\b)s)?")
+WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670]|['’\-](?=[^\W_]))*"
+                  r"(?:['’](?=s\b)s)?")
+"""A word; Arabic vowel marks and shadda (which `\\w` leaves out) stay inside it."""
 
 
 def blank(text: str) -> str:

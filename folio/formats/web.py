@@ -7,12 +7,14 @@ per section layout; this module gathers the context and the files the page needs
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..content import Edition
 from ..context import template_context
 from ..markup import inline
+from ..schema import FontSpec
 from ..theme import Theme
 from . import Files
 
@@ -22,13 +24,13 @@ if TYPE_CHECKING:
 LOCAL_SRC = re.compile(r'<img [^>]*src="(?!https?:|mailto:|data:|/)([^"]+)"')
 
 
-def stylesheet(theme: Theme, name: str, font_url: str) -> str:
+def stylesheet(theme: Theme, name: str, font_url: str, scripts: Sequence[FontSpec] = ()) -> str:
     """Return a theme stylesheet with its tokens and `@font-face` rules in front."""
     env = theme.environment()
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)
-    faces = theme.font_faces(lambda path: f"{font_url}{path.name}")
-    return theme.css_tokens + faces + source
+    faces = theme.font_faces(lambda path: f"{font_url}{path.name}", scripts)
+    return theme.css_tokens(scripts) + faces + source
 
 
 def edition_file(edition: Edition, relative: str) -> bytes:
@@ -84,7 +86,7 @@ def render(edition: Edition, theme: Theme) -> Files:
             if size:
                 sizes[section.id] = size
 
-    context = template_context(edition)
+    context = template_context(edition, theme)
     context.update(
         stylesheet="assets/style.css",
         logo=logo,
@@ -97,8 +99,9 @@ def render(edition: Edition, theme: Theme) -> Files:
     )
     html = theme.render("web/page.html", context)
     files["index.html"] = html.encode()
-    files["assets/style.css"] = stylesheet(theme, "web/style.css", "fonts/").encode()
-    for _font, _style, path in theme.font_files():
+    scripts = context["scripts"]
+    files["assets/style.css"] = stylesheet(theme, "web/style.css", "fonts/", scripts).encode()
+    for _font, _style, path in theme.font_files(scripts):
         files[f"assets/fonts/{path.name}"] = path.read_bytes()
     for relative in dict.fromkeys([*(str(p.relative_to(edition.root)) for p in edition.images),
                                    *LOCAL_SRC.findall(html)]):

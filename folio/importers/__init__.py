@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import FolioError, display_path
 from ..pictures import kind_of
+from ..schema import LANGUAGE_PATTERN
 from .docx import read_docx
 from .draft import Draft, ImportReport, escape_markdown
 from .markdown import read_markdown
@@ -21,8 +22,8 @@ from .write import write_edition
 __all__ = ["READERS", "ImportReport", "escape_markdown", "import_draft"]
 
 EDITION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LANGUAGE_TAG = re.compile(LANGUAGE_PATTERN)
 MAX_DRAFT_BYTES = 100_000_000
-LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 READERS: dict[str, Callable[[Path], Draft]] = {
     ".docx": read_docx, ".md": read_markdown, ".markdown": read_markdown, ".txt": read_text}

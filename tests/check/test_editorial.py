@@ -63,6 +63,32 @@ def test_variants_across_sections(tmp_path: Path) -> None:
     assert "01-one.md" in findings[0].message
 
 
-def test_spelling_is_skipped_for_other_languages(tmp_path: Path) -> None:
-    config = CONFIG.replace("en-GB", "fr")
-    assert check_body(tmp_path, "Nous avons organisé une réunion.", config) == []
+FRENCH = (CONFIG.replace("Test edition", "Édition d'essai")
+          .replace("Test Organisation", "Organisation d'essai").replace("en-GB", "fr"))
+
+
+def test_spelling_uses_the_dictionary_of_the_edition_language(tmp_path: Path) -> None:
+    body = "---\ntitle: Réunion\n---\nNous avons organisé une réunion avec l'équipe en juin."
+    assert check_body(tmp_path / "good", body, FRENCH) == []
+    findings = check_body(tmp_path / "slip", body.replace("organisé", "organsié"), FRENCH)
+    assert [(f.rule, "'organsié'" in f.message) for f in findings] == [("spelling", True)]
+
+
+def test_english_only_rules_do_not_run_on_other_languages(tmp_path: Path) -> None:
+    body = ("---\ntitle: Réunion\n---\nNous organisons des réunions en partenariat "
+            "avecUNICEF. Les colour et color, organise et organize.")
+    rules = rules_of(check_body(tmp_path, body, FRENCH))
+    assert not {"run-together-case", "spelling-variants", "run-together-words"} & set(rules)
+
+
+def test_a_paragraph_in_another_language_is_not_spelt_with_the_edition_dictionary(
+        tmp_path: Path) -> None:
+    body = ("---\ntitle: Réunion\n---\nNous avons organisé une réunion.\n\n"
+            "Our partners asked for a summary in English.\n{: lang=\"en\" dir=\"ltr\" }\n")
+    assert check_body(tmp_path, body, FRENCH) == []
+
+
+def test_no_spelling_without_a_dictionary(tmp_path: Path) -> None:
+    config = CONFIG.replace("en-GB", "sw")
+    findings = check_body(tmp_path, "Tulikutana na wanachama wetu mwezi Juni.", config)
+    assert rules_of(findings) == ["interface-words"]

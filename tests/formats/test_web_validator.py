@@ -19,7 +19,7 @@ def test_sample_pages_pass_the_nu_checker(samples: Path) -> None:
                            "index.html", "--also-check-css"], capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert len(list((samples / "build").glob("*/index.html"))) == 2
+    assert len(list((samples / "build").glob("*/index.html"))) == 3
 
 
 def test_the_checker_really_checks(tmp_path: Path) -> None:

@@ -26,3 +26,32 @@ def test_bad_sources(tmp_path: Path, file: str, message: str) -> None:
 def test_bad_names(tmp_path: Path, name: str) -> None:
     with pytest.raises(FolioError, match="cannot name an edition"):
         import_draft(HARBOUR, tmp_path / "content", name)
+
+
+def test_language_is_written_into_the_edition(tmp_path: Path) -> None:
+    from folio.content import load_edition
+
+    draft = tmp_path / "bilan.md"
+    draft.write_text("# Bilan 2025\n\n## Introduction\n\nNous avons organisé une réunion.\n",
+                     encoding="utf-8")
+    report = import_draft(draft, tmp_path / "content", "bilan", language="fr")
+    assert "language: fr\n" in (report.edition / "edition.yaml").read_text("utf-8")
+    assert load_edition(report.edition).config.language == "fr"
+
+
+def test_language_from_the_command_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "generate.py"), "import", str(HARBOUR),
+                           "--name", "harbour", "--language", "ar", "--content",
+                           str(tmp_path / "content")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "language: ar\n" in (tmp_path / "content" / "harbour" / "edition.yaml").read_text()
+
+
+@pytest.mark.parametrize("language", ["French", "fr_FR", "", "fr CA"])
+def test_bad_languages(tmp_path: Path, language: str) -> None:
+    with pytest.raises(FolioError, match="is not a language tag"):
+        import_draft(HARBOUR, tmp_path / "content", "harbour", language=language)

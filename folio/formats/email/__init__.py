@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from markupsafe import Markup
@@ -31,6 +32,7 @@ from ...content import Edition
 from ...context import SectionView, template_context
 from ...errors import ContentError, Problem
 from ...markup import sanitize
+from ...schema import FontSpec
 from ...theme import Theme
 from .. import Files
 from .body import TABLE_COLUMNS, email_code, email_tables
@@ -60,7 +62,6 @@ HEAD_STYLE_LIMIT = 16 * 1024
 """Gmail ignores a head `<style>` block larger than this."""
 TEASER_WORDS = 45
 """A digest shows a section's summary, else this many words of its first paragraph."""
-RTL_LANGUAGES = {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"}
 
 FRAGMENT_LINK = re.compile(r'<a href="#[^"]*">(.*?)</a>', re.S)
 IMG = re.compile(r"<img\b([^>]*?)/?>", re.I)
@@ -92,21 +93,20 @@ def render(edition: Edition, theme: Theme) -> Files:
     if mode == "digest" and not settings.web_url:
         log.warning("email: digest mode links each section to the web page, but email.web_url "
                     "is not set; the 'Read more' links were left out")
-    context = template_context(edition)
+    context = template_context(edition, theme)
     more = ({s.id: f"{settings.web_url}#{s.id}" for s in context["sections"]}
             if settings.web_url else {})
     # The text part reads the sanitised sections; the HTML gets their email forms.
     text_sections = [_email_section(view, images) for view in context["sections"]]
     sections = [dataclasses.replace(view, body=Markup(email_code(email_tables(
         str(view.body), more.get(view.id))))) for view in text_sections]
-    start, end = ("right", "left") if _direction(config.language) == "rtl" else ("left", "right")
+    words = context["words"]
     context.update(
         sections=sections,
         subject=settings.subject or context["title_text"],
         preheader=settings.preheader or context["subtitle_text"] or context["description"],
-        dir=_direction(config.language),
-        start=start,
-        end=end,
+        start=words.start,
+        end=words.end,
         mode=mode,
         digest=mode == "digest",
         teasers=(teasers := {s.id: _teaser(s) for s in sections}),
@@ -122,8 +122,8 @@ def render(edition: Edition, theme: Theme) -> Files:
         cover_alt=config.cover_image_alt or "",
         address_lines=[line.strip() for line in re.split(r"\n|;", config.address)
                        if line.strip()],
-        fonts={"body": _font_stack(theme.config.body_font.fallback),
-               "heading": _font_stack(theme.config.heading_font.fallback)},
+        fonts={"body": _font_stack(theme.config.body_font.fallback, context["scripts"]),
+               "heading": _font_stack(theme.config.heading_font.fallback, context["scripts"])},
         content_width=CONTENT_WIDTH,
         image=images.use,
         component=lambda section: f"email/components/{section.layout}.mjml",
@@ -191,16 +191,14 @@ def _folder_url(url: str | None) -> str:
     return url if url.endswith("/") else f"{url}/"
 
 
-def _direction(language: str) -> str:
-    """Return the writing direction of a BCP 47 language tag: `ltr` or `rtl`."""
-    primary = language.split("-")[0].lower()
-    return "rtl" if primary in RTL_LANGUAGES or "-Arab" in language or "-Hebr" in language \
-        else "ltr"
+def _font_stack(stack: str, scripts: Sequence[FontSpec] = ()) -> Markup:
+    """Return a CSS font stack that is safe inside double-quoted attributes.
 
-
-def _font_stack(stack: str) -> Markup:
-    """Return a CSS font stack that is safe inside double-quoted attributes."""
-    return Markup(stack.replace('"', "'"))
+    The script fonts the text needs come first, with their own fallbacks: a reader's
+    program takes each character from the first family that has it, and these lack Latin.
+    """
+    names = [f"'{font.family}', {font.fallback}" for font in scripts]
+    return Markup(", ".join([*names, stack]).replace('"', "'"))
 
 
 def _theme_images(edition: Edition, theme: Theme) -> dict[str, Any]:

@@ -28,6 +28,8 @@ def compile_mjml(source: str, template: str | Path) -> str:
     """Compile MJML to HTML with mrml; no web fonts, so nothing is fetched on opening."""
     import mrml
 
+    # mrml writes a no-break space inside an attribute as `\u{a0}`: give it as a reference.
+    source = source.replace("\u00a0", "&#160;")
     try:
         output = mrml.to_html(source, render_options=mrml.RenderOptions(fonts={}))
     except Exception as exc:  # mrml raises OSError or ValueError for bad MJML

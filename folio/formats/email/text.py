@@ -19,7 +19,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from ...content import Edition
-from ...context import SectionView, long_date
+from ...context import SectionView
+from ...i18n import Words
 from .links import ServiceLinks, add_utm
 
 WIDTH = 76
@@ -334,6 +335,8 @@ def plain_text(edition: Edition, context: dict[str, Any], links: ServiceLinks) -
     """Return the plain-text part: title, sections with underlined headings, footer."""
     config = edition.config
     tracking = config.email.tracking
+    words: Words = context["words"]
+    _ = words.gettext
 
     def url(address: str) -> str:
         return add_utm(address, tracking)
@@ -346,7 +349,9 @@ def plain_text(edition: Edition, context: dict[str, Any], links: ServiceLinks) -
         head.append(wrap(context["subtitle_text"]))
     head.append(f"{config.organisation} · {context['date_text']}")
     if links.view_online:
-        head.append(f"\nView this email in your browser: <{links.view_online}>")
+        head.append("
+" + _("View this email in your browser: %(url)s")
+                    % {"url": f"<{links.view_online}>"})
     out = ["\n".join(head)]
     digest = context["digest"]
     for section in context["sections"]:
@@ -356,45 +361,46 @@ def plain_text(edition: Edition, context: dict[str, Any], links: ServiceLinks) -
         if section.layout == "figures":
             parts.append(_figures_text(section))
         elif section.layout == "quote":
-            parts.append(wrap(f"“{plain(str(section.quote))}”", "  "))
+            parts.append(wrap(_("“%(quote)s”") % {"quote": plain(str(section.quote))}, "  "))
             if section.attribution:
                 parts.append(wrap(f"— {plain(str(section.attribution))}", "  ", "    "))
         elif section.layout == "image" and section.image_alt:
-            parts.append(wrap(f"[Picture: {section.image_alt}]"))
+            parts.append(wrap(_("[Picture: %(description)s]") % {"description": section.image_alt}))
             if section.caption:
                 parts.append(wrap(plain(str(section.caption))))
         if digest and section.layout in ("text", "image", "cta", "events") and teaser:
             parts.append(teaser)
         if section.layout == "events":
-            parts.append(_events_text(section, url))
+            parts.append(_events_text(section, url, words))
         if not digest and section.body:
             parts.append(text_of(section.body))
         if section.layout == "cta" and section.cta:
             parts.append(link(section.cta.label, section.cta.url, url(section.cta.url)))
         if digest and more and section.layout in ("text", "image", "figures"):
-            parts.append(f"Read more: <{url(more)}>")
+            parts.append(_("Read more: %(url)s") % {"url": f"<{url(more)}>"})
         if not digest and section.footnotes:
             notes = [wrap(f"[{n}] {text_of(note)}", "", " " * (len(str(n)) + 3))
                      for n, note in enumerate(section.footnotes, 1)]
-            parts.append("Notes\n" + "\n".join(notes))
+            parts.append(_("Notes") + "\n" + "\n".join(notes))
         out.append("\n\n".join(p for p in parts if p))
     tail = []
     if digest and context["web_url"]:
-        tail.append(f"Read the whole edition online: <{url(context['web_url'])}>")
+        tail.append(_("Read the whole edition online: %(url)s")
+                    % {"url": f"<{url(context['web_url'])}>"})
     if context["pdf_url"]:
-        tail.append(f"Download the PDF: <{url(context['pdf_url'])}>")
+        tail.append(_("Download the PDF: %(url)s") % {"url": f"<{url(context['pdf_url'])}>"})
     if tail:
         out.append("\n".join(tail))
     footer = [config.organisation, *context["address_lines"]]
     if config.website:
         footer.append(f"<{url(config.website)}>")
     footer.append("")
-    footer.append(wrap(f"You are receiving this email because you subscribed to news from "
-                       f"{config.organisation}."))
+    footer.append(wrap(_("You are receiving this email because you subscribed to news from "
+                         "%(organisation)s.") % {"organisation": config.organisation}))
     if links.view_online:
-        footer.append(f"View in your browser: <{links.view_online}>")
+        footer.append(_("View in your browser: %(url)s") % {"url": f"<{links.view_online}>"})
     if links.unsubscribe:  # never tracked: a signed address would stop working
-        footer.append(f"Unsubscribe: <{links.unsubscribe}>")
+        footer.append(_("Unsubscribe: %(url)s") % {"url": f"<{links.unsubscribe}>"})
     out.append("-" * WIDTH + "\n" + "\n".join(footer))
     return "\n\n\n".join(out) + "\n"
 
@@ -405,10 +411,10 @@ def _figures_text(section: SectionView) -> str:
                           " " * (widest + 4)) for f in section.figures)
 
 
-def _events_text(section: SectionView, url: Any) -> str:
+def _events_text(section: SectionView, url: Any, words: Words) -> str:
     lines = []
     for event in section.events:
-        entry = f"* {long_date(event.date)} – {event.title}"
+        entry = f"* {words.long_date(event.date)} – {event.title}"
         if event.place:
             entry += f" ({event.place})"
         lines.append(wrap(entry, "", "  "))

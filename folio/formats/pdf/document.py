@@ -23,6 +23,7 @@ from ... import __version__
 from ...content import Edition, Section
 from ...context import SectionView, template_context
 from ...errors import Problem, TemplateError
+from ...i18n import Words
 from ...theme import Theme
 from .fetcher import ResourcePolicy
 from .resources import check_sections, resource_policy
@@ -45,6 +46,20 @@ def rgba(colour: str, alpha: float) -> str:
         value = "".join(c * 2 for c in value)
     red, green, blue = (int(value[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({red}, {green}, {blue}, {alpha:g})"
+
+
+def css_content(message: str, **values: str) -> str:
+    """Return a message as a CSS `content` value, its `%(name)s` places filled with `values`.
+
+    `css_content("Page %(page)s", page="counter(page)")` is `"Page " counter(page)`.
+    """
+    parts = []
+    for index, piece in enumerate(re.split(r"%\((\w+)\)s", message)):
+        if index % 2:
+            parts.append(values[piece])
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts) or '""'
 
 
 def short_url(url: str) -> str:
@@ -100,7 +115,8 @@ def _theme_picture(theme: Theme, name: str | None) -> str | None:
 def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, Any]:
     """Return the template context of the print document."""
     config = edition.config
-    context = template_context(edition)
+    context = template_context(edition, theme)
+    words: Words = context["words"]
     views: list[SectionView] = context["sections"]
     context["sections"] = [
         dataclasses.replace(view, body=Markup(print_body(section)))
@@ -123,13 +139,16 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
         generator=f"Folio {__version__}",
         short_url=short_url,
         rgba=rgba,
+        page_of_pages=Markup(css_content(words.gettext("Page %(page)s of %(pages)s"),
+                                         page="counter(page)", pages="counter(pages)")),
+        spaced=lambda em: "0" if words.cursive else f"{em:g}em",
     )
     return context
 
 
 def stylesheet(theme: Theme, context: dict[str, Any]) -> str:
     """Return the print stylesheet: tokens, `@font-face` rules, then `pdf/print.css`."""
-    faces = theme.font_faces(_file_url)
+    faces = theme.font_faces(_file_url, context["scripts"])
     css = theme.render("pdf/print.css", context)
     found = re.search(r"@import\b", css)
     if found:
@@ -138,7 +157,7 @@ def stylesheet(theme: Theme, context: dict[str, Any]) -> str:
                                      css.count("\n", 0, found.start()) + 1,
                                      "@import is not supported in the print stylesheet; copy "
                                      "the rules into print.css")])
-    return theme.css_tokens + faces + css
+    return theme.css_tokens(context["scripts"]) + faces + css
 
 
 def location_free(text: str, policy: ResourcePolicy) -> str:

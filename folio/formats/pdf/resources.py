@@ -16,7 +16,7 @@ from urllib.parse import unquote, urljoin
 
 from ...content import Edition, Section
 from ...errors import Problem, ResourceError
-from ...theme import Theme, font_package_folder
+from ...theme import Theme, font_folder, font_package_folder
 from .fetcher import Refused, ResourcePolicy
 
 RESOURCE_ATTRIBUTE = re.compile(r'<(img|a|link|object|embed|source|video|audio|image)\b'
@@ -32,6 +32,9 @@ def resource_policy(edition: Edition, theme: Theme) -> ResourcePolicy:
     for font in (theme.config.body_font, theme.config.heading_font):
         if font.package:
             folders.append(font_package_folder(font.package))
+    for font in theme.config.script_fonts:
+        if font.package or (font.folder and Path(font.folder).is_dir()):
+            folders.append(font_folder(font))
     return ResourcePolicy.of(folders)
 
 

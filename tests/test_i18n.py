@@ -1,0 +1,107 @@
+"""Interface words, dates and direction by language: the catalogues and `folio.i18n`."""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from folio.i18n import LOCALES, Words, catalogue, direction, messages, words_for
+from folio.theme import load_theme
+from tools.catalogues import files
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ["fr", "es", "ar"]
+"""The catalogues Folio ships besides English, which the messages are written in."""
+PLACE = re.compile(r"%\((\w+)\)s")
+
+
+def test_the_catalogues_are_up_to_date_and_compiled_from_their_po_files() -> None:
+    stale = [str(path.relative_to(ROOT)) for path, content in files([]).items()
+             if not path.is_file() or path.read_bytes() != content]
+    assert stale == [], "run `python tools/catalogues.py`"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated_with_the_same_places(language: str) -> None:
+    with (LOCALES / language / "LC_MESSAGES" / "folio.po").open("rb") as file:
+        po = read_po(file, locale=language)
+    entries = [m for m in po if m.id]
+    assert {m.id for m in entries} == set(messages())
+    for message in entries:
+        assert message.string and not message.fuzzy, message.id
+        assert sorted(PLACE.findall(message.string)) == sorted(PLACE.findall(message.id)), \
+            message.id
+    assert Words(language).missing() == []
+
+
+def test_english_needs_no_catalogue_and_a_missing_language_falls_back_to_english() -> None:
+    assert Words("en-GB").missing() == []
+    german = Words("de")
+    assert german.gettext("Contents") == "Contents"
+    assert german.missing() == list(messages())
+
+
+def test_a_regional_tag_finds_the_language_catalogue() -> None:
+    assert Words("fr-CA").gettext("Contents") == "Sommaire"
+    assert catalogue("es-419").gettext("Contents") == catalogue("es").gettext("Contents")
+
+
+def test_the_package_data_ships_the_catalogues() -> None:
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = settings["tool"]["setuptools"]["package-data"]["folio"]
+    shipped = [p.relative_to(ROOT / "folio").as_posix() for p in LOCALES.rglob("*")
+               if p.is_file()]
+    assert any(name.endswith(".mo") for name in shipped)
+    for name in shipped:
+        assert any(fnmatch.fnmatch(name, pattern) for pattern in patterns), name
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en-GB", "15 December 2025"), ("fr", "15 décembre 2025"), ("es", "15 de diciembre de 2025"),
+    ("ar", "15 ديسمبر 2025"), ("fr-CA", "15 décembre 2025"), ("xx", "15 December 2025")])
+def test_dates_in_the_locale_form(language: str, expected: str) -> None:
+    assert Words(language).long_date(datetime.date(2025, 12, 15)) == expected
+
+
+def test_month_and_year() -> None:
+    day = datetime.date(2026, 2, 10)
+    assert Words("fr").month_year(day) == "février 2026"
+    assert Words("en-GB").month_year(day, short=True) == "Feb 2026"
+    assert Words("ar").month_year(day) == "فبراير 2026"
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("ar", "rtl"), ("he", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("ar-EG", "rtl"),
+    ("az-Arab", "rtl"), ("en-GB", "ltr"), ("fr", "ltr"), ("ku-Latn", "ltr"), ("zh-Hant", "ltr")])
+def test_direction(language: str, expected: str) -> None:
+    assert direction(language) == expected
+
+
+def test_a_theme_overrides_interface_words_by_language(tmp_path: Path) -> None:
+    folder = tmp_path / "templates" / "house"
+    folder.mkdir(parents=True)
+    (folder / "theme.yaml").write_text(
+        "name: house\nextends: plain\n"
+        "body_font: {family: Lato, package: font_lato, files: {regular: Lato-Regular.ttf}}\n"
+        "heading_font: {family: Lato, package: font_lato, files: {bold: Lato-Black.ttf}}\n"
+        "strings:\n  fr: {Contents: Table des matières}\n  de: {Contents: Inhalt}\n",
+        encoding="utf-8")
+    theme = load_theme("house", tmp_path)
+    assert theme.words("fr").gettext("Contents") == "Table des matières"
+    assert theme.words("fr").gettext("Unsubscribe") == "Se désabonner"
+    assert theme.words("de-AT").gettext("Contents") == "Inhalt"
+    assert "Contents" not in theme.words("de").missing()
+    # The script fonts of the default theme reach a theme that extends it.
+    assert [f.family for f in theme.config.script_fonts][:1] == ["Noto Naskh Arabic"]
+
+
+def test_words_for_lays_the_exact_tag_over_the_language() -> None:
+    strings = {"pt": {"Contents": "Conteúdo"}, "pt-BR": {"Contents": "Sumário"}}
+    assert words_for("pt-BR", strings).gettext("Contents") == "Sumário"
+    assert words_for("pt-PT", strings).gettext("Contents") == "Conteúdo"
