@@ -197,8 +197,8 @@ def load_site(project: Path, newest: EditionConfig | None) -> SiteSettings:
 def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     """Render the archive page, its assets, the feed and the sitemap; return files, warnings."""
     from .context import long_date
-    from .i18n import Words
     from .errors import ContentError, Problem
+    from .i18n import Words
     from .markup import inline, plain
     from .theme import load_theme
 
@@ -220,7 +220,8 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
             "slug": entry.slug, "href": f"{entry.slug}/index.html",
             "pdf_href": f"{entry.slug}/{entry.slug}.pdf" if entry.has_pdf else None,
             "title": inline(config.title), "title_text": plain(config.title),
-            "date": config.date.isoformat(), "date_text": long_date(config.date, Words(config.language)),
+            "date": config.date.isoformat(),
+            "date_text": long_date(config.date, Words(config.language)),
             "moment": f"{config.date.isoformat()}T00:00:00Z", "month": f"{config.date:%B}",
             "kind": KINDS[config.kind], "summary": inline(summary),
             "summary_text": plain(summary), "organisation": config.organisation,

@@ -349,8 +349,7 @@ def plain_text(edition: Edition, context: dict[str, Any], links: ServiceLinks) -
         head.append(wrap(context["subtitle_text"]))
     head.append(f"{config.organisation} · {context['date_text']}")
     if links.view_online:
-        head.append("
-" + _("View this email in your browser: %(url)s")
+        head.append("\n" + _("View this email in your browser: %(url)s")
                     % {"url": f"<{links.view_online}>"})
     out = ["\n".join(head)]
     digest = context["digest"]
