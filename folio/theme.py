@@ -142,9 +142,10 @@ class Theme:
             for style, name in font.files.items():
                 path = folder / name
                 if not (path.is_file() and inside(path, folder)):
+                    where = (f"the files/ folder of the package '{font.package}'"
+                             if font.package else f"the folder {folder}")
                     raise TemplateError(f"theme '{self.name}': the font file '{name}' is not "
-                                        f"in the font folder of '{font.family}' ({folder}); "
-                                        "name a file that is there")
+                                        f"in {where}; name a file that is there")
                 found.append((font, style, path))
         return found
 

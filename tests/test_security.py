@@ -137,6 +137,17 @@ def test_a_font_file_not_in_its_package_is_reported(project: Path) -> None:
         theme.font_files()
 
 
+@pytest.mark.parametrize("folder", ["/etc", "/usr/share/fonts/../../../etc", "fonts"])
+def test_system_font_folders_only(project: Path, folder: str) -> None:
+    """A font `folder:` must lie inside the system's font folders: /etc is not one."""
+    make_theme(project, f"{{family: Y, folder: '{folder}', files: {{regular: passwd}}}}")
+    done = run(project, "build", "--format", "web,pdf", "mini")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "is not a system font folder" in done.stderr
+    assert b"root:" not in published(project)
+
+
 @pytest.mark.parametrize("package", ["content.mini.evil", "mini", "evil"])
 def test_font_package_is_never_imported(project: Path, package: str) -> None:
     marker = project / "imported"

@@ -51,7 +51,8 @@ def extract() -> Catalog:
 def po_bytes(catalog: Catalog) -> bytes:
     """Return a catalogue as `.po` text, without dates, so the same input gives the same file."""
     out = io.BytesIO()
-    write_po(out, catalog, width=88, omit_header=False, sort_output=False)
+    # File names without line numbers: an edit elsewhere in a file leaves the catalogues alone.
+    write_po(out, catalog, width=88, omit_header=False, sort_output=False, include_lineno=False)
     lines = out.getvalue().split(b"\n")
     return b"\n".join(line for line in lines
                       if not line.startswith((b'"POT-Creation-Date', b'"PO-Revision-Date',
