@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .errors import FolioError, Problem
 from .sources import find_editions, theme_chain, yaml_settings
 
 if TYPE_CHECKING:
@@ -52,6 +53,10 @@ class SiteLinks:
     archive: str = "../index.html"
     previous: Neighbour | None = None
     next: Neighbour | None = None
+
+
+class UnreadableEdition(FolioError):
+    """An edition's settings do not load, so the archive cannot be made without dropping it."""
 
 
 # --- cheap: raw settings only -------------------------------------------------------
@@ -147,7 +152,6 @@ def published(content: Path, out: Path) -> list[Listed]:
     last good archive stays rather than one that silently drops the edition.
     """
     from .content import parse_yaml, read_text, validate
-    from .errors import FolioError, Problem
     from .schema import EditionConfig
 
     found = []
@@ -158,7 +162,7 @@ def published(content: Path, out: Path) -> list[Listed]:
         config = None if problems else validate(EditionConfig, data, lines,
                                                 folder / "edition.yaml", problems)
         if config is None:
-            raise FolioError([Problem(folder / "edition.yaml", None, (
+            raise UnreadableEdition([Problem(folder / "edition.yaml", None, (
                 "the archive, feed and sitemap keep their last version until this "
                 "edition's settings load"))])
         if config.draft or not (out / folder.name / "index.html").is_file():

@@ -441,12 +441,15 @@ def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
     if not force and _fresh(stored, key, out):
         result.skipped = ["site"]
         return result
-    from .archive import render_site
+    from .archive import UnreadableEdition, render_site
 
     started = time.perf_counter()
     try:
         with _capture_warnings(result):
             files, notes = render_site(content, out)
+    except UnreadableEdition:  # that edition's own build says why; the last archive stays
+        result.skipped = ["site"]
+        return result
     except FolioError as exc:
         result.fail(exc)
         return result
