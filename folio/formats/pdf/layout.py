@@ -18,6 +18,7 @@ from typing import Any
 from .document import PrintDocument, location_free
 from .fetcher import Refused, make_fetcher
 from .finish import finisher
+from .structure import restructure, source_hints
 
 log = logging.getLogger("folio")
 
@@ -44,6 +45,8 @@ class _Relay(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
+        if message.endswith("has no required alt description"):
+            return  # alt="" marks decoration, drawn as an artifact (`structure`)
         match = NO_GLYPH.match(message)
         if match:
             self.uncovered.update(dict.fromkeys(c for c in match[1] if not c.isspace()))
@@ -98,11 +101,13 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
             for page in rendered.pages:
                 page.links = [("external" if kind == "attachment" else kind, *rest)
                               for kind, *rest in page.links]
-            pdf = rendered.write_pdf(finisher=finisher(print_ready), **document.options)
+            with source_hints():
+                pdf = rendered.write_pdf(finisher=finisher(print_ready), **document.options)
         if warnings.uncovered:  # WeasyPrint notices them while drawing the pages
             _warn_uncovered(list(warnings.uncovered))
     except FatalURLFetchingError:
         if not fetcher.refused:
             raise
         return b"", fetcher.refused
-    return pdf, fetcher.refused
+    archival = str(document.options["pdf_variant"]).startswith("pdf/a")
+    return restructure(pdf, archival), fetcher.refused

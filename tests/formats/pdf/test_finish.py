@@ -102,7 +102,8 @@ def test_print_ready_has_bleed_and_crop_marks(project: Path) -> None:
         # The marks sit in a slug outside the bleed, where the cut never shows them.
         assert media[0] < bleed[0] - 5 * MM and media[2] > bleed[2] + 5 * MM
         data = page.get_contents().get_data().decode("latin-1")
-        marks = re.findall(r"(-?[\d.]+) (-?[\d.]+) m (-?[\d.]+) (-?[\d.]+) l S", data)
+        data = data[data.rindex("/Artifact"):]  # the marks are drawn last
+        marks = re.findall(r"(-?[\d.]+)\s+(-?[\d.]+)\s+m\s+(-?[\d.]+)\s+(-?[\d.]+)\s+l\s+S", data)
         assert len(marks) == 8
         for x1, y1, x2, y2 in marks:
             outside = [not (trim[0] - 1 < float(x) < trim[2] + 1 and

@@ -1,0 +1,441 @@
+"""Structure: WeasyPrint's tag tree -> a structure tree that reads as the page does.
+
+WeasyPrint 70 tags a PDF page by page, from its layout boxes. What a reader then meets
+differs from the page in known ways: a paragraph, list or section split by a page break is
+two elements; an anonymous box repeats its element (a heading inside the same heading);
+a link's pieces (its `::before`, an `<em>` inside it) carry link annotations outside any
+`Link`; footnotes are loose text at the foot of the page; a decorative picture is a figure
+without alternative text.
+
+Two steps put that right. While WeasyPrint builds its tree, `source_hints` notes on each
+element where it came from (which HTML element, which pseudo-element, a link's text, a
+header cell's scope). After the PDF is written, `restructure` (pikepdf) uses those notes
+to join what a page break split, dissolve repeated elements, attach link annotations to
+their `Link`, make footnotes `Note`s with a `Lbl` beside their call, and turn decoration
+(pictures with empty alt text, text drawn by `::before`) into artifacts. The parent tree
+is then rebuilt from the final tree, so every marked sequence and annotation points at
+the element that now holds it.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+HINT = "Folio"
+"""The prefix of the temporary keys that carry hints from WeasyPrint to `restructure`."""
+UNNESTABLE = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/P", "/Link", "/Lbl", "/LBody",
+              "/TH", "/TD", "/Caption", "/Figure", "/Span", "/NonStruct"}
+"""Elements that never hold an element of their own kind: a second one is a repeat."""
+DECORATIVE_PSEUDO = {"before"}
+"""Generated content that is decoration: a section's number, a quotation mark, a rule."""
+
+
+# --- hints, noted while WeasyPrint builds its tree -------------------------------------
+
+
+def _text_of(element: Any) -> str:
+    label = element.get("aria-label") or element.get("title")
+    text = label if label else "".join(element.itertext())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@contextmanager
+def source_hints() -> Iterator[None]:
+    """Note, on each structure element WeasyPrint makes, the box it was made from."""
+    import pydyf
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+    sources: dict[tuple[int, str], int] = {}
+
+    def build(box: Any, *args: Any) -> Iterator[Any]:
+        for element in original(box, *args):
+            if f"{HINT}Key" not in element:
+                _note(element, getattr(box, "_box", box), sources, pydyf)
+            yield element
+
+    tags._build_box_tree = build
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
+
+
+def _note(element: Any, box: Any, sources: dict[tuple[int, str], int], pydyf: Any) -> None:
+    if box.element is None:
+        return
+    tag = box.element_tag or ""
+    pseudo = tag.partition("::")[2]
+    source = (id(box.element), pseudo)
+    element[f"{HINT}Key"] = sources.setdefault(source, len(sources) + 1)
+    element[f"{HINT}Of"] = sources.setdefault((id(box.element), ""), len(sources) + 1)
+    if pseudo:
+        element[f"{HINT}Pseudo"] = f"/{pseudo.replace('-', '')}"
+        return
+    if tag == "a" and box.element.get("href"):
+        element[f"{HINT}Text"] = pydyf.String(_text_of(box.element))
+    if tag == "th":
+        scope = "/Row" if box.element.get("scope") == "row" else "/Column"
+        element[f"{HINT}Scope"] = scope
+    if tag == "img" and box.element.get("alt", None) == "":
+        element[f"{HINT}Decorative"] = "true"
+
+
+# --- the tree, rebuilt with pikepdf ----------------------------------------------------
+
+
+def _kids(element: Any) -> list[Any]:
+    import pikepdf
+
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _is_element(kid: Any) -> bool:
+    import pikepdf
+
+    return isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") not in ("/MCR", "/OBJR")
+
+
+def _position(identifier: Any) -> str:
+    """Return the row and column of a header cell from WeasyPrint's `table-row-column` ID."""
+    return "-".join(str(identifier).split("-")[-2:])
+
+
+class _Tree:
+    """The structure tree of an open PDF, with the hints taken out of it."""
+
+    def __init__(self, pdf: Any):
+        import pikepdf
+
+        self.pikepdf = pikepdf
+        self.pdf = pdf
+        self.root = pdf.Root.StructTreeRoot
+        self.document = _kids(self.root)[0]
+        self.hints: dict[tuple[int, int], dict[str, Any]] = {}
+        self.artifacts: dict[tuple[int, int], set[int]] = {}  # page -> MCIDs
+        self.notes = 0
+        for element in self.walk(self.document):
+            found = {}
+            for key in list(element.keys()):
+                if key.startswith(f"/{HINT}"):
+                    found[key[len(HINT) + 1:]] = element[key]
+                    del element[key]
+            self.hints[element.objgen] = found
+
+    def hint(self, element: Any, name: str) -> Any:
+        return self.hints.get(element.objgen, {}).get(name)
+
+    def walk(self, element: Any) -> Iterator[Any]:
+        yield element
+        for kid in _kids(element):
+            if _is_element(kid):
+                yield from self.walk(kid)
+
+    def set_kids(self, element: Any, kids: list[Any]) -> None:
+        element.K = self.pikepdf.Array(kids)
+        for kid in kids:
+            if _is_element(kid):
+                kid.P = element
+
+    def marked(self, kid: Any, element: Any) -> tuple[Any, int] | None:
+        """Return (page, MCID) of a kid that is marked content, else None."""
+        if isinstance(kid, int):
+            return element.get("/Pg"), int(kid)
+        if isinstance(kid, self.pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+            return kid.get("/Pg", element.get("/Pg")), int(kid.MCID)
+        return None
+
+    def portable(self, kids: list[Any], element: Any, page: Any) -> list[Any]:
+        """Return kids fit to move into an element whose page is `page`."""
+        moved = []
+        for kid in kids:
+            if isinstance(kid, int) and element.get("/Pg") != page:
+                kid = self.pdf.make_indirect(self.pikepdf.Dictionary(
+                    Type=self.pikepdf.Name.MCR, Pg=element.Pg, MCID=int(kid)))
+            moved.append(kid)
+        return moved
+
+    # --- the repairs ---------------------------------------------------------------
+
+    def join_and_dissolve(self, element: Any) -> None:
+        """Join consecutive pieces of one split element; dissolve repeats of a parent."""
+        kids: list[Any] = []
+        waiting = _kids(element)
+        while waiting:
+            kid = waiting.pop(0)
+            if _is_element(kid) and kid.get("/S") == element.get("/S") \
+                    and element.get("/S") in UNNESTABLE:
+                waiting[:0] = self.portable(_kids(kid), kid, element.get("/Pg"))
+                continue
+            before = kids[-1] if kids else None
+            key = self.hint(kid, "Key") if _is_element(kid) else None
+            if (key is not None and before is not None and _is_element(before)
+                    and self.hint(before, "Key") == key and before.get("/S") == kid.get("/S")):
+                self.set_kids(before, _kids(before) + self.portable(
+                    self.without_repeats(before, _kids(kid)), kid, before.get("/Pg")))
+                continue
+            kids.append(kid)
+        self.set_kids(element, kids)
+        for kid in kids:
+            if _is_element(kid):
+                self.join_and_dissolve(kid)
+
+    def without_repeats(self, first: Any, kids: list[Any]) -> list[Any]:
+        """Return a continued table's kids less the header and footer repeated on its page.
+
+        The repeats become artifacts, and data cells that named a repeated header cell
+        name the first one instead.
+        """
+        if first.get("/S") != "/Table":
+            return kids
+        groups = {self.hint(k, "Key") for k in _kids(first)
+                  if _is_element(k) and k.get("/S") in ("/THead", "/TFoot")}
+        headers = {_position(cell.ID): cell.ID
+                   for cell in self.walk(first) if cell.get("/S") == "/TH" and "/ID" in cell}
+        kept = []
+        for kid in kids:
+            if _is_element(kid) and kid.get("/S") in ("/THead", "/TFoot") \
+                    and self.hint(kid, "Key") in groups:
+                self.artifact(kid)
+                continue
+            kept.append(kid)
+            for cell in self.walk(kid) if _is_element(kid) else ():
+                attributes = cell.get("/A")
+                if cell.get("/S") == "/TD" and attributes is not None and "/Headers" in attributes:
+                    attributes.Headers = self.pikepdf.Array([
+                        headers.get(_position(h), h)
+                        for h in attributes.Headers])
+        return kept
+
+    def shape_lists(self) -> None:
+        """Give each list item one `Lbl` and one `LBody`, with its sub-lists inside it."""
+        for element in list(self.walk(self.document)):
+            if element.get("/S") == "/LI":
+                kids, body = [], None
+                for kid in _kids(element):
+                    if _is_element(kid) and kid.get("/S") in ("/Lbl", "/LBody"):
+                        kids.append(kid)
+                        body = kid if kid.get("/S") == "/LBody" else None
+                        continue
+                    if body is None:
+                        body = self.pdf.make_indirect(self.pikepdf.Dictionary(
+                            Type=self.pikepdf.Name.StructElem, S=self.pikepdf.Name.LBody,
+                            P=element, K=self.pikepdf.Array(), Pg=element.Pg))
+                        kids.append(body)
+                    self.set_kids(body, [*_kids(body), kid])
+                self.set_kids(element, kids)
+            elif element.get("/S") == "/L":
+                kids = []
+                for kid in _kids(element):
+                    item = kids[-1] if kids else None
+                    if (_is_element(kid) and kid.get("/S") == "/L" and item is not None
+                            and item.get("/S") == "/LI"):
+                        bodies = [k for k in _kids(item) if k.get("/S") == "/LBody"]
+                        if bodies:
+                            self.set_kids(bodies[-1], [*_kids(bodies[-1]), kid])
+                            continue
+                    kids.append(kid)
+                self.set_kids(element, kids)
+
+    def parents(self) -> dict[tuple[int, int], Any]:
+        return {kid.objgen: element for element in self.walk(self.document)
+                for kid in _kids(element) if _is_element(kid)}
+
+    def place_notes(self) -> None:
+        """Move each footnote beside its call, as a `Note` whose `Lbl` is its marker."""
+        elements = list(self.walk(self.document))
+        calls = {self.hint(e, "Of"): e for e in elements
+                 if self.hint(e, "Pseudo") == "/footnotecall"}
+        parents = self.parents()
+        for note in elements:
+            call = calls.pop(self.hint(note, "Of"), None)
+            if call is None or self.hint(note, "Pseudo") is not None:
+                continue
+            home, host = parents[note.objgen], parents[call.objgen]
+            self.set_kids(home, [k for k in _kids(home) if k.objgen != note.objgen])
+            host_kids = _kids(host)
+            at = next(i for i, k in enumerate(host_kids) if k.objgen == call.objgen)
+            self.set_kids(host, [*host_kids[:at + 1], note, *host_kids[at + 1:]])
+            self.notes += 1
+            call.S = self.pikepdf.Name.Reference
+            note.S = self.pikepdf.Name.Note
+            note.ID = self.pikepdf.String(f"note-{self.notes}")
+            for kid in _kids(note):
+                if _is_element(kid) and self.hint(kid, "Pseudo") == "/footnotemarker":
+                    kid.S = self.pikepdf.Name.Lbl
+
+    def attach_links(self) -> None:
+        """Put every link annotation in its `Link`, described by the link's text."""
+        links = [e for e in self.walk(self.document) if e.get("/S") == "/Link"]
+        inner = {e.objgen for link in links for e in self.walk(link) if e is not link}
+        for link in links:
+            if link.objgen in inner:
+                continue
+            text = self.hint(link, "Text")
+            kids: list[Any] = []
+            for element in self.walk(link):
+                for kid in _kids(element):
+                    if isinstance(kid, self.pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                        if text is not None:
+                            kid.Obj.Contents = text
+                        if element is not link:
+                            kids.append(kid)
+                if element is not link:
+                    self.set_kids(element, [k for k in _kids(element)
+                                            if not (isinstance(k, self.pikepdf.Dictionary)
+                                                    and k.get("/Type") == "/OBJR")])
+            self.set_kids(link, _kids(link) + kids)
+
+    def artifact(self, element: Any) -> None:
+        """Make all the marked content of an element an artifact."""
+        for part in self.walk(element):
+            for kid in _kids(part):
+                found = self.marked(kid, part)
+                if found:
+                    self.artifacts.setdefault(found[0].objgen, set()).add(found[1])
+
+    def remove_decoration(self) -> None:
+        """Make decorative pictures and `::before` text artifacts, out of the tree.
+
+        A link annotation such an element carried stays, with the element's parent.
+        """
+        for element in list(self.walk(self.document)):
+            kids: list[Any] = []
+            for kid in _kids(element):
+                if _is_element(kid) and self.decorative(kid):
+                    self.artifact(kid)
+                    kids += [k for part in self.walk(kid) for k in _kids(part)
+                             if isinstance(k, self.pikepdf.Dictionary)
+                             and k.get("/Type") == "/OBJR"]
+                else:
+                    kids.append(kid)
+            self.set_kids(element, kids)
+
+    def decorative(self, element: Any) -> bool:
+        return (self.hint(element, "Decorative") is not None
+                or self.hint(element, "Pseudo") in {f"/{p}" for p in DECORATIVE_PSEUDO})
+
+    def label_cells(self) -> None:
+        """Give every header cell its scope."""
+        for element in self.walk(self.document):
+            scope = self.hint(element, "Scope")
+            if element.get("/S") == "/TH" and scope is not None:
+                attributes = element.get("/A")
+                if attributes is None:
+                    element.A = attributes = self.pikepdf.Dictionary(O=self.pikepdf.Name.Table)
+                attributes.Scope = scope
+
+    def prune(self, element: Any) -> bool:
+        """Drop elements left with nothing in them; return True when `element` is empty."""
+        kids = [k for k in _kids(element)
+                if not (_is_element(k) and self.prune(k))]
+        self.set_kids(element, kids)
+        return not kids and element is not self.document
+
+    def rebuild_parent_tree(self) -> None:
+        """Point every marked sequence and annotation at the element that now holds it."""
+        pikepdf = self.pikepdf
+        pages = {page.objgen: index for index, page in enumerate(self.pdf.pages)}
+        by_page: dict[int, dict[int, Any]] = {}
+        annotations: list[tuple[Any, Any]] = []
+        for element in self.walk(self.document):
+            for kid in _kids(element):
+                found = self.marked(kid, element)
+                if found:
+                    by_page.setdefault(pages[found[0].objgen], {})[found[1]] = element
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    annotations.append((kid.Obj, element))
+        nums = pikepdf.Array()
+        for index, page in enumerate(self.pdf.pages):
+            page.obj.StructParents = index
+            mapping = by_page.get(index, {})
+            size = max(mapping, default=-1) + 1
+            nums.extend([index, pikepdf.Array([mapping.get(m, None) for m in range(size)])])
+        for number, (annotation, element) in enumerate(annotations, start=len(pages)):
+            annotation.StructParent = number
+            nums.extend([number, element])
+        self.root.ParentTree = self.pdf.make_indirect(pikepdf.Dictionary(Nums=nums))
+        self.root.ParentTreeNextKey = len(pages) + len(annotations)
+
+    def mark_artifacts(self) -> None:
+        """Turn the marked-content sequences of decoration into `/Artifact` in the pages."""
+        pikepdf = self.pikepdf
+        for page in self.pdf.pages:
+            mcids = self.artifacts.get(page.obj.objgen)
+            if not mcids:
+                continue
+            instructions = pikepdf.parse_content_stream(page)
+            changed = []
+            for operands, operator in instructions:
+                if (str(operator) == "BDC" and len(operands) == 2
+                        and isinstance(operands[1], pikepdf.Dictionary)
+                        and int(operands[1].get("/MCID", -1)) in mcids):
+                    changed.append(pikepdf.ContentStreamInstruction(
+                        [pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+                else:
+                    changed.append(pikepdf.ContentStreamInstruction(operands, operator))
+            page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(changed))
+
+
+def restructure(data: bytes, archival: bool) -> bytes:
+    """Return the PDF with its structure tree repaired; `archival` for PDF/A's rules."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/StructTreeRoot" in pdf.Root:
+            tree = _Tree(pdf)
+            tree.place_notes()
+            tree.remove_decoration()
+            tree.join_and_dissolve(tree.document)
+            tree.attach_links()
+            tree.shape_lists()
+            tree.label_cells()
+            tree.prune(tree.document)
+            tree.rebuild_parent_tree()
+            tree.mark_artifacts()
+        for page in pdf.pages:
+            page.obj.Tabs = pikepdf.Name.S
+            for annotation in page.obj.get("/Annots", []):
+                annotation.F = 4  # printed, as on screen
+        if archival:
+            _archival(pdf)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _archival(pdf: Any) -> None:
+    """Meet the PDF/A rules WeasyPrint leaves open: no interpolation, plain metadata."""
+    for image in itertools.chain.from_iterable(
+            _images(page.obj.get("/Resources")) for page in pdf.pages):
+        if "/Interpolate" in image:
+            image.Interpolate = False
+        if "/SMask" in image and "/Interpolate" in image.SMask:
+            image.SMask.Interpolate = False
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is not None and "/Filter" in metadata:
+        metadata.write(metadata.read_bytes())
+
+
+def _images(resources: Any, seen: set[tuple[int, int]] | None = None) -> Iterator[Any]:
+    """Yield every image XObject reachable from a resource dictionary."""
+    seen = set() if seen is None else seen
+    if resources is None:
+        return
+    for name in ("/XObject", "/Pattern"):
+        for item in (resources.get(name) or {}).values():
+            if item.objgen in seen and item.objgen != (0, 0):
+                continue
+            seen.add(item.objgen)
+            if item.get("/Subtype") == "/Image":
+                yield item
+            yield from _images(item.get("/Resources"), seen)
