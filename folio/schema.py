@@ -160,8 +160,11 @@ class PdfSettings(Model):
     """Start every section on a new page; by `kind` when left out (annual reviews yes)."""
     print_ready: bool = False
     """Add 3 mm bleed and crop marks for a commercial printer."""
-    variant: Literal["pdf/ua-1", "pdf/a-3b"] = "pdf/ua-1"
-    """`pdf/ua-1` (tagged, accessible) or `pdf/a-3b` (for archives)."""
+    variant: Literal["pdf/ua-1", "pdf/a-3a", "pdf/a-3b"] = "pdf/ua-1"
+    """`pdf/ua-1` (accessible), `pdf/a-3a` (archival and accessible) or `pdf/a-3b` (archival)."""
+    hyphenation: bool = False
+    """Hyphenate body text to even out lines; off, so that copied and read-aloud text keeps
+    whole words (a hyphenated word copies as two)."""
     creation_date: bool = False
     """Stamp the build time into the PDF (off, so that builds are byte-identical)."""
 

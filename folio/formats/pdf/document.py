@@ -33,6 +33,7 @@ BLEED = "3mm"
 
 FOOTNOTE_REF = re.compile(
     r'<sup id="[^"]*"><a class="footnote-ref" href="#[^"]*">(\d+)</a></sup>')
+COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 EXTERNAL_LINK = re.compile(r'<a\b[^>]*?\shref="((?:https?|mailto):[^"]+)"[^>]*>(.*?)</a>', re.S)
 
 
@@ -90,6 +91,18 @@ def print_body(section: Section) -> str:
     return FOOTNOTE_REF.sub(note, body)
 
 
+def whole_compounds(html: str) -> str:
+    """Keep hyphenated compounds (`youth-led`) on one line, so that copied text keeps them.
+
+    A line that ends in `youth-` is read back by text extraction as `youthled`: the
+    hyphen is taken for a hyphenation and dropped.
+    """
+    parts = re.split(r"(<[^>]*>)", html)
+    for index in range(0, len(parts), 2):
+        parts[index] = COMPOUND.sub(r'<span class="compound">\g<0></span>', parts[index])
+    return "".join(parts)
+
+
 # --- the print document ---------------------------------------------------------------
 
 
@@ -134,6 +147,7 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
         cover_alt=(config.cover_image_alt or "") if cover else "",
         paper=config.pdf.paper,
         print_ready=config.pdf.print_ready,
+        hyphens="auto" if config.pdf.hyphenation else "manual",
         bleed=BLEED if config.pdf.print_ready else "0mm",
         created=created,
         generator=f"Folio {__version__}",
@@ -191,5 +205,8 @@ def print_document(edition: Edition, theme: Theme) -> PrintDocument:
     context = print_context(edition, theme, base_url)
     context["stylesheet"] = Markup(stylesheet(theme, context))
     html = theme.render("pdf/document.html", context)
+    body = html.find("<body")
+    if body >= 0:
+        html = html[:body] + whole_compounds(html[body:])
     identifier = hashlib.sha256(location_free(html, policy).encode()).hexdigest()[:32]
     return PrintDocument(html, base_url, policy, pdf_options(edition, identifier.encode()))

@@ -256,8 +256,10 @@ class _Tree:
                  if self.hint(e, "Pseudo") == "/footnotecall"}
         parents = self.parents()
         for note in elements:
+            if self.hint(note, "Pseudo") is not None:
+                continue
             call = calls.pop(self.hint(note, "Of"), None)
-            if call is None or self.hint(note, "Pseudo") is not None:
+            if call is None:
                 continue
             home, host = parents[note.objgen], parents[call.objgen]
             self.set_kids(home, [k for k in _kids(home) if k.objgen != note.objgen])
