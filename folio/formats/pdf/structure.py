@@ -77,6 +77,7 @@ def _note(element: Any, box: Any, sources: dict[tuple[int, str], int], pydyf: An
     if pseudo:
         element[f"{HINT}Pseudo"] = f"/{pseudo.replace('-', '')}"
         return
+    element[f"{HINT}Tag"] = f"/{tag}" if tag.isalnum() else "/other"
     if tag == "a" and box.element.get("href"):
         element[f"{HINT}Text"] = pydyf.String(_text_of(box.element))
     if tag == "th":
@@ -325,6 +326,21 @@ class _Tree:
         return (self.hint(element, "Decorative") is not None
                 or self.hint(element, "Pseudo") in {f"/{p}" for p in DECORATIVE_PSEUDO})
 
+    def caption_figures(self) -> None:
+        """Put a picture's caption inside its `Figure`, as `<figure>` holds both."""
+        for element in self.walk(self.document):
+            if self.hint(element, "Tag") != "/figure":
+                continue
+            kids = _kids(element)
+            figures = [k for k in kids if _is_element(k) and k.get("/S") == "/Figure"]
+            captions = [k for k in kids if _is_element(k) and k.get("/S") == "/Caption"]
+            if len(figures) != 1 or not captions:
+                continue
+            self.set_kids(element, [k for k in kids if not any(
+                k.objgen == c.objgen for c in captions)])
+            self.set_kids(figures[0], _kids(figures[0]) + self.portable(
+                captions, element, figures[0].get("/Pg")))
+
     def label_cells(self) -> None:
         """Give every header cell its scope."""
         for element in self.walk(self.document):
@@ -399,6 +415,7 @@ def restructure(data: bytes, archival: bool) -> bytes:
             tree.join_and_dissolve(tree.document)
             tree.attach_links()
             tree.shape_lists()
+            tree.caption_figures()
             tree.label_cells()
             tree.prune(tree.document)
             tree.rebuild_parent_tree()

@@ -134,3 +134,92 @@ CSS_ATTACKS = {
     "url-relative": '.back { background: url("../../../../../../../../etc/passwd"); }',
     "url-metadata": ".back { background: url(http://169.254.169.254/latest/meta-data/); }",
 }
+
+
+# --- the structure tree, read from the file as a screen reader would -----------------
+
+
+def marked_text(path: Path) -> dict[tuple[int, int], str]:
+    """Return the text of every marked-content sequence: (page index, MCID) -> text."""
+    reader = PdfReader(path)
+    texts: dict[tuple[int, int], str] = {}
+    for index, page in enumerate(reader.pages):
+        stack: list[int | None] = []
+
+        def operator(op: bytes, args: list[Any], *_: Any) -> None:
+            if op == b"BDC":
+                properties = args[1] if len(args) > 1 else None
+                mcid = properties.get("/MCID") if isinstance(properties, dict) else None
+                stack.append(int(mcid) if mcid is not None else None)
+            elif op == b"BMC":
+                stack.append(None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def text(value: str, *_: Any) -> None:
+            mcid = next((m for m in reversed(stack) if m is not None), None)
+            if mcid is not None and value:
+                texts[index, mcid] = texts.get((index, mcid), "") + value
+
+        page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return texts
+
+
+class Tagged:
+    """A PDF's structure tree (pikepdf), with the text each element holds."""
+
+    def __init__(self, path: Path):
+        import pikepdf
+
+        self.pikepdf = pikepdf
+        self.pdf = pikepdf.open(path)
+        self.pages = {page.objgen: index for index, page in enumerate(self.pdf.pages)}
+        self.texts = marked_text(path)
+        root = self.pdf.Root.StructTreeRoot
+        self.document = self.kids(root)[0]
+
+    def kids(self, element: Any) -> list[Any]:
+        kids = element.get("/K")
+        if kids is None:
+            return []
+        return list(kids) if isinstance(kids, self.pikepdf.Array) else [kids]
+
+    def is_element(self, kid: Any) -> bool:
+        return (isinstance(kid, self.pikepdf.Dictionary)
+                and kid.get("/Type") not in ("/MCR", "/OBJR"))
+
+    def walk(self, element: Any = None) -> list[Any]:
+        element = self.document if element is None else element
+        found = [element]
+        for kid in self.kids(element):
+            if self.is_element(kid):
+                found += self.walk(kid)
+        return found
+
+    def of_kind(self, *kinds: str) -> list[Any]:
+        return [e for e in self.walk() if str(e.get("/S")) in kinds]
+
+    def text(self, element: Any) -> str:
+        """Return the text an element holds, in tree order, spaces collapsed."""
+        parts = []
+        for kid in self.kids(element):
+            if isinstance(kid, int):
+                parts.append(self.texts.get((self.pages[element.Pg.objgen], int(kid)), ""))
+            elif isinstance(kid, self.pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                page = kid.get("/Pg", element.get("/Pg"))
+                parts.append(self.texts.get((self.pages[page.objgen], int(kid.MCID)), ""))
+            elif self.is_element(kid):
+                parts.append(self.text(kid))
+        return " ".join(" ".join(parts).split())
+
+    def parent_kind(self, kid: Any) -> str:
+        return str(kid.get("/P", {}).get("/S"))
+
+    def annotation_owners(self) -> dict[tuple[int, int], list[str]]:
+        """Return, for each annotation, the kinds of the elements whose OBJR holds it."""
+        owners: dict[tuple[int, int], list[str]] = {}
+        for element in self.walk():
+            for kid in self.kids(element):
+                if isinstance(kid, self.pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    owners.setdefault(kid.Obj.objgen, []).append(str(element.S))
+        return owners
