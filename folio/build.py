@@ -343,6 +343,12 @@ def _build_edition(
                     "until they are fixed"))]))
                 return
 
+        if "pdf" in stale:
+            refusal = pdf_claim_problems(edition)
+            if refusal:
+                result.fail(refusal)
+                stale = [fmt for fmt in stale if fmt != "pdf"]
+
         # Phase 2: render and write each stale format; one failing leaves the others.
         # Background formats (the PDF) start first, so that their helper lays them out
         # while this process renders the web page and the email.
@@ -477,6 +483,25 @@ def quick_check(edition: Edition) -> list[Finding]:
 
     return [finding for finding in check_edition(edition.root, edition=edition)
             if finding.severity == "error"]
+
+
+def pdf_claim_problems(edition: Edition) -> FolioError | None:
+    """Return why the PDF may not be written, or None: it would fail the standard it claims.
+
+    A picture with no description or a heading that skips a level breaks PDF/UA-1 (and
+    PDF/A-3A), so the PDF is not made until the content is fixed; the other formats are.
+    """
+    from .check import claim_findings
+
+    variant = edition.config.pdf.variant
+    if variant == "pdf/a-3b":
+        return None  # archival only: it claims nothing about being read aloud
+    findings = claim_findings(edition)
+    if not findings:
+        return None
+    return FolioError([Problem(f.file, f.line, f"{f.message} (the PDF claims {variant.upper()}, "
+                                              "so it is not written until this is fixed)")
+                       for f in findings])
 
 
 def build(

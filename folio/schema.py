@@ -286,7 +286,10 @@ class Colours(Model):
     band_ink: str = "#ffffff"
     """Text on `band`."""
     highlight: str = "#f2a900"
-    """A second accent for numbers and details."""
+    """A second accent for numbers and details on `band`."""
+    highlight_text: str = "#b27700"
+    """The highlight as text on `paper`: the section numbers of the PDF (large text, so
+    3:1 contrast on `paper`)."""
     rule: str = "#d9dee5"
     """Hairlines and table borders."""
 

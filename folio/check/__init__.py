@@ -41,7 +41,8 @@ from .links import mailto_problem, url_problem
 from .registry import CHECKS, RULES, Finding, Rule
 from .texts import gather
 
-__all__ = ["CHECKS", "RULES", "Finding", "Rule", "check_edition", "contrast_ratio",
+__all__ = ["CHECKS", "PDF_CLAIM_RULES", "RULES", "Finding", "Rule", "check_edition",
+           "claim_findings", "contrast_ratio",
            "enabled_rules", "exit_status", "format_findings", "mailto_problem", "url_problem"]
 
 ENGLISH_ONLY = {"run-together-words", "spelling-variants", "run-together-case"}
@@ -86,6 +87,19 @@ def check_edition(
     order = {ctx.edition_file: 0}
     return sorted(findings, key=lambda f: (order.get(f.file, 1), f.file, f.line, f.column,
                                            f.rule, f.message))
+
+
+PDF_CLAIM_RULES = ("image-alt", "heading-levels")
+"""The rules whose findings would make the PDF fail the standard it claims (PDF/UA-1,
+PDF/A-3A): a picture with no description, a heading outline with a gap."""
+
+
+def claim_findings(edition: Edition) -> list[Finding]:
+    """Return what in a loaded edition breaks the PDF's claim, whatever `checks:` says."""
+    ctx = gather(edition)
+    found = {finding for check in CHECKS if set(check.rules) & set(PDF_CLAIM_RULES)
+             for finding in check.run(ctx) if finding.rule in PDF_CLAIM_RULES}
+    return sorted(found, key=lambda f: (f.file, f.line, f.column, f.rule, f.message))
 
 
 def format_findings(findings: list[Finding], fmt: str) -> str:

@@ -8,8 +8,9 @@ Each rule follows a WCAG 2.2 success criterion at level A or AA:
   outline screen-reader users navigate by);
 - link-text: 2.4.4 Link Purpose (link text that says where it leads; a bare address is
   spelt out letter by letter);
-- contrast: 1.4.3 Contrast (Minimum), MIN_CONTRAST:1 for text (`contrast_ratio` is
-  WCAG's formula);
+- contrast: 1.4.3 Contrast (Minimum), MIN_CONTRAST:1 for text and LARGE_TEXT_CONTRAST:1
+  for large text, for every pair of theme colours the web page, PDF and email set text
+  in (`contrast_ratio` is WCAG's formula);
 - language: 3.1.1 Language of Page (`language:` sets the page's lang).
 - interface-words: 3.1.2 Language of Parts: fixed words left in English in another
   language's edition (no catalogue or no translation, see `folio.i18n`).
@@ -131,9 +132,19 @@ def contrast_ratio(foreground: str, background: str) -> float | None:
     return (light + 0.05) / (dark + 0.05)
 
 
-CONTRAST_PAIRS = [("ink", "paper", "body text"), ("muted", "paper", "captions and dates"),
-                  ("accent", "paper", "links and headings"),
-                  ("accent_ink", "accent", "button text"), ("band_ink", "band", "text on the band")]
+LARGE_TEXT_CONTRAST = 3.0
+"""WCAG 1.4.3's minimum for large text (18 pt, or 14 pt bold, and up)."""
+CONTRAST_PAIRS = [("ink", "paper", "body text", MIN_CONTRAST),
+                  ("muted", "paper", "captions and dates", MIN_CONTRAST),
+                  ("accent", "paper", "links and headings", MIN_CONTRAST),
+                  ("accent_ink", "accent", "button text", MIN_CONTRAST),
+                  ("band_ink", "band", "text on the band", MIN_CONTRAST),
+                  ("highlight_text", "paper", "section numbers in the PDF, large text",
+                   LARGE_TEXT_CONTRAST),
+                  ("highlight", "band", "key figures and running heads on the band, large "
+                   "and bold", LARGE_TEXT_CONTRAST)]
+"""Each text colour the outputs (web page, PDF and email) set on a background, with the
+contrast it needs."""
 
 
 @rule(
@@ -148,16 +159,16 @@ def check_contrast(ctx: Context) -> Iterator[Finding]:
     path = ctx.edition.root.parent.parent / "templates" / ctx.edition.config.theme / "theme.yaml"
     source = path.read_text(encoding="utf-8") if path.is_file() else ""
     colours = ctx.theme.colours
-    for fore, back, what in CONTRAST_PAIRS:
+    for fore, back, what, needed in CONTRAST_PAIRS:
         a, b = getattr(colours, fore), getattr(colours, back)
         ratio = contrast_ratio(a, b)
-        if ratio is None or ratio >= MIN_CONTRAST:
+        if ratio is None or ratio >= needed:
             continue
         match = re.search(rf"^\s*{fore}\s*:", source, re.M)
         line = source.count("\n", 0, match.start()) + 1 if match else 1
         yield Finding(display_path(path), line, 1, "contrast", "error",
                       f"'{fore}: {a}' on '{back}: {b}' ({what}) has a contrast of "
-                      f"{ratio:.1f}:1; WCAG 2.2 AA needs {MIN_CONTRAST}:1 — darken or lighten one")
+                      f"{ratio:.1f}:1; WCAG 2.2 AA needs {needed:g}:1 — darken or lighten one")
 
 
 @rule(

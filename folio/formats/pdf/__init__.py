@@ -5,6 +5,8 @@ was given. Modules, in the order they run:
 - `resources`: which files each section asks for, checked against `fetcher`'s policy;
 - `document`: the print HTML (paper adaptations, stylesheet, options);
 - `layout`: WeasyPrint with the safe `fetcher`; `finish`: artifacts, bleed and crop marks;
+  `structure`: the tag tree repaired to read as the page does;
+- `conformance`: the finished file checked against the standard it claims;
 - `helper`: a forked process that imports WeasyPrint while the edition is read.
 Imports only the shared stages (content, context, theme, errors), never a command.
 """
@@ -14,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...content import Edition
-from ...errors import ResourceError
+from ...errors import FolioError, Problem, ResourceError
 from ...theme import Theme
 from .. import Files
+from .conformance import CLAIMS, failures
 from .document import print_document
 from .helper import begin_layout, prepare
 from .resources import refusal_problems
@@ -34,6 +37,14 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
         if refused:
             raise ResourceError(refusal_problems(refused, edition, theme, document.policy,
                                                  document.base_url))
+        variant = edition.config.pdf.variant
+        failed = failures(pdf, variant)
+        if failed:
+            raise FolioError([Problem(edition.root / "edition.yaml", None, (
+                f"the PDF fails {CLAIMS[variant][0]}, the standard it would claim, so it was "
+                f"not written: {'; '.join(failed[:5])}. The content passed check, so this "
+                "is a fault of the theme's pdf/ templates or of Folio: run `python "
+                "generate.py build --keep-html` and report it with print.html"))])
         return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}
 
     return finish

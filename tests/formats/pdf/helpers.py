@@ -141,27 +141,32 @@ CSS_ATTACKS = {
 
 def marked_text(path: Path) -> dict[tuple[int, int], str]:
     """Return the text of every marked-content sequence: (page index, MCID) -> text."""
-    reader = PdfReader(path)
     texts: dict[tuple[int, int], str] = {}
-    for index, page in enumerate(reader.pages):
-        stack: list[int | None] = []
+    for index, page in enumerate(PdfReader(path).pages):
+        texts.update({(index, mcid): text for mcid, text in _page_marked_text(page).items()})
+    return texts
 
-        def operator(op: bytes, args: list[Any], *_: Any) -> None:
-            if op == b"BDC":
-                properties = args[1] if len(args) > 1 else None
-                mcid = properties.get("/MCID") if isinstance(properties, dict) else None
-                stack.append(int(mcid) if mcid is not None else None)
-            elif op == b"BMC":
-                stack.append(None)
-            elif op == b"EMC" and stack:
-                stack.pop()
 
-        def text(value: str, *_: Any) -> None:
-            mcid = next((m for m in reversed(stack) if m is not None), None)
-            if mcid is not None and value:
-                texts[index, mcid] = texts.get((index, mcid), "") + value
+def _page_marked_text(page: Any) -> dict[int, str]:
+    stack: list[int | None] = []
+    texts: dict[int, str] = {}
 
-        page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    def operator(op: bytes, args: list[Any], *_: Any) -> None:
+        if op == b"BDC":
+            properties = args[1] if len(args) > 1 else None
+            mcid = properties.get("/MCID") if isinstance(properties, dict) else None
+            stack.append(int(mcid) if mcid is not None else None)
+        elif op == b"BMC":
+            stack.append(None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(value: str, *_: Any) -> None:
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None and value:
+            texts[mcid] = texts.get(mcid, "") + value
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
     return texts
 
 
