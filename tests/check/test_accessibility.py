@@ -30,6 +30,15 @@ def test_contrast(tmp_path: Path) -> None:
     assert "2.8:1" in finding.message
 
 
+def test_contrast_of_the_print_palette(tmp_path: Path) -> None:
+    """The PDF's section numbers are large text: 3:1 on paper, not 4.5:1."""
+    folder = write_edition(tmp_path, {"01-a.md": "Fine."})
+    [finding] = check_edition(folder, theme=_theme(highlight_text="#f2a900"))
+    assert "'highlight_text: #f2a900' on 'paper: #ffffff'" in finding.message
+    assert "2.0:1" in finding.message and "needs 3:1" in finding.message
+    assert check_edition(folder, theme=_theme(highlight_text="#b97c00")) == []  # 3.5:1
+
+
 def test_default_theme_passes_contrast(tmp_path: Path) -> None:
     import yaml
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -218,7 +219,8 @@ class _Tree:
 
     def shape_lists(self) -> None:
         """Give each list item one `Lbl` and one `LBody`, with its sub-lists inside it."""
-        for element in list(self.walk(self.document)):
+        elements = list(self.walk(self.document))
+        for element in elements:
             if element.get("/S") == "/LI":
                 kids, body = [], None
                 for kid in _kids(element):
@@ -233,7 +235,8 @@ class _Tree:
                         kids.append(body)
                     self.set_kids(body, [*_kids(body), kid])
                 self.set_kids(element, kids)
-            elif element.get("/S") == "/L":
+        for element in elements:
+            if element.get("/S") == "/L":
                 kids = []
                 for kid in _kids(element):
                     item = kids[-1] if kids else None
@@ -400,7 +403,10 @@ class _Tree:
                         [pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
                 else:
                     changed.append(pikepdf.ContentStreamInstruction(operands, operator))
-            page.obj.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(changed))
+            contents = self.pdf.make_stream(b"")
+            contents.write(zlib.compress(pikepdf.unparse_content_stream(changed)),
+                           filter=pikepdf.Name.FlateDecode)
+            page.obj.Contents = contents
 
 
 def restructure(data: bytes, archival: bool) -> bytes:
@@ -412,6 +418,7 @@ def restructure(data: bytes, archival: bool) -> bytes:
             tree = _Tree(pdf)
             tree.place_notes()
             tree.remove_decoration()
+            tree.prune(tree.document)  # what notes and decoration left empty parts no join
             tree.join_and_dissolve(tree.document)
             tree.attach_links()
             tree.shape_lists()
@@ -427,9 +434,33 @@ def restructure(data: bytes, archival: bool) -> bytes:
         if archival:
             _archival(pdf)
         out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        # Streams are written as they are encoded here; PDF/A files get no object
+        # streams, whose bytes qpdf would encode on writing (see `_unambiguous_ends`).
+        _unambiguous_ends(pdf)
+        pdf.save(out, deterministic_id=True, compress_streams=False,
+                 object_stream_mode=pikepdf.ObjectStreamMode.disable if archival
+                 else pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+def _unambiguous_ends(pdf: Any) -> None:
+    """Re-encode each stream whose encoded bytes end in a carriage return.
+
+    A stream is written as `stream LF data LF endstream`. Data ending in CR then reads as
+    ending in a CR LF end of line, one byte short of its /Length: PDF/A validators (and
+    veraPDF) then find the length wrong. Another compression level ends otherwise.
+    """
+    import pikepdf
+
+    for stream in pdf.objects:
+        if not isinstance(stream, pikepdf.Stream) or not stream.read_raw_bytes().endswith(b"\r"):
+            continue
+        data = stream.read_bytes()
+        for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
+            encoded = zlib.compress(data, level)
+            if not encoded.endswith(b"\r"):
+                stream.write(encoded, filter=pikepdf.Name.FlateDecode)
+                break
 
 
 def _archival(pdf: Any) -> None:
