@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text", dest="output")
     check.add_argument("--online", action="store_true",
                        help="also check that external links answer (uses the network)")
+    check.add_argument("--pdf", action="store_true",
+                       help="also build the PDF (when stale) and check it against the "
+                            "standard it claims, and with the outloud accessibility checker")
 
     imp = commands.add_parser("import", parents=[common], help="turn a draft into an edition",
                               description="Create content/EDITION/ from a .docx, .md or .txt "
@@ -265,12 +268,24 @@ def _check(args: argparse.Namespace) -> int:
     findings = []
     for folder in folders:
         email_html, theme = _rendered_email(folder)
+        pdf = _built_pdf(folder, args) if args.pdf else None
         findings += check_edition(folder, email_html=email_html, theme=theme,
-                                  online=args.online)
+                                  online=args.online, pdf=pdf)
     text = format_findings(findings, args.output)
     if text:
         print(text)
     return exit_status(findings)
+
+
+def _built_pdf(folder: Path, args: argparse.Namespace) -> Path | None:
+    """Build an edition's PDF when it is stale; return it, or None when it cannot be built."""
+    from .build import build
+
+    [result] = build([folder.name], content=folder.parent, out=args.out, formats=["pdf"])
+    for problem in result.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    path = args.out / folder.name / f"{folder.name}.pdf"
+    return path if result.ok and path.is_file() else None
 
 
 def _rendered_email(folder: Path) -> tuple[str | None, ThemeConfig]:

@@ -5,7 +5,7 @@ sorted, and their text or JSON report. Imports no command module (cli, build, wa
 send, ...) and of the email format only its published limits `HEAD_STYLE_LIMIT,
 SIZE_LIMIT, SIZE_WARNING, TABLE_COLUMNS` and its measure `sent_size`, from `folio.formats.email`.
 
-Rules come in five families, one module each, every rule with a kebab-case name that
+Rules come in six families, one module each, every rule with a kebab-case name that
 `edition.yaml` can switch off (`checks: {spelling: false}`):
 
 - `editorial`: repeated words and phrases, reviewer marks, words run together, spelling,
@@ -14,7 +14,9 @@ Rules come in five families, one module each, every rule with a kebab-case name 
 - `links`: malformed addresses, `http://`, anchors, `mailto:`, and dead links (only with
   `online=True`: nothing else touches the network);
 - `email`: the size, head styles, images and CSS of the rendered email, wide tables;
-- `settings`: YAML values cut by a ` #`, and unknown names under `checks:`.
+- `settings`: YAML values cut by a ` #`, and unknown names under `checks:`;
+- `pdf`: the built PDF against the standard it claims, and read by an accessibility
+  checker (only with `check --pdf`).
 
 They read a `texts.Context` (the masked prose, links and headings of the edition) and the
 `lexicon`; importing a family module registers its rules (see `registry`).
@@ -33,6 +35,7 @@ from ..schema import ThemeConfig
 # The families register their rules and checks when imported: this order is the order of
 # RULES (and of the README's rule tables) and the order the checks run. Keep it.
 from . import editorial, accessibility, links, email, settings  # noqa: F401
+from . import pdf as pdf_rules  # noqa: F401
 # isort: on
 from ..errors import CONTROL, printable
 from .accessibility import contrast_ratio
@@ -65,18 +68,19 @@ def enabled_rules(edition: Edition, online: bool = False) -> set[str]:
 
 def check_edition(
     edition_dir: Path, *, email_html: str | None = None, theme: ThemeConfig | None = None,
-    online: bool = False, edition: Edition | None = None,
+    online: bool = False, edition: Edition | None = None, pdf: Path | None = None,
 ) -> list[Finding]:
     """Check an edition; return its findings sorted by file, line and column.
 
     `email_html` is the rendered email page (None skips the size, head and CSS rules);
     `theme` the theme whose colours to check (None skips contrast); `online` lets the
-    dead-link rule ask the web; `edition` is the edition already loaded from that folder.
+    dead-link rule ask the web; `edition` is the edition already loaded from that folder;
+    `pdf` the PDF built from it (None skips the PDF rules).
     A broken edition raises `ContentError`.
     """
     edition = edition or load_edition(edition_dir)
     ctx = gather(edition)
-    ctx.email_html, ctx.theme, ctx.online = email_html, theme, online
+    ctx.email_html, ctx.theme, ctx.online, ctx.pdf = email_html, theme, online, pdf
     enabled = enabled_rules(edition, online)
     findings: set[Finding] = set()
     for check in CHECKS:

@@ -20,9 +20,7 @@ def failures(pdf: bytes, variant: str) -> list[str]:
     report = page.validate_pdf_bytes(pdf, profile=CLAIMS[variant][1])
     if report.is_compliant:
         return []
-    counts: dict[str, int] = {}
     messages: dict[str, str] = {}
     for failure in report.failures:
-        counts[failure.rule_id] = counts.get(failure.rule_id, 0) + 1
         messages.setdefault(failure.rule_id, failure.message)
-    return [f"{rule} ({count}x): {messages[rule]}" for rule, count in counts.items()]
+    return [f"{rule}: {message}" for rule, message in messages.items()]

@@ -139,7 +139,7 @@ def test_lists_are_items_with_label_and_body(built: Path) -> None:
         kinds = [str(k.S) for k in tree.kids(item) if tree.is_element(k)]
         assert kinds in (["/Lbl", "/LBody"], ["/LBody"]), kinds
     loose = next(i for i in items if "two paragraphs" in tree.text(i))
-    body = [k for k in tree.kids(loose) if tree.is_element(k) and k.S == "/LBody"][0]
+    body = next(k for k in tree.kids(loose) if tree.is_element(k) and k.S == "/LBody")
     assert [str(k.S) for k in tree.kids(body)] == ["/P", "/P"]
     nested = next(i for i in items if "a list inside it" in tree.text(i))
     assert any(e.S == "/L" for e in tree.walk(nested))  # the sub-list is inside its item
@@ -227,3 +227,48 @@ def test_hyphenation_can_be_turned_on(tmp_path: Path) -> None:
     shutil.copytree(EDITIONS["constructs"], tmp_path / "content" / "constructs")
     set_pdf(tmp_path / "content" / "constructs", hyphenation=True)
     assert line_end_hyphens(pdftotext(build_pdf(tmp_path, "constructs"), "-raw"))
+
+
+# --- a PDF that would break its claim is never written ------------------------------
+
+
+def test_build_refuses_a_pdf_whose_content_breaks_its_claim(tmp_path: Path) -> None:
+    folder = tmp_path / "content" / "constructs"
+    shutil.copytree(EDITIONS["constructs"], folder)
+    good = build_pdf(tmp_path, "constructs")
+    before = good.read_bytes()
+    (folder / "05-broken.md").write_text(
+        "---\ntitle: Broken\n---\nA chart:\n\n![](images/pic.png)\n\n## Too deep\n\nText.\n",
+        encoding="utf-8")
+    [result] = build(["constructs"], content=tmp_path / "content", out=tmp_path / "build",
+                     formats=["pdf", "web"], force=True)
+    messages = [str(p) for p in result.problems]
+    assert any("05-broken.md, line 6" in m and "no alt text" in m and "PDF/UA-1" in m
+               for m in messages), messages
+    assert any("05-broken.md, line 8" in m and "skips a level" in m for m in messages)
+    assert good.read_bytes() == before  # the last good PDF stays
+    assert "web" in result.built and "pdf" not in result.built  # the rest is built
+
+
+def test_an_archival_pdf_may_hold_a_picture_without_description(tmp_path: Path) -> None:
+    """PDF/A-3B claims nothing about being read aloud: the same content builds."""
+    folder = tmp_path / "content" / "constructs"
+    shutil.copytree(EDITIONS["constructs"], folder)
+    set_pdf(folder, variant="pdf/a-3b")
+    (folder / "05-chart.md").write_text("---\ntitle: Chart\n---\n![](images/pic.png)\n",
+                                        encoding="utf-8")
+    assert page.validate_pdf(build_pdf(tmp_path, "constructs"), profile="3b").is_compliant
+
+
+def test_build_refuses_a_pdf_that_fails_its_standard(tmp_path: Path) -> None:
+    """A theme template can break the claim where content cannot: the file checks it."""
+    folder = tmp_path / "content" / "constructs"
+    shutil.copytree(EDITIONS["constructs"], folder)
+    (folder / "templates" / "pdf").mkdir(parents=True)
+    (folder / "templates" / "pdf" / "back.html").write_text(
+        '<footer class="back"><img src="images/pic.png"></footer>\n', encoding="utf-8")
+    [result] = build(["constructs"], content=tmp_path / "content", out=tmp_path / "build",
+                     formats=["pdf"], force=True)
+    [problem] = result.problems
+    assert "the PDF fails PDF/UA-1" in str(problem) and "FIGURE" in str(problem)
+    assert not pdf_of(tmp_path, "constructs").exists()
