@@ -8,19 +8,32 @@ that fails is never written, so no PDF Folio makes claims what it is not.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 CLAIMS = {"pdf/ua-1": ("PDF/UA-1", "ua1"), "pdf/a-3a": ("PDF/A-3A", "3a"),
           "pdf/a-3b": ("PDF/A-3B", "3b")}
 """Each `pdf: variant:` -> the standard's name and page-validation's profile for it."""
 
+VALIDATE = """
+import json, sys, page
+report = page.validate_pdf_bytes(sys.stdin.buffer.read(), profile=sys.argv[1])
+messages = {}
+for failure in report.failures:
+    messages.setdefault(failure.rule_id, failure.message)
+print(json.dumps([f"{rule}: {message}" for rule, message in messages.items()]))
+"""
+"""The validation, run in a process of its own: page-validation's worker threads do not
+survive a fork, so a build process that forks workers after validating would hang in
+them (`build --jobs`, the PDF helper)."""
+
 
 def failures(pdf: bytes, variant: str) -> list[str]:
     """Return how the PDF fails the standard its variant claims, one rule a line; [] if none."""
-    import page
-
-    report = page.validate_pdf_bytes(pdf, profile=CLAIMS[variant][1])
-    if report.is_compliant:
-        return []
-    messages: dict[str, str] = {}
-    for failure in report.failures:
-        messages.setdefault(failure.rule_id, failure.message)
-    return [f"{rule}: {message}" for rule, message in messages.items()]
+    done = subprocess.run([sys.executable, "-c", VALIDATE, CLAIMS[variant][1]], input=pdf,
+                          capture_output=True, timeout=300, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"page-validation failed: {done.stderr.decode(errors='replace')}")
+    found: list[str] = json.loads(done.stdout)
+    return found

@@ -272,3 +272,19 @@ def test_build_refuses_a_pdf_that_fails_its_standard(tmp_path: Path) -> None:
     [problem] = result.problems
     assert "the PDF fails PDF/UA-1" in str(problem) and "FIGURE" in str(problem)
     assert not pdf_of(tmp_path, "constructs").exists()
+
+
+def test_a_paragraph_split_by_a_page_break_is_one_paragraph(tmp_path: Path) -> None:
+    """WeasyPrint tags each page's part of a paragraph apart; the reader gets one `P`."""
+    folder = tmp_path / "content" / "constructs"
+    shutil.copytree(EDITIONS["constructs"], folder)
+    sentence = "Members met in every region to share what worked and what did not. "
+    (folder / "05-long.md").write_text(
+        "---\ntitle: A long paragraph\n---\nFirst words of the long paragraph. "
+        + sentence * 90 + "Last words of the long paragraph.\n", encoding="utf-8")
+    tree = Tagged(build_pdf(tmp_path, "constructs"))
+    [paragraph] = [p for p in tree.of_kind("/P") if "long paragraph" in tree.text(p)]
+    text = tree.text(paragraph)
+    assert text.startswith("First words") and text.endswith("Last words of the long paragraph.")
+    pages = {tree.pages[e.Pg.objgen] for e in tree.walk(paragraph) if "/Pg" in e}
+    assert len(pages) >= 2
