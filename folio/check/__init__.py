@@ -5,7 +5,7 @@ sorted, and their text or JSON report. Imports no command module (cli, build, wa
 send, ...) and of the email format only its published limits `HEAD_STYLE_LIMIT,
 SIZE_LIMIT, SIZE_WARNING, TABLE_COLUMNS` and its measure `sent_size`, from `folio.formats.email`.
 
-Rules come in six families, one module each, every rule with a kebab-case name that
+Rules come in five families, one module each, every rule with a kebab-case name that
 `edition.yaml` can switch off (`checks: {spelling: false}`):
 
 - `editorial`: repeated words and phrases, reviewer marks, words run together, spelling,
@@ -14,9 +14,10 @@ Rules come in six families, one module each, every rule with a kebab-case name t
 - `links`: malformed addresses, `http://`, anchors, `mailto:`, and dead links (only with
   `online=True`: nothing else touches the network);
 - `email`: the size, head styles, images and CSS of the rendered email, wide tables;
-- `settings`: YAML values cut by a ` #`, and unknown names under `checks:`;
-- `pdf`: the built PDF against the standard it claims, and read by an accessibility
-  checker (only with `check --pdf`).
+- `settings`: YAML values cut by a ` #`, and unknown names under `checks:`.
+
+Beside them, `pdf` checks a built PDF against the standards it claims and reads it with
+an accessibility checker, when asked (`check --pdf`).
 
 They read a `texts.Context` (the masked prose, links and headings of the edition) and the
 `lexicon`; importing a family module registers its rules (see `registry`).
@@ -35,12 +36,12 @@ from ..schema import ThemeConfig
 # The families register their rules and checks when imported: this order is the order of
 # RULES (and of the README's rule tables) and the order the checks run. Keep it.
 from . import editorial, accessibility, links, email, settings  # noqa: F401
-from . import pdf as pdf_rules  # noqa: F401
 # isort: on
 from ..errors import CONTROL, printable
 from .accessibility import contrast_ratio
 from .lexicon import dictionary_for
 from .links import mailto_problem, url_problem
+from .pdf import pdf_findings
 from .registry import CHECKS, RULES, Finding, Rule
 from .texts import gather
 
@@ -80,7 +81,7 @@ def check_edition(
     """
     edition = edition or load_edition(edition_dir)
     ctx = gather(edition)
-    ctx.email_html, ctx.theme, ctx.online, ctx.pdf = email_html, theme, online, pdf
+    ctx.email_html, ctx.theme, ctx.online = email_html, theme, online
     enabled = enabled_rules(edition, online)
     findings: set[Finding] = set()
     for check in CHECKS:
@@ -88,6 +89,8 @@ def check_edition(
             findings.update(check.run(ctx))
         elif enabled.intersection(check.rules):
             findings.update(f for f in check.run(ctx) if f.rule in enabled)
+    if pdf is not None:
+        findings.update(pdf_findings(edition, pdf))
     order = {ctx.edition_file: 0}
     return sorted(findings, key=lambda f: (order.get(f.file, 1), f.file, f.line, f.column,
                                            f.rule, f.message))

@@ -307,8 +307,6 @@ class Context:
     phrases: set[str]
     edition_file: str
     email_html: str | None = None
-    pdf: Path | None = None
-    """The PDF a build wrote, for `check --pdf`; None skips the PDF rules."""
     theme: ThemeConfig | None = None
     online: bool = False
 

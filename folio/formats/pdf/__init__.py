@@ -19,7 +19,7 @@ from ...content import Edition
 from ...errors import FolioError, Problem, ResourceError
 from ...theme import Theme
 from .. import Files
-from .conformance import CLAIMS, failures
+from .conformance import claim, failures
 from .document import print_document
 from .helper import begin_layout, prepare
 from .resources import refusal_problems
@@ -41,7 +41,7 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
         failed = failures(pdf, variant)
         if failed:
             raise FolioError([Problem(edition.root / "edition.yaml", None, (
-                f"the PDF fails {CLAIMS[variant][0]}, the standard it would claim, so it was "
+                f"the PDF fails {claim(variant)}, the standard it would claim, so it was "
                 f"not written: {'; '.join(failed[:5])}. The content passed check, so this "
                 "is a fault of the theme's pdf/ templates or of Folio: run `python "
                 "generate.py build --keep-html` and report it with print.html"))])

@@ -12,9 +12,9 @@ import json
 import subprocess
 import sys
 
-CLAIMS = {"pdf/ua-1": ("PDF/UA-1", "ua1"), "pdf/a-3a": ("PDF/A-3A", "3a"),
-          "pdf/a-3b": ("PDF/A-3B", "3b")}
-"""Each `pdf: variant:` -> the standard's name and page-validation's profile for it."""
+CLAIMS = {"pdf/ua-1": {"PDF/UA-1": "ua1"}, "pdf/a-3a": {"PDF/A-3A": "3a", "PDF/UA-1": "ua1"},
+          "pdf/a-3b": {"PDF/A-3B": "3b"}}
+"""Each `pdf: variant:` -> the standards the file claims, with page-validation's profiles."""
 
 VALIDATE = """
 import json, sys, page
@@ -30,10 +30,17 @@ them (`build --jobs`, the PDF helper)."""
 
 
 def failures(pdf: bytes, variant: str) -> list[str]:
-    """Return how the PDF fails the standard its variant claims, one rule a line; [] if none."""
-    done = subprocess.run([sys.executable, "-c", VALIDATE, CLAIMS[variant][1]], input=pdf,
-                          capture_output=True, timeout=300, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"page-validation failed: {done.stderr.decode(errors='replace')}")
-    found: list[str] = json.loads(done.stdout)
+    """Return how the PDF fails the standards its variant claims, one rule a line; [] if none."""
+    found: list[str] = []
+    for profile in CLAIMS[variant].values():
+        done = subprocess.run([sys.executable, "-c", VALIDATE, profile], input=pdf,
+                              capture_output=True, timeout=300, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"page-validation failed: {done.stderr.decode(errors='replace')}")
+        found += json.loads(done.stdout)
     return found
+
+
+def claim(variant: str) -> str:
+    """Return the standards a variant's file claims, for a person: `PDF/A-3A and PDF/UA-1`."""
+    return " and ".join(CLAIMS[variant])

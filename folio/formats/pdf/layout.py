@@ -109,5 +109,4 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
         if not fetcher.refused:
             raise
         return b"", fetcher.refused
-    archival = str(document.options["pdf_variant"]).startswith("pdf/a")
-    return restructure(pdf, archival), fetcher.refused
+    return restructure(pdf, str(document.options["pdf_variant"])), fetcher.refused

@@ -36,6 +36,28 @@ DECORATIVE_PSEUDO = {"before"}
 """Generated content that is decoration: a section's number, a quotation mark, a rule."""
 
 
+PDF_UA_IDENTIFICATION = b"""<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>The part of ISO 14289 the file meets</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+ pdfuaid:part="1"/>
+"""
+"""The PDF/UA-1 identification a PDF/A-3A file adds to its metadata, with the description
+of its schema that PDF/A asks for every schema it does not define itself."""
+
+
 # --- hints, noted while WeasyPrint builds its tree -------------------------------------
 
 
@@ -409,8 +431,8 @@ class _Tree:
             page.obj.Contents = contents
 
 
-def restructure(data: bytes, archival: bool) -> bytes:
-    """Return the PDF with its structure tree repaired; `archival` for PDF/A's rules."""
+def restructure(data: bytes, variant: str) -> bytes:
+    """Return the PDF with its structure tree repaired, finished for its `variant`."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -431,8 +453,9 @@ def restructure(data: bytes, archival: bool) -> bytes:
             page.obj.Tabs = pikepdf.Name.S
             for annotation in page.obj.get("/Annots", []):
                 annotation.F = 4  # printed, as on screen
+        archival = variant.startswith("pdf/a")
         if archival:
-            _archival(pdf)
+            _archival(pdf, accessible=variant == "pdf/a-3a")
         out = io.BytesIO()
         # Streams are written as they are encoded here; PDF/A files get no object
         # streams, whose bytes qpdf would encode on writing (see `_unambiguous_ends`).
@@ -463,8 +486,11 @@ def _unambiguous_ends(pdf: Any) -> None:
                 break
 
 
-def _archival(pdf: Any) -> None:
-    """Meet the PDF/A rules WeasyPrint leaves open: no interpolation, plain metadata."""
+def _archival(pdf: Any, accessible: bool) -> None:
+    """Meet the PDF/A rules WeasyPrint leaves open: no interpolation, plain metadata.
+
+    An `accessible` file (PDF/A-3A) also claims PDF/UA-1, whose rules its tags meet.
+    """
     for image in itertools.chain.from_iterable(
             _images(page.obj.get("/Resources")) for page in pdf.pages):
         if "/Interpolate" in image:
@@ -472,8 +498,11 @@ def _archival(pdf: Any) -> None:
         if "/SMask" in image and "/Interpolate" in image.SMask:
             image.SMask.Interpolate = False
     metadata = pdf.Root.get("/Metadata")
-    if metadata is not None and "/Filter" in metadata:
-        metadata.write(metadata.read_bytes())
+    if metadata is not None:
+        xmp = metadata.read_bytes()
+        if accessible and b"pdfuaid" not in xmp:
+            xmp = xmp.replace(b"</rdf:RDF>", PDF_UA_IDENTIFICATION + b"</rdf:RDF>", 1)
+        metadata.write(xmp)
 
 
 def _images(resources: Any, seen: set[tuple[int, int]] | None = None) -> Iterator[Any]:

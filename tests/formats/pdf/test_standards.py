@@ -77,7 +77,14 @@ def test_archival_variants_pass_their_standard(tmp_path: Path, variant: str) -> 
     profile = variant.removeprefix("pdf/a-")
     report = page.validate_pdf(path, profile=profile)
     assert report.is_compliant, failed_rules(report)
-    if variant == "pdf/a-3a":  # archival and accessible: the tag tree holds up as well
+    xmp = Tagged(path).pdf.Root.Metadata.read_bytes()
+    if variant == "pdf/a-3b":
+        assert b"pdfuaid" not in xmp  # it claims nothing about being read aloud
+    else:  # archival and accessible: it claims PDF/UA-1 too, and meets it
+        assert b'pdfuaid:part="1"' in xmp
+        report = page.validate_pdf(path, profile="ua1")
+        assert report.is_compliant, failed_rules(report)
+        assert outloud_check(str(path)).errors == 0
         tree = Tagged(path)
         assert [tree.text(h) for h in tree.of_kind("/H2")][1:] == section_titles(
             tmp_path / "content" / "constructs")
