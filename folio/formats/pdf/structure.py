@@ -457,10 +457,10 @@ def restructure(data: bytes, variant: str) -> bytes:
         if archival:
             _archival(pdf, accessible=variant == "pdf/a-3a")
         out = io.BytesIO()
-        # Streams are written as they are encoded here; PDF/A files get no object
-        # streams, whose bytes qpdf would encode on writing (see `_unambiguous_ends`).
+        # PDF/A files keep their streams as encoded here, and get no object streams,
+        # whose bytes qpdf would encode on writing (see `_unambiguous_ends`).
         _unambiguous_ends(pdf)
-        pdf.save(out, deterministic_id=True, compress_streams=False,
+        pdf.save(out, deterministic_id=True, compress_streams=not archival,
                  object_stream_mode=pikepdf.ObjectStreamMode.disable if archival
                  else pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
