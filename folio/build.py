@@ -344,7 +344,7 @@ def _build_edition(
                 return
 
         if "pdf" in stale:
-            refusal = pdf_claim_problems(edition)
+            refusal = pdf_claim_problems(edition, result)
             if refusal:
                 result.fail(refusal)
                 stale = [fmt for fmt in stale if fmt != "pdf"]
@@ -485,23 +485,28 @@ def quick_check(edition: Edition) -> list[Finding]:
             if finding.severity == "error"]
 
 
-def pdf_claim_problems(edition: Edition) -> FolioError | None:
-    """Return why the PDF may not be written, or None: it would fail the standard it claims.
+def pdf_claim_problems(edition: Edition, result: Result) -> FolioError | None:
+    """Return why the PDF may not be written, or None; add what it works around to warnings.
 
-    A picture with no description or a heading that skips a level breaks PDF/UA-1 (and
-    PDF/A-3A), so the PDF is not made until the content is fixed; the other formats are.
+    A picture with no description breaks PDF/UA-1 (and PDF/A-3A): the PDF is not made
+    until the content is fixed, the other formats are. A heading that skips a level is
+    tagged in the PDF at the level that follows the heading before it, and reported.
     """
     from .check import claim_findings
 
     variant = edition.config.pdf.variant
     if variant == "pdf/a-3b":
         return None  # archival only: it claims nothing about being read aloud
-    findings = claim_findings(edition)
-    if not findings:
-        return None
-    return FolioError([Problem(f.file, f.line, f"{f.message} (the PDF claims {variant.upper()}, "
-                                              "so it is not written until this is fixed)")
-                       for f in findings])
+    problems = []
+    for f in claim_findings(edition):
+        if f.rule == "heading-levels":
+            result.warnings.append(f"{f.file}, line {f.line}: {f.message} (the PDF tags it "
+                                   "one level below the heading before it)")
+        else:
+            problems.append(Problem(f.file, f.line, f"{f.message} (the PDF claims "
+                                    f"{variant.upper()}, so it is not written until this is "
+                                    "fixed)"))
+    return FolioError(problems) if problems else None
 
 
 def build(

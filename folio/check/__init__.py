@@ -98,7 +98,8 @@ def check_edition(
 
 PDF_CLAIM_RULES = ("image-alt", "heading-levels")
 """The rules whose findings would make the PDF fail the standard it claims (PDF/UA-1,
-PDF/A-3A): a picture with no description, a heading outline with a gap."""
+PDF/A-3A): a picture with no description (the PDF is not written), a heading outline
+with a gap (the PDF closes it, and the build says so)."""
 
 
 def claim_findings(edition: Edition) -> list[Finding]:

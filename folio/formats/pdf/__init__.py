@@ -13,18 +13,21 @@ Imports only the shared stages (content, context, theme, errors), never a comman
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from ...content import Edition
-from ...errors import FolioError, Problem, ResourceError
+from ...errors import ResourceError
 from ...theme import Theme
 from .. import Files
-from .conformance import claim, failures
+from .conformance import MissingGlyphs, claim, failures, unclaimed, uncovered
 from .document import print_document
 from .helper import begin_layout, prepare
 from .resources import refusal_problems
 
 __all__ = ["prepare", "print_document", "render", "start"]
+
+log = logging.getLogger("folio")
 
 
 def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
@@ -33,18 +36,26 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
     wait = begin_layout(document, edition.config.pdf.print_ready)
 
     def finish() -> Files:
-        pdf, refused = wait()
+        glyphs = MissingGlyphs()
+        log.addHandler(glyphs)
+        try:
+            pdf, refused = wait()
+        finally:
+            log.removeHandler(glyphs)
         if refused:
             raise ResourceError(refusal_problems(refused, edition, theme, document.policy,
                                                  document.base_url))
         variant = edition.config.pdf.variant
         failed = failures(pdf, variant)
         if failed:
-            raise FolioError([Problem(edition.root / "edition.yaml", None, (
-                f"the PDF fails {claim(variant)}, the standard it would claim, so it was "
-                f"not written: {'; '.join(failed[:5])}. The content passed check, so this "
-                "is a fault of the theme's pdf/ templates or of Folio: run `python "
-                "generate.py build --keep-html` and report it with print.html"))])
+            pdf = unclaimed(pdf)
+            causes = uncovered(edition, glyphs.characters) or [
+                "the content passed check, so this is a fault of the theme's pdf/ templates "
+                "or of Folio: run `python generate.py build --keep-html` and report it with "
+                "print.html"]
+            log.warning("PDF: the file does not meet %s (%s), so it was written without "
+                        "claiming it: %s", claim(variant), "; ".join(failed[:5]),
+                        "; ".join(causes))
         return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}
 
     return finish

@@ -2,15 +2,22 @@
 
 The file says which standard it meets (PDF/UA-1, PDF/A-3A or PDF/A-3B, from `pdf:
 variant:`). Before it is handed back to be written, `page-validation` (a PDF/UA-1 and
-PDF/A validator, tested against veraPDF's corpus) checks it against that standard: a file
-that fails is never written, so no PDF Folio makes claims what it is not.
+PDF/A validator, tested against veraPDF's corpus) checks it against that standard. A
+file that fails loses its claim (`unclaimed`) and the build says why: no PDF Folio writes
+claims what it is not. The usual cause is text in a script the theme's fonts lack
+(`uncovered`), which prints as empty boxes.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 import subprocess
 import sys
+
+from ...content import Edition
+from ...errors import display_path
 
 CLAIMS = {"pdf/ua-1": {"PDF/UA-1": "ua1"}, "pdf/a-3a": {"PDF/A-3A": "3a", "PDF/UA-1": "ua1"},
           "pdf/a-3b": {"PDF/A-3B": "3b"}}
@@ -44,3 +51,52 @@ def failures(pdf: bytes, variant: str) -> list[str]:
 def claim(variant: str) -> str:
     """Return the standards a variant's file claims, for a person: `PDF/A-3A and PDF/UA-1`."""
     return " and ".join(CLAIMS[variant])
+
+
+IDENTIFICATION = re.compile(rb'\s*pdf(?:ua|a)id:\w+="[^"]*"'
+                            rb'|<pdf(?:ua|a)id:(\w+)>[^<]*</pdf(?:ua|a)id:\1>')
+"""The PDF/UA and PDF/A identification in XMP metadata, as attribute or as element."""
+
+
+def unclaimed(pdf: bytes) -> bytes:
+    """Return the PDF without its PDF/UA and PDF/A identification: it claims no standard."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        metadata = document.Root.get("/Metadata")
+        if metadata is not None:
+            metadata.write(IDENTIFICATION.sub(b"", metadata.read_bytes()))
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.+?)"')
+"""WeasyPrint's warning for text no font can draw, which prints as empty boxes."""
+
+
+class MissingGlyphs(logging.Handler):
+    """Collect the characters WeasyPrint warns no font could draw, from its warnings."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.characters: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        for found in NOTDEF.finditer(record.getMessage()):
+            self.characters.update(found[1])
+
+
+def uncovered(edition: Edition, characters: set[str]) -> list[str]:
+    """Return where, by file and line, the edition uses characters no font could draw."""
+    found = []
+    for section in edition.sections:
+        text = section.path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), start=1):
+            missing = "".join(dict.fromkeys(c for c in line if c in characters))
+            if missing:
+                found.append(f"{display_path(section.path)}, line {number}: no font of the "
+                             f"theme has '{missing}', which prints as empty boxes")
+    return found

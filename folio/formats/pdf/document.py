@@ -33,6 +33,7 @@ BLEED = "3mm"
 
 FOOTNOTE_REF = re.compile(
     r'<sup id="[^"]*"><a class="footnote-ref" href="#[^"]*">(\d+)</a></sup>')
+HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
 COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 EXTERNAL_LINK = re.compile(r'<a\b[^>]*?\shref="((?:https?|mailto):[^"]+)"[^>]*>(.*?)</a>', re.S)
 
@@ -88,7 +89,24 @@ def print_body(section: Section) -> str:
                 f"</span>")
 
     body = EXTERNAL_LINK.sub(link, section.html)
-    return FOOTNOTE_REF.sub(note, body)
+    return FOOTNOTE_REF.sub(note, gapless_headings(body))
+
+
+def gapless_headings(html: str, title_level: int = 2) -> str:
+    """Tag each heading of a section body at most one level below the heading before it.
+
+    A body that starts with `###` (h5, under the h2 section title) would leave a gap in
+    the outline a screen reader navigates by, which PDF/UA forbids: it becomes an h3.
+    `check` and `build` still name the heading, so that the writer can fix the source.
+    """
+    previous = title_level
+
+    def level(match: re.Match[str]) -> str:
+        nonlocal previous
+        previous = min(int(match[1]), previous + 1)
+        return f"<h{previous}{match[2]}>{match[3]}</h{previous}>"
+
+    return HEADING.sub(level, html)
 
 
 def whole_compounds(html: str) -> str:
