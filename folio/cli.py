@@ -279,9 +279,9 @@ def _check(args: argparse.Namespace) -> int:
 
 def _built_pdf(folder: Path, args: argparse.Namespace) -> Path | None:
     """Build an edition's PDF when it is stale; return it, or None when it cannot be built."""
-    from .build import build
+    from .build import build_edition
 
-    [result] = build([folder.name], content=folder.parent, out=args.out, formats=["pdf"])
+    result = build_edition(folder, args.out, ["pdf"])
     for problem in result.problems:
         print(f"error: {problem}", file=sys.stderr)
     path = args.out / folder.name / f"{folder.name}.pdf"

@@ -250,8 +250,8 @@ def test_build_refuses_a_pdf_whose_content_breaks_its_claim(tmp_path: Path) -> N
     (folder / "05-broken.md").write_text(
         "---\ntitle: Broken\n---\nA chart:\n\n![](images/pic.png)\n\n### Too deep\n\nText.\n",
         encoding="utf-8")
-    [result] = build(["constructs"], content=tmp_path / "content", out=tmp_path / "build",
-                     formats=["pdf", "web"], force=True)
+    result, *_archive = build(["constructs"], content=tmp_path / "content",
+                              out=tmp_path / "build", formats=["pdf", "web"], force=True)
     messages = [str(p) for p in result.problems]
     assert any("05-broken.md, line 6" in m and "no alt text" in m and "PDF/UA-1" in m
                for m in messages), messages
@@ -293,8 +293,8 @@ def test_a_pdf_that_fails_its_standard_does_not_claim_it(tmp_path: Path) -> None
     (folder / "templates" / "pdf").mkdir(parents=True)
     (folder / "templates" / "pdf" / "back.html").write_text(
         '<footer class="back"><img src="images/pic.png"></footer>\n', encoding="utf-8")
-    [result] = build(["constructs"], content=tmp_path / "content", out=tmp_path / "build",
-                     formats=["pdf"], force=True)
+    result, *_archive = build(["constructs"], content=tmp_path / "content",
+                              out=tmp_path / "build", formats=["pdf"], force=True)
     assert result.ok
     [warning] = [w for w in result.warnings if "does not meet PDF/UA-1" in w]
     assert "FIGURE" in warning and "written without claiming it" in warning
@@ -307,8 +307,8 @@ def test_text_no_font_draws_is_named_and_the_pdf_claims_nothing(tmp_path: Path) 
     """The `stress` fixture holds Chinese and emoji, which the default theme's fonts lack."""
     shutil.copytree(ROOT / "tests" / "fixtures" / "content" / "stress",
                     tmp_path / "content" / "stress")
-    [result] = build(["stress"], content=tmp_path / "content", out=tmp_path / "build",
-                     formats=["pdf"], force=True)
+    result, *_archive = build(["stress"], content=tmp_path / "content",
+                              out=tmp_path / "build", formats=["pdf"], force=True)
     [warning] = [w for w in result.warnings if "does not meet PDF/UA-1" in w]
     assert "04-languages.md, line 9: no font of the theme has '谢你们'" in warning
     opened = Tagged(pdf_of(tmp_path, "stress"))
