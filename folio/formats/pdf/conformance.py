@@ -75,6 +75,8 @@ def unclaimed(pdf: bytes) -> bytes:
 
 NOTDEF = re.compile(r'\.notdef glyph rendered for Unicode string unsupported by fonts: "(.+?)"')
 """WeasyPrint's warning for text no font can draw, which prints as empty boxes."""
+CODE_POINT = re.compile(r"\(U\+([0-9A-F]{4,6})\)")
+"""A character as the layout's one warning for such text names it: `谢 (U+8C22)`."""
 
 
 class MissingGlyphs(logging.Handler):
@@ -85,8 +87,11 @@ class MissingGlyphs(logging.Handler):
         self.characters: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        for found in NOTDEF.finditer(record.getMessage()):
+        message = record.getMessage()
+        for found in NOTDEF.finditer(message):
             self.characters.update(found[1])
+        if "no font has" in message:
+            self.characters.update(chr(int(code, 16)) for code in CODE_POINT.findall(message))
 
 
 def uncovered(edition: Edition, characters: set[str]) -> list[str]:

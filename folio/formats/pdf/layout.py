@@ -68,10 +68,14 @@ def _weasyprint_warnings() -> Iterator[_Relay]:
         logger.propagate = previous
 
 
+SHOWN = 40
+"""How many characters no font has the warning names (and the PDF's claim check locates)."""
+
+
 def _warn_uncovered(characters: list[str]) -> None:
     """Say once which characters no font has, and how to get a font that has them."""
-    shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in characters[:8])
-    more = f" and {len(characters) - 8} more" if len(characters) > 8 else ""
+    shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in characters[:SHOWN])
+    more = f" and {len(characters) - SHOWN} more" if len(characters) > SHOWN else ""
     log.warning("PDF: no font has %s%s, so they print as empty boxes; install a font that "
                 "covers them (for Chinese, Japanese and Korean, Debian's fonts-noto-cjk; for "
                 "emoji, fonts-noto-color-emoji) or set the theme's fonts to one that does",

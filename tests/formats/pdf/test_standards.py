@@ -14,9 +14,11 @@ from pathlib import Path
 
 import page
 import pytest
+import yaml
 from outloud import check as outloud_check
 
 from folio.build import build
+from folio.i18n import words_for
 from tests.formats.pdf.helpers import ROOT, Tagged, build_pdf, section_titles, set_pdf
 
 EDITIONS = {
@@ -102,7 +104,9 @@ def test_heading_outline_is_the_section_titles_once_each(built: Path, name: str)
     [title] = [tree.text(h) for h in tree.of_kind("/H1")]
     assert title
     headings = [tree.text(h) for h in tree.of_kind("/H2")]
-    assert headings[0] == "Contents"
+    language = yaml.safe_load((built / "content" / name / "edition.yaml").read_text())[
+        "language"]
+    assert headings[0] == words_for(language, {}).gettext("Contents")
     assert headings[1:] == section_titles(built / "content" / name)
     for heading in tree.of_kind("/H1", "/H2", "/H3", "/H4", "/H5", "/H6"):
         inside = tree.walk(heading)[1:]
