@@ -91,7 +91,11 @@ def theme_chain(
 
 
 def find_editions(content: Path) -> list[Path]:
-    """Return the edition folders under `content`, sorted by name."""
+    """Return the edition folders under `content`, sorted by name.
+
+    A hidden folder is never an edition: `import` stages its work in one.
+    """
     if not content.is_dir():
         return []
-    return sorted(p for p in content.iterdir() if p.is_dir() and (p / "edition.yaml").exists())
+    return sorted(p for p in content.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and (p / "edition.yaml").is_file())
