@@ -103,10 +103,10 @@ def test_chromium_asks_for_nothing_outside_the_folder(sample_pages: list[Path]) 
             for page_file in sample_pages:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 requested: list[str] = []
-                page.route("**/*", lambda route: (requested.append(route.request.url),
-                                                  route.continue_() if route.request.url
-                                                  .startswith(("file:", "data:"))
-                                                  else route.abort()))
+                page.route("**/*", lambda route, seen=requested: (
+                    seen.append(route.request.url),
+                    route.continue_() if route.request.url.startswith(("file:", "data:"))
+                    else route.abort()))
                 page.goto(page_file.as_uri(), wait_until="load")
                 page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
                 page.wait_for_timeout(200)
