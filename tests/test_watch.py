@@ -54,8 +54,12 @@ def watching(project: Path):
         assert line or process.poll() is None, "watch stopped"
     assert f"serving http://127.0.0.1:{port}/mini/" in line
     yield project, port, process
-    if process.poll() is None:
-        process.kill()
+    if process.poll() is None:  # stop it as a user would, so that its coverage is saved
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
     process.wait()
 
 
