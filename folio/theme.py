@@ -298,6 +298,8 @@ def load_theme(name: str, project: Path, edition_root: Path | None = None) -> Th
         problems: list[Problem] = []
         text = read_text(folder / "theme.yaml", problems)
         data, lines = parse_yaml(text or "", folder / "theme.yaml", problems)
+        if problems:  # YAML that cannot be read: its settings would only add false alarms
+            raise TemplateError(problems)
         loaded = validate(ThemeConfig, data, lines, folder / "theme.yaml", problems)
         if problems:
             raise TemplateError(problems)
