@@ -16,12 +16,28 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip the Chromium tests on a machine without Debian's chromium, except in CI."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        _skip_other_processes(items)
     if shutil.which("chromium") or os.environ.get("CI"):
         return
     skip = pytest.mark.skip(reason="Debian's chromium is not installed "
                                    "(apt-get install chromium; .ci/run installs it)")
     for item in items:
         if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def _skip_other_processes(items: list[pytest.Item]) -> None:
+    """Under mutmut, skip the tests that run Folio in another process: mutants live only in
+    the process mutmut starts, so those tests would measure the unmutated code."""
+    import inspect
+
+    skip = pytest.mark.skip(reason="runs Folio in another process (mutation testing)")
+    for item in items:
+        function = getattr(item, "function", None)
+        source = inspect.getsource(function) if function else ""
+        if "watching" in getattr(item, "fixturenames", ()) or any(
+                word in source for word in ("subprocess", "Popen", "run_python", "generate.py")):
             item.add_marker(skip)
 
 

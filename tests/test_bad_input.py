@@ -86,7 +86,8 @@ BOMB = "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n
 CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "broken YAML in edition.yaml": (
         replace("edition.yaml", "subtitle: A small edition for tests", "subtitle: [oops"),
-        ["content/mini/edition.yaml, line 2: the YAML cannot be read: a [ list opened here"]),
+        ["content/mini/edition.yaml, line 2: the YAML cannot be read: a [ list opened here "
+         "is never closed; close it with ], or put the whole value in double quotes"]),
     "broken YAML in front matter": (
         replace("03-voice.md", "attribution: A young participant", "attribution: \"unclosed"),
         ["content/mini/03-voice.md, line 5: the YAML cannot be read: a quotation mark"]),
@@ -101,7 +102,8 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
         ["content/mini/edition.yaml, line 1: 'organisation' is required"]),
     "missing image": (
         replace("04-picture.md", "images/pic.png", "images/photo.png"),
-        ["content/mini/04-picture.md, line 4: image 'images/photo.png' does not exist"]),
+        ["content/mini/04-picture.md, line 4: image 'images/photo.png' does not exist; did "
+         "you mean 'images/pic.png'?"]),
     "corrupt image": (
         write("images/pic.png", b"\x89PNG\r\n\x1a\n this is not a picture"),
         ["content/mini/04-picture.md, line 4: image 'images/pic.png' is damaged"]),

@@ -114,14 +114,6 @@ def test_an_unknown_slug_under_sections(project: Path) -> None:
         "delete the file"])
 
 
-def test_sections_order_the_edition(project: Path) -> None:
-    folder = project / "content" / "mini"
-    slugs = sorted(p.stem[3:] for p in folder.glob("[0-9][0-9]-*.md"))
-    order = [*reversed(slugs)]
-    add_to_config(project, "sections:\n" + "".join(f"  - {s}\n" for s in order))
-    assert [s.slug for s in load_edition(folder).sections] == order
-
-
 def test_a_cover_image_needs_alt_text(project: Path) -> None:
     add_to_config(project, "cover_image: images/pic.png\n")
     [problem] = problems_of(project / "content" / "mini")
