@@ -85,8 +85,10 @@ def test_random_sections_build_or_fail_cleanly(tmp_path_factory, meta, body) -> 
     (project / "content" / "mini" / "07-random.md").write_text(
         f"---\n{front}---\n" + "\n\n".join(body), encoding="utf-8", errors="surrogatepass")
     result = build_edition(project / "content" / "mini", project / "build", ["web", "email"])
+    lines = (project / "content" / "mini" / "07-random.md").read_bytes().split(b"\n")
     for problem in result.problems:
-        assert str(problem.path), problem
+        assert Path(problem.path).name == "07-random.md", problem  # the file that broke
+        assert problem.line is None or 1 <= problem.line <= len(lines), problem
         assert "unexpectedly" not in problem.message, result.tracebacks
     if result.ok:
         for name in ("index.html", "email.html"):

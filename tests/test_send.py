@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import email
+import email.utils
 import socket
 from email.policy import default
 from pathlib import Path
@@ -85,7 +87,8 @@ def test_proof_round_trip(project, server):
     assert received["To"] == "editor@example.org, desk@example.org"
     assert received["From"] == "Test Org <news@example.org>"
     assert received["Message-ID"].endswith("@example.org>")
-    assert received["Date"]
+    sent = email.utils.parsedate_to_datetime(received["Date"])
+    assert abs(sent - datetime.datetime.now(datetime.UTC)) < datetime.timedelta(minutes=5)
     assert received["List-Unsubscribe"] == "<https://example.org/unsubscribe/mini>"
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert received.get_content_type() == "multipart/alternative"

@@ -31,19 +31,27 @@ def test_good_urls(target: str) -> None:
     assert url_problem(target) is None
 
 
-@pytest.mark.parametrize("target", ["", "htps://example.org", "https:/example.org",
-                                    "https://exa mple.org", "example.org", "www.example.org",
-                                    "https://localhost.", "javascript:alert(1)",
-                                    "C:\\Users\\me\\report.docx", "https://example..org"])
-def test_bad_urls(target: str) -> None:
-    assert url_problem(target) is not None
+@pytest.mark.parametrize("target, problem", [
+    ("", "the link has no address"),
+    ("htps://example.org", "'htps:' looks like a misspelt 'https:'"),
+    ("https:/example.org", "'https:' must be followed by //"),
+    ("https://exa mple.org", "the address has a space in it"),
+    ("example.org", "the address has no https:// in front, so it points to a file"),
+    ("www.example.org", "the address has no https:// in front, so it points to a file"),
+    ("https://localhost.", "'localhost.' is not a complete site name"),
+    ("javascript:alert(1)", "'javascript:' links do not work in a published edition"),
+    ("C:\\Users\\me\\report.docx", "'c:' links do not work in a published edition"),
+    ("https://example..org", "'example..org' is not a complete site name"),
+])
+def test_bad_urls(target: str, problem: str) -> None:
+    assert url_problem(target) == problem
 
 
 def test_mailto() -> None:
     assert mailto_problem("mailto:info@example.org") is None
     assert mailto_problem("mailto:info@example.org?subject=Hi") is None
-    assert mailto_problem("mailto:info@") is not None
-    assert mailto_problem("mailto:") is not None
+    assert mailto_problem("mailto:info@") == "'info@' is not a complete e-mail address"
+    assert mailto_problem("mailto:") == "the mailto: link has no address"
 
 
 # --- dead links (only with online=True) ----------------------------------------------------

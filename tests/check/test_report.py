@@ -101,7 +101,11 @@ def test_check_never_crashes_and_points_inside_the_file(words: str, noise: str) 
         try:
             folder = write_edition(Path(temp), {"01-a.md": body})
             findings = check_edition(folder)
-        except ContentError:
+        except ContentError as exc:  # a body that cannot load: said where, inside the file
+            lines = (Path(temp) / "test" / "01-a.md").read_text(encoding="utf-8").split("\n")
+            for problem in exc.problems:
+                assert Path(problem.path).name == "01-a.md", problem
+                assert problem.line is None or 1 <= problem.line <= len(lines), problem
             return
         lines = (folder / "01-a.md").read_text(encoding="utf-8").split("\n")
         for finding in findings:
