@@ -33,11 +33,17 @@ def _skip_other_processes(items: list[pytest.Item]) -> None:
     import inspect
 
     skip = pytest.mark.skip(reason="runs Folio in another process (mutation testing)")
+    words = ("subprocess", "Popen", "generate.py")
     for item in items:
-        function = getattr(item, "function", None)
-        source = inspect.getsource(function) if function else ""
-        if "watching" in getattr(item, "fixturenames", ()) or any(
-                word in source for word in ("subprocess", "Popen", "run_python", "generate.py")):
+        functions = [getattr(item, "function", None)]
+        fixtures = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        functions += [definition.func for defs in fixtures.values() for definition in defs]
+        source = "".join(inspect.getsource(f) for f in functions if f is not None)
+        module = getattr(item, "module", None)
+        helpers = [name for name, value in vars(module).items() if inspect.isfunction(value)
+                   and value.__module__ == module.__name__
+                   and any(w in inspect.getsource(value) for w in words)] if module else []
+        if any(w in source for w in words) or any(f"{h}(" in source for h in helpers):
             item.add_marker(skip)
 
 
