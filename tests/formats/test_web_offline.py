@@ -91,6 +91,17 @@ def test_no_page_loads_anything_from_another_host(sample_pages: list[Path]) -> N
                 assert (sheet.parent / address.split("#")[0].split("?")[0]).is_file(), address
 
 
+def recorder(requested: list[str]):
+    """Return a route handler that notes every address and lets only local files load."""
+    def handle(route, request) -> None:
+        requested.append(request.url)
+        if request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            route.abort()
+    return handle
+
+
 @pytest.mark.browser
 def test_chromium_asks_for_nothing_outside_the_folder(sample_pages: list[Path]) -> None:
     playwright = pytest.importorskip("playwright.sync_api")
@@ -103,10 +114,7 @@ def test_chromium_asks_for_nothing_outside_the_folder(sample_pages: list[Path]) 
             for page_file in sample_pages:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 requested: list[str] = []
-                page.route("**/*", lambda route, seen=requested: (
-                    seen.append(route.request.url),
-                    route.continue_() if route.request.url.startswith(("file:", "data:"))
-                    else route.abort()))
+                page.route("**/*", recorder(requested))
                 page.goto(page_file.as_uri(), wait_until="load")
                 page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
                 page.wait_for_timeout(200)
