@@ -22,6 +22,8 @@ TABLE = re.compile(r"<table\b(?![^>]*\brole=)([^>]*)>", re.I)
 TABLE_RESET = re.compile(r"\btable,\s*td\s*\{[^}]*\}")
 STYLE_ATTRIBUTE = re.compile(r'(\sstyle=")([^"]*)"')
 PRE = re.compile(r"<pre\b.*?</pre>", re.S | re.I)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters: invisible, not allowed in HTML, and fatal to mrml's parser."""
 
 
 def compile_mjml(source: str, template: str | Path) -> str:
@@ -31,7 +33,7 @@ def compile_mjml(source: str, template: str | Path) -> str:
     # mrml writes a no-break space inside an attribute as `\u{a0}`: give it as a reference.
     source = source.replace("\u00a0", "&#160;")
     try:
-        output = mrml.to_html(source, render_options=mrml.RenderOptions(fonts={}))
+        output = mrml.to_html(CONTROL.sub("", source), render_options=mrml.RenderOptions(fonts={}))
     except Exception as exc:  # mrml raises OSError or ValueError for bad MJML
         raise TemplateError([Problem(template, None, f"the email template is not valid MJML "
                                      f"({exc}); check that every mj- tag is closed")]) from exc
