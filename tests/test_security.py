@@ -422,9 +422,9 @@ def test_idle_connections_are_closed_and_threads_are_bounded(server: int) -> Non
     started = time.monotonic()
     assert idle[0].recv(1) == b""  # closed by the server, not by us
     assert time.monotonic() - started < 3
-    assert get(server, "/mini/")[1].startswith(b"<html><body>preview")
     for connection in idle:
         connection.close()
+    assert get(server, "/mini/")[1].startswith(b"<html><body>preview")
 
 
 # --- 14, 18. watch outlives a failed rebuild; ports are checked ---------------------------

@@ -51,8 +51,8 @@ def test_a_write_that_fails_keeps_the_old_edition(tmp_path: Path,
     before = old_edition(content)
     real_write = write._write
 
-    def disk_full(draft, folder: Path, source: Path):
-        real_write(draft, folder, source)
+    def disk_full(*args):
+        real_write(*args)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(write, "_write", disk_full)
