@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .archive import SiteLinks, site_inputs, site_links
-from .errors import FolioError, Problem, printable
+from .errors import FolioError, Problem, command_line, printable
 from .formats import FORMATS, Files
-from .sources import find_editions, theme_chain, yaml_settings
+from .sources import find_edition, find_editions, theme_chain, yaml_settings
 
 if TYPE_CHECKING:
     from .check import Finding
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("folio")
 MANIFEST = ".folio-manifest.json"
+LOCKS = ".folio-locks"
 PRINT_HTML = "print.html"
 CHECK_MODES = ("off", "report", "strict")
 """What a build does with `check`'s quick rules: nothing, list their errors, obey them."""
@@ -149,11 +150,32 @@ def output_problem(exc: OSError, where: Path) -> Problem:
                    "the last good outputs are still in place")
 
 
+def remove_stale(folder: Path, before: list[str], now: list[str], kept: set[str]) -> None:
+    """Delete the files Folio wrote in `folder` before and no longer writes, nothing else.
+
+    `kept` are files another output still lists. Folders left empty by the removal go too,
+    so that `build/<edition>/` holds exactly what is to be published.
+    """
+    for relative in sorted(set(before) - set(now) - kept):
+        path = folder / relative
+        if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
+            continue
+        path.unlink()
+        parent = path.parent
+        while parent != folder and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
 @contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on an output folder, so two builds never interleave."""
+def locked(out: Path, name: str) -> Iterator[None]:
+    """Hold the exclusive lock `name` under `out`, so two builds never interleave.
+
+    Locks live in `out/.folio-locks/`, outside the edition folders that get published.
+    """
+    folder = out / LOCKS
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".folio.lock", "w") as handle:
+    with open(folder / f"{name}.lock", "a") as handle:  # "a": the file stays untouched
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -311,8 +333,7 @@ def _build_edition(
     keep_html: bool, head_start: bool, checks: str, links: SiteLinks | None,
 ) -> None:
     project = edition_dir.parent.parent
-    target = out / edition_dir.name
-    with locked(target):
+    with locked(out, edition_dir.name):
         links = links or site_links(edition_dir.parent).get(edition_dir.name)
         stale, keys = stale_formats(edition_dir, out, formats, force=force, keep_html=keep_html,
                                     links=links)
@@ -382,8 +403,14 @@ def _write_output(result: Result, fmt: str, files: Files | None, started: float,
         files.pop(PRINT_HTML, None)
         (target / PRINT_HTML).unlink(missing_ok=True)
     write_files(target, files)
+    entry = f"{result.edition}/{fmt}"
+    manifest = read_manifest(out)
+    kept = {name for other, value in manifest.items()
+            if other.startswith(f"{result.edition}/") and other != entry
+            for name in _listed(value)}
+    remove_stale(target, _listed(manifest.get(entry)), list(files), kept)
     result.built[fmt] = time.perf_counter() - started
-    _store_key(out, f"{result.edition}/{fmt}", {"key": key, "files": sorted(files)})
+    _store_key(out, entry, {"key": key, "files": sorted(files)})
 
 
 def _attempt(result: Result, fmt: str, edition_dir: Path, step: Callable[[], _T]) -> _T | None:
@@ -400,6 +427,12 @@ def _attempt(result: Result, fmt: str, edition_dir: Path, step: Callable[[], _T]
     return None
 
 
+def _listed(entry: Any) -> list[str]:
+    """Return the files a manifest entry says an output wrote."""
+    files = entry.get("files") if isinstance(entry, dict) else None
+    return [str(f) for f in files] if isinstance(files, list) else []
+
+
 def _fresh(entry: Any, key: str, target: Path) -> bool:
     """Return True when a manifest entry has this key and all its files still exist."""
     if not isinstance(entry, dict) or entry.get("key") != key:
@@ -410,7 +443,7 @@ def _fresh(entry: Any, key: str, target: Path) -> bool:
 
 def _store_key(out: Path, name: str, key: dict[str, Any]) -> None:
     """Record one output's key; the manifest is replaced atomically under a lock."""
-    with locked(out):
+    with locked(out, "manifest"):
         manifest = read_manifest(out)
         manifest[name] = key
         write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
@@ -528,17 +561,12 @@ def build(
     if unknown:
         raise FolioError(f"unknown format '{unknown[0]}'; choose from {', '.join(FORMATS)}")
     if editions:
-        folders = [content / name for name in editions]
-        missing = [f for f in folders if not (f / "edition.yaml").is_file()]
-        if missing:
-            known = ", ".join(p.name for p in find_editions(content)) or "none"
-            raise FolioError(f"there is no edition '{missing[0].name}' in {content}/ "
-                             f"(editions: {known})")
+        folders = [find_edition(name, content) for name in editions]
     else:
         folders = find_editions(content)
         if not folders:
-            raise FolioError(f"no editions found in {content}/; create one with "
-                             "`python generate.py new NAME`")
+            raise FolioError(f"no editions found in {content}/; create one with " +
+                             command_line("new NAME"))
     links = site_links(content)
     if jobs is None:
         jobs = 1 if len(folders) < 2 else default_jobs(sum(1 for folder in folders if (

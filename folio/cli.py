@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import FolioError
+from .errors import FolioError, command_line, program
 from .formats import FORMATS
 
 if TYPE_CHECKING:
@@ -22,14 +22,18 @@ Run without a command to build every edition in every format."""
 
 EPILOG = """\
 examples:
-  python generate.py                          build everything that changed
-  python generate.py build reflections-2025 --format pdf
-  python generate.py watch reflections-2025   rebuild on save, preview on http://127.0.0.1:8000/
-  python generate.py check reflections-2025   proofread before sending
-  python generate.py import draft.docx --name spring-2026
-  python generate.py send february-2026 --to me@example.org --smtp localhost:1025
-  python generate.py publish user@example.org:/var/www/news --dry-run
+  {prog}                          build everything that changed
+  {prog} build reflections-2025 --format pdf
+  {prog} watch reflections-2025   rebuild on save, preview on http://127.0.0.1:8000/
+  {prog} check reflections-2025   proofread before sending
+  {prog} import draft.docx --name spring-2026
+  {prog} send february-2026 --to me@example.org --smtp localhost:1025
+  {prog} publish user@example.org:/var/www/news --dry-run
 """
+
+
+def _epilog() -> str:
+    return EPILOG.format(prog=program())
 
 
 def _formats(value: str) -> list[str]:
@@ -60,13 +64,15 @@ def parser() -> argparse.ArgumentParser:
 
     common = options(defaults=False)
     top = argparse.ArgumentParser(
-        prog="python generate.py", description=DESCRIPTION, epilog=EPILOG,
+        prog=program(), description=DESCRIPTION, epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter, parents=[options(defaults=True)])
-    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND",
+                                  help="what to do (default: build)")
 
     build = commands.add_parser("build", parents=[common], help="build editions (the default)",
                                 description="Build the named editions, or all of them.")
-    build.add_argument("editions", nargs="*", metavar="EDITION", help="edition folder names")
+    build.add_argument("editions", nargs="*", metavar="EDITION",
+                       help="edition names or folders (default: every edition)")
     build.add_argument("--format", type=_formats, default=None, metavar="LIST",
                        help=f"comma-separated formats to build (default: {','.join(FORMATS)})")
     build.add_argument("--keep-html", action="store_true",
@@ -82,8 +88,10 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[common], help="proofread an edition",
                                 description="Find editorial, accessibility, link and email "
                                 "problems before anything goes out.")
-    check.add_argument("editions", nargs="*", metavar="EDITION")
-    check.add_argument("--format", choices=["text", "json"], default="text", dest="output")
+    check.add_argument("editions", nargs="*", metavar="EDITION",
+                       help="edition names or folders (default: every edition)")
+    check.add_argument("--format", choices=["text", "json"], default="text", dest="output",
+                       help="text for people (default), json for editors and CI")
     check.add_argument("--online", action="store_true",
                        help="also check that external links answer (uses the network)")
     check.add_argument("--pdf", action="store_true",
@@ -93,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", parents=[common], help="turn a draft into an edition",
                               description="Create content/EDITION/ from a .docx, .md or .txt "
                               "draft.")
-    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("file", type=Path, metavar="FILE", help="the draft: .docx, .md or .txt")
     imp.add_argument("--name", required=True, metavar="EDITION", help="the new edition's name")
     imp.add_argument("--force", action="store_true", help="replace an existing edition")
     imp.add_argument("--language", metavar="TAG",
@@ -106,7 +114,7 @@ def parser() -> argparse.ArgumentParser:
         "first, the PDF after them), and serve build/ on http://127.0.0.1:PORT/ with live "
         "reload. Ctrl-C stops.")
     watch.add_argument("edition", nargs="?", metavar="EDITION",
-                       help="the edition to watch (default: all)")
+                       help="the edition name or folder to watch (default: all)")
     watch.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     watch.add_argument("--no-pdf", action="store_true", help="do not rebuild the PDF")
 
@@ -114,7 +122,7 @@ def parser() -> argparse.ArgumentParser:
         "send", parents=[common], help="send a proof email",
         description="Send build/EDITION/email.eml as a proof to up to 5 addresses. The SMTP "
         "password is read from the environment variable FOLIO_SMTP_PASSWORD.")
-    send.add_argument("edition", metavar="EDITION")
+    send.add_argument("edition", metavar="EDITION", help="the edition name or folder")
     send.add_argument("--to", action="append", required=True, metavar="ADDRESS",
                       help="a recipient (repeat for more, at most 5)")
     send.add_argument("--smtp", default="localhost:25", metavar="HOST:PORT",
@@ -135,7 +143,8 @@ def parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", parents=[common], help="start a new edition",
                               description="Create content/EDITION/ with example sections.")
-    new.add_argument("edition", metavar="EDITION")
+    new.add_argument("edition", metavar="EDITION",
+                     help="the new edition's name, e.g. spring-2026 (lowercase, digits, -)")
     return top
 
 
@@ -220,7 +229,7 @@ def _report_slips(result: Result) -> None:
     if len(slips) > SLIPS_SHOWN:
         print(f"  ... and {len(slips) - SLIPS_SHOWN} more", file=sys.stderr)
     if result.ok:
-        print(f"  fix them before sending (`python generate.py check {result.edition}` lists "
+        print(f"  fix them before sending ({command_line(f'check {result.edition}')} lists "
               "everything; `build --strict` refuses to build with them)", file=sys.stderr,
               flush=True)
 
@@ -260,17 +269,27 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import check_edition, exit_status, format_findings
-    from .sources import find_editions
+    from .check import check_edition, exit_status, format_findings, problem_findings
+    from .errors import display_path
+    from .sources import find_edition, find_editions
 
-    folders = ([args.content / name for name in args.editions] if args.editions
+    folders = ([find_edition(name, args.content) for name in args.editions] if args.editions
                else find_editions(args.content))
+    if not folders:
+        raise FolioError(f"no editions found in {display_path(args.content)}/; create one "
+                         f"with {command_line('new NAME')}")
     findings = []
     for folder in folders:
-        email_html, theme = _rendered_email(folder)
-        pdf = _built_pdf(folder, args) if args.pdf else None
-        findings += check_edition(folder, email_html=email_html, theme=theme,
+        try:
+            email_html, theme = _rendered_email(folder)
+            pdf = _built_pdf(folder, args) if args.pdf else None
+            found = check_edition(folder, email_html=email_html, theme=theme,
                                   online=args.online, pdf=pdf)
+        except FolioError as exc:  # an edition that does not load: its problems are findings
+            found = problem_findings(exc)
+        if not found and args.output == "text":
+            print(f"{display_path(folder)}: no problems found", flush=True)
+        findings += found
     text = format_findings(findings, args.output)
     if text:
         print(text)
@@ -319,5 +338,5 @@ def _new(args: argparse.Namespace) -> int:
 
     folder = new_edition(args.content, args.edition)
     print(f"created {folder}/: edit edition.yaml and the sections, then run "
-          f"`python generate.py build {args.edition}`")
+          f"{command_line(f'build {args.edition}')}")
     return 0

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from . import pictures
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, command_line
 from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
 from .sources import NoAliasLoader
 
@@ -436,8 +436,8 @@ def load_edition(folder: Path | str) -> Edition:
     problems: list[Problem] = []
     config_path = root / "edition.yaml"
     if not root.is_dir():
-        raise ContentError([Problem(root, None, "there is no edition folder here; create it with "
-                                    f"`python generate.py new {root.name}`")])
+        raise ContentError([Problem(root, None, "there is no edition folder here; create it "
+                                    f"with {command_line(f'new {root.name}')}")])
     config: EditionConfig | None = None
     lines: Lines = {}
     if (config_path.is_symlink() or config_path.exists()) and not regular_file_inside(

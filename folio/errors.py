@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,16 @@ def display_path(path: Path | str) -> str:
         if absolute.is_relative_to(base):
             return str(absolute.relative_to(base))
     return str(path)
+
+
+def program() -> str:
+    """Return how the user started Folio: `python generate.py` in a checkout, else `folio`."""
+    return "python generate.py" if Path(sys.argv[0]).name == "generate.py" else "folio"
+
+
+def command_line(arguments: str) -> str:
+    """Return a command for the user to run, quoted, as they run Folio: `folio build x`."""
+    return f"`{program()} {arguments}`"
 
 
 class FolioError(Exception):

@@ -11,7 +11,7 @@ from .errors import FolioError
 EDITION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 EDITION_YAML = """\
-# Settings of this edition; the README's "Content format" lists every key.
+# Settings of this edition; "Content format" in the documentation (docs/) lists every key.
 title: {title}
 subtitle: One line under the title
 organisation: Your organisation  # change me

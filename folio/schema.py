@@ -1,6 +1,6 @@
 """Content schema: the declared shape of `edition.yaml`, section front matter and `theme.yaml`.
 
-Every field carries a docstring; the README's content-format reference is written from
+Every field carries a docstring; the docs' content-format reference is written from
 these. Unknown keys are refused (`extra="forbid"`), so a typo is an error, not a silent
 default.
 """
@@ -368,7 +368,7 @@ def reference() -> str:
             default = "" if info.is_required() else _default_text(info.default)
             text = (info.description or "").replace("|", "\\|").replace("\n", " ")
             rows.append(f"| `{key}` | {required} | {default} | {text} |")
-        parts.append(f"#### {heading}\n\n" + "\n".join(rows))
+        parts.append(f"### {heading}\n\n" + "\n".join(rows))
     return "\n\n".join(parts) + "\n"
 
 

@@ -26,7 +26,8 @@ from email.policy import SMTP, default
 from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
 
-from .errors import SendError
+from .errors import SendError, command_line
+from .sources import edition_folder, no_edition
 
 log = logging.getLogger("folio")
 
@@ -128,9 +129,10 @@ def _is_loopback(host: str) -> bool:
 
 def built_message(edition: str, content: Path, out: Path) -> Path:
     """Bring the edition's email up to date and return the path of its `email.eml`."""
-    folder = content / edition
+    folder = edition_folder(edition, content)
+    edition = folder.name if folder else Path(edition).name
     path = out / edition / "email.eml"
-    if (folder / "edition.yaml").is_file():
+    if folder is not None:
         from .build import build_edition
 
         result = build_edition(folder, out, ["email"])
@@ -139,11 +141,10 @@ def built_message(edition: str, content: Path, out: Path) -> Path:
         if result.problems:
             raise SendError(result.problems)
     elif not path.is_file():
-        raise SendError(f"there is no edition '{edition}' in {content}/ and no {path}; check "
-                        f"the name, or build it with `python generate.py build {edition}`")
+        raise SendError(f"{no_edition(edition, content)} (and there is no {path} to send)")
     if not path.is_file():
-        raise SendError(f"{path} is missing; build it with "
-                        f"`python generate.py build {edition} --format email`")
+        raise SendError(f"{path} is missing; build it with " +
+                        command_line(f"build {edition} --format email"))
     return path
 
 
@@ -151,8 +152,8 @@ def proof(data: bytes, recipients: list[str]) -> tuple[str, bytes]:
     """Return (envelope sender, message bytes) with the proof's headers; the body is kept."""
     split = data.find(b"\r\n\r\n")
     if split < 0 or not re.match(rb"[A-Za-z][A-Za-z0-9-]*:", data):
-        raise SendError("email.eml is not an email message; build it again with "
-                        "`python generate.py build EDITION --format email`")
+        raise SendError("email.eml is not an email message; build it again with " +
+                        command_line("build EDITION --format email"))
     parsed = message_from_bytes(data[:split + 4], policy=default)
     sender = getaddresses([str(parsed.get("From", ""))])
     address = sender[0][1] if sender else ""

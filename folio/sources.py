@@ -5,6 +5,7 @@ Cheap to import on purpose: an up-to-date build reads only this much of Folio.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,8 +13,18 @@ from typing import Any
 
 import yaml
 
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "templates"
-"""Folio's own themes, `default` and `plain`."""
+from .errors import FolioError, command_line, display_path
+
+
+def _builtin_themes() -> Path:
+    """Return the folder of Folio's own themes: installed with the package, else the repo's."""
+    package = Path(__file__).resolve().parent
+    installed = package / "themes"  # a wheel maps the repository's templates/ here
+    return installed if installed.is_dir() else package.parent / "templates"
+
+
+BUILTIN_THEMES = _builtin_themes()
+"""Folio's own themes, `default` and `plain`; a project's `templates/<theme>/` comes first."""
 
 THEME_NAME = r"^[a-z0-9][a-z0-9_-]*$"
 """What a theme may be called: a plain folder name, never a path (`/etc`, `../x`)."""
@@ -99,3 +110,32 @@ def find_editions(content: Path) -> list[Path]:
         return []
     return sorted(p for p in content.iterdir()
                   if p.is_dir() and not p.name.startswith(".") and (p / "edition.yaml").is_file())
+
+
+def edition_folder(given: str | Path, content: Path) -> Path | None:
+    """Return the edition a name (`spring-2026`) or a folder (`content/spring-2026/`) means."""
+    for folder in (content / given, Path(given)):
+        if (folder / "edition.yaml").is_file():
+            return folder
+    return None
+
+
+def find_edition(given: str | Path, content: Path) -> Path:
+    """Return the edition folder `given` names, or fail saying which names are close."""
+    folder = edition_folder(given, content)
+    if folder is None:
+        raise FolioError(no_edition(given, content))
+    return folder
+
+
+def no_edition(given: str | Path, content: Path) -> str:
+    """Say that there is no edition `given`, suggesting the closest name or how to make one."""
+    name = Path(given).name
+    known = [p.name for p in find_editions(content)]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    where = display_path(content)
+    if close:
+        return f"there is no edition '{name}' in {where}/; did you mean '{close[0]}'?"
+    listed = f" (editions: {', '.join(known)})" if known else ""
+    return (f"there is no edition '{name}' in {where}/{listed}; "
+            f"create it with {command_line(f'new {name}')}")

@@ -87,7 +87,8 @@ class Theme:
         except jinja2.UndefinedError as exc:
             where, line = _template_frame(exc)
             raise TemplateError([Problem(where or name, line, f"{exc.message}; check the name "
-                                         "against the template variables in the README")]) from exc
+                                         "against the template variables listed in the docs' "
+                                         "'Change the theme' page")]) from exc
         except SecurityError as exc:
             where, line = _template_frame(exc)
             raise TemplateError([Problem(where or name, line, "this template reaches for "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+import logging
 import mimetypes
 import sys
 import threading
@@ -21,8 +22,8 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from .build import Result, build_archive, build_edition
-from .errors import FolioError, printable
-from .sources import BUILTIN_THEMES, find_editions, yaml_settings
+from .errors import FolioError, command_line, display_path, printable
+from .sources import BUILTIN_THEMES, find_edition, find_editions, yaml_settings
 
 EVENTS_PATH = "/__folio/events"
 IDLE_TIMEOUT = 10.0
@@ -103,11 +104,16 @@ def make_handler(
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "folio-watch"
+        head_only = False
 
         def log_message(self, format: str, *args: object) -> None:  # quiet
             return
 
         timeout = IDLE_TIMEOUT  # a connection that sends nothing is closed, freeing its thread
+
+        def do_HEAD(self) -> None:
+            self.head_only = True  # the answer to GET, without its body
+            self.do_GET()
 
         def do_GET(self) -> None:
             if not local_host(self.headers.get("Host")):
@@ -117,7 +123,7 @@ def make_handler(
                 return
             try:
                 path = unquote(urlsplit(self.path).path, errors="strict")
-                if path == EVENTS_PATH:
+                if path == EVENTS_PATH and not self.head_only:
                     self.stream_events()
                     return
                 self.send_file(path)
@@ -154,6 +160,8 @@ def make_handler(
             if kind == "text/html":
                 data = inject(rewrite(target, data), state.error)
                 kind = "text/html; charset=utf-8"
+            elif kind.startswith("text/") or kind.endswith("xml"):
+                kind += "; charset=utf-8"  # Folio writes every text file in UTF-8
             self.send_body(data, kind)
 
         def send_body(self, data: bytes, kind: str) -> None:
@@ -162,7 +170,8 @@ def make_handler(
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(data)
+            if not self.head_only:
+                self.wfile.write(data)
 
         def stream_events(self) -> None:
             self.send_response(HTTPStatus.OK)
@@ -317,9 +326,14 @@ def watch(
     """Build, serve and rebuild on every save until interrupted."""
     import watchfiles
 
-    editions = [content / edition] if edition else find_editions(content)
-    if not editions or not (editions[0] / "edition.yaml").is_file():
-        raise FolioError(f"no edition to watch in {content}/")
+    if edition:
+        editions = [find_edition(edition, content)]
+        content = editions[0].parent  # a folder given as a path may lie beside --content
+    else:
+        editions = find_editions(content)
+    if not editions:
+        raise FolioError(f"no edition to watch in {display_path(content)}/; create one with "
+                         f"{command_line('new NAME')}")
     state = State()
     if not 0 <= port <= 65535:
         raise FolioError(f"--port {port} is not a port number; choose one from 1024 to 65535")
@@ -333,6 +347,7 @@ def watch(
     first = editions[0].name if edition else ""
     paths = [content, *[p for p in (content.parent / "templates", BUILTIN_THEMES) if p.is_dir()]]
     announced = False
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # Ctrl-C is not worth a warning
     try:
         # An empty batch comes back once the watcher is in place: say "serving" only then,
         # so that a save right after the message is never missed.

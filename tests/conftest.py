@@ -79,10 +79,15 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+SAMPLES = ("february-2026", "fevrier-2026", "reflections-2025")
+"""The sample editions shipped in content/; a user's own editions there are left alone."""
+
+
 @pytest.fixture
 def samples(tmp_path: Path) -> Path:
-    """A project folder with a copy of the shipped sample editions."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
+    """A project folder with a copy of the shipped sample editions (and nothing else)."""
+    for name in SAMPLES:
+        shutil.copytree(ROOT / "content" / name, tmp_path / "content" / name)
     return tmp_path
 
 

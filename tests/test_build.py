@@ -222,3 +222,30 @@ def test_command_line_writes_web_and_email_while_the_pdf_is_laid_out(built: Path
     pdf = (folder / "mini.pdf").stat().st_mtime_ns
     assert (folder / "index.html").stat().st_mtime_ns <= pdf
     assert (folder / "email.html").stat().st_mtime_ns <= pdf
+
+
+def test_a_picture_no_longer_used_leaves_the_build_folder(project: Path) -> None:
+    build_all(project, formats=["web", "email"])
+    out = project / "build" / "mini"
+    pictures = {p.relative_to(out) for p in out.rglob("*.png")}
+    assert any(p.parts[0] == "email-images" for p in pictures), pictures
+    assert Path("images/pic.png") in pictures
+    (out / "notes.txt").write_text("mine")  # a file Folio did not write
+    (out / "images" / "mine.png").write_bytes(b"not Folio's")
+    section = project / "content" / "mini" / "04-picture.md"
+    section.write_text(section.read_text().replace("layout: image", "layout: text")
+                       .replace("image: images/pic.png\n", ""))
+    build_all(project, formats=["web", "email"])
+    assert not (out / "images" / "pic.png").exists()
+    assert not (out / "email-images").exists()  # emptied by the removal: gone too
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "images" / "mine.png").read_bytes() == b"not Folio's"
+    assert (out / "index.html").is_file() and (out / "email.html").is_file()
+
+
+def test_locks_stay_out_of_the_published_folders(project: Path) -> None:
+    build_all(project, formats=["web"])
+    assert not list((project / "build").rglob(".folio.lock"))
+    assert sorted(p.name for p in (project / "build" / "mini").iterdir()
+                  if p.name.startswith(".")) == []
+    assert (project / "build" / ".folio-locks" / "mini.lock").is_file()

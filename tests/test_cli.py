@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -93,7 +94,9 @@ def test_new_scaffolds_an_edition_that_builds(tmp_path: Path) -> None:
 def test_check_is_clean_on_the_samples(samples: Path) -> None:
     done = run(samples, "check")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout == "" and done.stderr == ""
+    assert done.stdout.splitlines() == ["content/february-2026: no problems found",
+                                        "content/reflections-2025: no problems found"]
+    assert done.stderr == ""
 
 
 def test_import_then_check_lists_slips_with_exit_1(tmp_path: Path) -> None:
@@ -113,3 +116,39 @@ def test_import_then_check_lists_slips_with_exit_1(tmp_path: Path) -> None:
     assert ("repeated-word", "error") in found and ("placeholder", "error") in found
     text = run(tmp_path, "check", "our-year").stdout
     assert "content/our-year/01-introduction.md:" in text and "'the the'" in text
+
+
+def test_an_edition_folder_path_is_taken_wherever_a_name_is(project: Path) -> None:
+    assert run(project, "build", "content/mini/", "--format", "web").returncode == 0
+    assert (project / "build" / "mini" / "index.html").is_file()
+    done = run(project, "check", "content/mini/")
+    assert "there is no edition" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_misspelt_edition_gets_did_you_mean(project: Path) -> None:
+    for command in ("build", "check", "watch", "send"):
+        args = ["--to", "a@example.org"] if command == "send" else []
+        done = run(project, command, "mnii", *args)
+        assert done.returncode == 1, command
+        assert "there is no edition 'mnii' in content/; did you mean 'mini'?" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_check_json_reports_a_content_error_as_a_finding(project: Path) -> None:
+    section = project / "content" / "mini" / "03-voice.md"
+    section.write_text(section.read_text().replace("layout: quote", "layout: qoute"))
+    done = run(project, "check", "mini", "--format", "json")
+    assert done.returncode == 1
+    [finding] = json.loads(done.stdout)
+    assert finding["file"] == "content/mini/03-voice.md" and finding["line"] == 3
+    assert finding["severity"] == "error" and "'layout' must be one of" in finding["message"]
+
+
+def test_every_argument_has_help() -> None:
+    from folio.cli import parser
+
+    top = parser()
+    commands = top._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name, command in [("", top), *commands.items()]:
+        for action in command._actions:
+            assert action.help, f"{name} {action.dest} has no help"

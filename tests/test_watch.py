@@ -45,7 +45,7 @@ def until(condition, timeout: float = 60.0):
 def watching(project: Path):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "generate.py"), "watch", "mini", "--port", str(port),
+        [sys.executable, str(ROOT / "generate.py"), "watch", "content/mini/", "--port", str(port),
          "--no-pdf"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     line = ""
@@ -121,3 +121,18 @@ def test_serves_only_build_and_stops_cleanly(watching) -> None:
     output = process.communicate(timeout=30)[0]
     assert process.returncode == 0
     assert "stopped watching" in output and "Traceback" not in output
+    assert "warning" not in output.lower()  # Ctrl-C is how watch stops: nothing to warn of
+
+
+def test_head_and_text_charset(watching) -> None:
+    _, port, _ = watching
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/mini/email.txt")
+    got = connection.getresponse()
+    body = got.read()
+    assert got.status == 200 and got.getheader("Content-Type") == "text/plain; charset=utf-8"
+    connection.request("HEAD", "/mini/email.txt")
+    head = connection.getresponse()
+    assert head.status == 200 and head.read() == b""
+    assert head.getheader("Content-Length") == str(len(body))
+    connection.close()

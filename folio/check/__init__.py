@@ -30,11 +30,12 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..content import Edition, load_edition
+from ..errors import FolioError, display_path
 from ..schema import ThemeConfig
 
 # isort: off
 # The families register their rules and checks when imported: this order is the order of
-# RULES (and of the README's rule tables) and the order the checks run. Keep it.
+# RULES (and of the docs' rule tables) and the order the checks run. Keep it.
 from . import editorial, accessibility, links, email, settings  # noqa: F401
 # isort: on
 from ..errors import CONTROL, printable
@@ -46,8 +47,8 @@ from .registry import CHECKS, RULES, Finding, Rule
 from .texts import gather
 
 __all__ = ["CHECKS", "PDF_CLAIM_RULES", "RULES", "Finding", "Rule", "check_edition",
-           "claim_findings", "contrast_ratio",
-           "enabled_rules", "exit_status", "format_findings", "mailto_problem", "url_problem"]
+           "claim_findings", "contrast_ratio", "enabled_rules", "exit_status", "format_findings",
+           "mailto_problem", "problem_findings", "url_problem"]
 
 ENGLISH_ONLY = {"run-together-words", "spelling-variants", "run-together-case"}
 """Rules that only make sense in English; `spelling` runs in every language with a dictionary."""
@@ -108,6 +109,12 @@ def claim_findings(edition: Edition) -> list[Finding]:
     found = {finding for check in CHECKS if set(check.rules) & set(PDF_CLAIM_RULES)
              for finding in check.run(ctx) if finding.rule in PDF_CLAIM_RULES}
     return sorted(found, key=lambda f: (f.file, f.line, f.column, f.rule, f.message))
+
+
+def problem_findings(error: FolioError) -> list[Finding]:
+    """Return the problems that stopped an edition from loading as error findings."""
+    return [Finding(display_path(p.path) if str(p.path) else "", p.line or 1, 1, "content",
+                    "error", p.message) for p in error.problems]
 
 
 def format_findings(findings: list[Finding], fmt: str) -> str:

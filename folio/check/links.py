@@ -168,6 +168,9 @@ def check_links(ctx: Context) -> Iterator[Finding]:
                                         "about http:// pages)")
 
 
+NO_ANSWER = "no answer"
+
+
 def _probe(url: str) -> str | None:
     """Ask a server for a page; return why the link is dead, or None when it answers."""
     headers = {"User-Agent": "Folio link check (+https://github.com/)"}
@@ -184,7 +187,7 @@ def _probe(url: str) -> str | None:
             return f"the server answers {exc.code} {exc.reason}"
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            return f"no answer ({reason})"
+            return f"{NO_ANSWER} ({reason})"
     return None
 
 
@@ -205,6 +208,13 @@ def check_dead_links(ctx: Context) -> Iterator[Finding]:
             targets[link.target].append(link)
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = dict(zip(targets, pool.map(_probe, list(targets)), strict=True))
+    if len(results) > 1 and all(why and why.startswith(NO_ANSWER) for why in results.values()):
+        # Not one server answered: the network is out of reach, not every link dead.
+        yield Finding(ctx.edition_file, 1, 1, "dead-link", "error",
+                      f"none of the {len(results)} external links answered "
+                      f"({next(iter(results.values()))}); is this machine offline? The links "
+                      "were not checked: run `check --online` again on a connected machine")
+        return
     for url, why in results.items():
         if why:
             for link in targets[url]:

@@ -5,9 +5,10 @@ A rule family module declares its rules next to the function that reports them:
     @rule(Rule("spacing", "editorial", "warning", "Two spaces between words ...", "a  b"))
     def check_spacing(ctx: Context) -> Iterator[Finding]: ...
 
-Importing the module registers both, in the order of the source: RULES (which the README
-documents, in this order) and CHECKS (the order the functions run) follow the order in
-which `folio/check/__init__.py` imports the family modules. Adding a rule touches one file.
+Importing the module registers both, in the order of the source: RULES (which the docs'
+rule reference, `reference()`, lists in this order) and CHECKS (the order the functions
+run) follow the order in which `folio/check/__init__.py` imports the family modules.
+Adding a rule touches one file.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class Check:
 
 
 RULES: dict[str, Rule] = {}
-"""Every rule of `check`, by name; the README documents each from this table."""
+"""Every rule of `check`, by name; `reference()` documents each from this table."""
 
 CHECKS: list[Check] = []
 """Each check function with the rules it reports, in the order they run."""
@@ -83,3 +84,37 @@ def rule(*rules: Rule, always: bool = False) -> Callable[[F], F]:
         CHECKS.append(Check(tuple(one.name for one in rules), function, always))
         return function
     return register
+
+
+FAMILY_TITLES = {"editorial": "Editorial", "accessibility": "Accessibility", "links": "Links",
+                 "email": "Email readiness (on the email rendered in memory)",
+                 "settings": "Settings"}
+
+
+def reference() -> str:
+    """Return every rule as Markdown tables, one per family, in the order of RULES."""
+    families: dict[str, list[Rule]] = {}
+    for one in RULES.values():
+        families.setdefault(one.family, []).append(one)
+    parts = []
+    for family, rules in families.items():
+        rows = ["| rule | severity | finds | example that is flagged |", "|---|---|---|---|"]
+        for one in rules:
+            finds = one.description + ("" if one.default else " Off unless asked for.")
+            rows.append(f"| `{one.name}` | {one.severity} | {_cell(finds)} | "
+                        f"{_example(one.example)} |")
+        parts.append(f"### {FAMILY_TITLES.get(family, family.capitalize())}\n\n"
+                     + "\n".join(rows))
+    return "\n\n".join(parts) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _example(text: str) -> str:
+    """Quote an example as code (line breaks shown as ⏎); a described one stays prose."""
+    if text.startswith("(") and text.endswith(")"):
+        return _cell(text[1:-1])
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{_cell(text.replace(chr(10), '⏎'))}{fence}"

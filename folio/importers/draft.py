@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import display_path, printable
+from ..errors import command_line, display_path, printable
 
 INTRODUCTION = "Introduction"
 
@@ -106,8 +106,10 @@ class ImportReport:
         if self.notes:
             out.append("Notes:")
             out += [f"  {n}" for n in self.notes]
+        content = display_path(self.edition.parent)
+        where = "" if content == "content" else f" --content {content}"
         out.append(f"Next: set 'organisation' in edition.yaml, then run "
-                   f"`python generate.py check {name}`.")
+                   f"{command_line(f'check {name}{where}')}.")
         return "\n".join(printable(line) for line in out)
 
 

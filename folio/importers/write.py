@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..content import MAX_SECTION_BYTES, load_edition
-from ..errors import ContentError, FolioError, display_path, printable
+from ..errors import ContentError, FolioError, command_line, display_path, printable
 from .draft import Draft, ImportReport, _slugify, _unique
 
 ANNUAL_REVIEW_WORDS = 1500
@@ -50,7 +50,7 @@ def write_edition(draft: Draft, source: Path, target: Path, language: str | None
     content_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
     try:
-        report = _write(draft, staging, source, language)
+        report = _write(draft, staging, source, language, name)
         try:
             load_edition(staging)
         except ContentError as exc:
@@ -79,14 +79,15 @@ def _replace(staging: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write(draft: Draft, folder: Path, source: Path, language: str | None) -> ImportReport:
+def _write(draft: Draft, folder: Path, source: Path, language: str | None,
+           name: str) -> ImportReport:
     """Write edition.yaml, the section files and the pictures of a draft into `folder`."""
     words = sum(_count_words(s.title) + _count_words(s.body) for s in draft.sections)
     kind = "annual-review" if words > ANNUAL_REVIEW_WORDS else "newsletter"
     title = draft.title.strip() or _title_from_name(source)
-    lines = [f"# Imported from {source.name} by `python generate.py import`.",
+    lines = [f"# Imported from {source.name} by {command_line('import')}.",
              "# Check the title, set the organisation, and add names and acronyms to",
-             "# `words:` so that `python generate.py check` knows them.",
+             f"# `words:` so that {command_line('check')} knows them.",
              _yaml_line("title", title)]
     if draft.subtitle.strip():
         lines.append(_yaml_line("subtitle", draft.subtitle.strip()))
@@ -99,7 +100,7 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None) -> Im
     if draft.pictures:
         lines += ["# For the email, say where its pictures will be uploaded:",
                   "# email:",
-                  f"#   asset_base_url: https://example.org/{source.stem}/email-images/"]
+                  f"#   asset_base_url: https://example.org/{name}/email-images/"]
     (folder / "edition.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     written: list[tuple[str, str]] = []

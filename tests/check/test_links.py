@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,3 +89,17 @@ def test_dead_links_only_online(tmp_path: Path, local_site: str) -> None:
     assert [(f.rule, f.message.split("'")[1]) for f in findings] == [
         ("dead-link", f"{local_site}/gone")]
     assert "404" in findings[0].message
+
+
+def test_offline_says_so_once(tmp_path: Path) -> None:
+    closed = []
+    for _ in range(3):  # ports nothing listens on: no server answers, as when offline
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed.append(f"http://127.0.0.1:{probe.getsockname()[1]}/page")
+    body = " ".join(f"[link {n}]({url})." for n, url in enumerate(closed))
+    findings = check_body(tmp_path / "offline", body, online=True)
+    assert len(findings) == 1
+    assert findings[0].rule == "dead-link" and findings[0].file.endswith("edition.yaml")
+    assert "none of the 3 external links answered" in findings[0].message
+    assert "offline" in findings[0].message

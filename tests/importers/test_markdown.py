@@ -36,6 +36,17 @@ def test_markdown_draft(tmp_path: Path) -> None:
     assert (folder / "images" / "chart-one.png").is_file()
     assert report.pictures == [("chart-one.png", "A chart")]
     assert text["03-second-part.md"] == "Last words."
+    settings = (folder / "edition.yaml").read_text()
+    assert "asset_base_url: https://example.org/spring/email-images/" in settings
+    assert str(report).splitlines()[-1].endswith(
+        f"check spring --content {tmp_path / 'content'}`.")  # where the edition went
+
+
+def test_next_line_leaves_out_the_default_content_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "draft.md").write_text("# Title\n\nSome words.\n")
+    report = import_draft(Path("draft.md"), Path("content"), "spring")
+    assert str(report).splitlines()[-1].endswith("check spring`.")
 
 
 def test_markdown_draft_with_front_matter_and_missing_picture(tmp_path: Path) -> None:

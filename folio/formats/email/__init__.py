@@ -81,10 +81,6 @@ def render(edition: Edition, theme: Theme) -> Files:
         log.warning("email: there is no unsubscribe link; set email.merge_tags to your sending "
                     "service, or email.unsubscribe_url, in edition.yaml")
     hosted = bool(settings.asset_base_url)
-    if not hosted:
-        log.warning("email: email.asset_base_url is not set, so the pictures travel inside "
-                    "email.eml; email.html needs hosted pictures: upload email-images/ and set "
-                    "email.asset_base_url before pasting it into a sending service")
     images = EmailImages(
         base_url=_folder_url(settings.asset_base_url) if hosted else f"{FOLDER}/",
         sources=_theme_images(edition, theme), root=edition.root,
@@ -138,6 +134,10 @@ def render(edition: Edition, theme: Theme) -> Files:
     untracked = {link for link in (links.unsubscribe, links.view_online) if link}
     document = merge_tags.restore(track_links(document, settings.tracking, untracked))
     images.keep_only(document)
+    if images.used and not hosted:
+        log.warning("email: email.asset_base_url is not set, so the pictures travel inside "
+                    "email.eml; email.html needs hosted pictures: upload email-images/ and set "
+                    "email.asset_base_url before pasting it into a sending service")
     text = plain_text(edition, {**context, "sections": text_sections}, links)
 
     attachments = []

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ... import __version__
 from ...content import Edition, Section
 from ...context import SectionView, template_context
-from ...errors import Problem, TemplateError
+from ...errors import Problem, TemplateError, display_path
 from ...i18n import Words
 from ...theme import Theme
 from .fetcher import ResourcePolicy
@@ -132,6 +132,8 @@ class PrintDocument:
     base_url: str
     policy: ResourcePolicy
     options: dict[str, Any]
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Each section's Markdown by file name, to tell which section a renderer warning is about."""
 
 
 def _file_url(path: Path) -> str:
@@ -227,4 +229,6 @@ def print_document(edition: Edition, theme: Theme) -> PrintDocument:
     if body >= 0:
         html = html[:body] + whole_compounds(html[body:])
     identifier = hashlib.sha256(location_free(html, policy).encode()).hexdigest()[:32]
-    return PrintDocument(html, base_url, policy, pdf_options(edition, identifier.encode()))
+    sources = {display_path(s.path): s.body for s in edition.sections}
+    return PrintDocument(html, base_url, policy, pdf_options(edition, identifier.encode()),
+                         sources)

@@ -1,8 +1,8 @@
 """Layout: a `PrintDocument` -> PDF bytes, laid out by WeasyPrint with the safe fetcher.
 
 WeasyPrint is imported here only, and only when a PDF is laid out: checking or building
-other formats never pays for it. Its warnings are passed on as Folio's; characters no
-font covers are named in one warning that says how to get a font for them.
+other formats never pays for it. Its warnings about a section are passed on, naming it;
+characters no font covers are named in one warning that says how to get a font for them.
 """
 
 from __future__ import annotations
@@ -34,13 +34,34 @@ def font_configuration() -> Any:
 NO_GLYPH = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: '
                       r'"(.*)"', re.S)
 """WeasyPrint's warning for characters no font has: they would print as empty boxes."""
+QUOTED = re.compile(r"`([^`]+)`|'([^']+)'|\"([^\"]+)\"|(#[\w.:-]+)")
+
+
+def section_of(message: str, sources: dict[str, str]) -> str | None:
+    """Return the section file whose text holds what a WeasyPrint warning quotes, if one does."""
+    for match in QUOTED.finditer(message):
+        quoted = next(group for group in match.groups() if group)
+        if quoted.startswith("file:"):
+            quoted = quoted.rsplit("/", 1)[-1]  # a picture: its file name
+        if len(quoted) < 2:
+            continue
+        for file, text in sources.items():
+            if quoted in text:
+                return file
+    return None
 
 
 class _Relay(logging.Handler):
-    """Pass WeasyPrint's warnings on as Folio warnings; gather the characters no font has."""
+    """Pass on WeasyPrint's warnings about a section, naming it; gather the characters no
+    font has; leave the others out.
 
-    def __init__(self) -> None:
+    A warning no section explains (the theme's CSS, WeasyPrint's own limits) would only
+    puzzle an editor; it is logged at debug level.
+    """
+
+    def __init__(self, sources: dict[str, str]):
         super().__init__(logging.WARNING)
+        self.sources = sources
         self.uncovered: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -50,14 +71,18 @@ class _Relay(logging.Handler):
         match = NO_GLYPH.match(message)
         if match:
             self.uncovered.update(dict.fromkeys(c for c in match[1] if not c.isspace()))
+            return
+        file = section_of(message, self.sources)
+        if file:
+            log.warning("%s: in the PDF, %s", file, message[:1].lower() + message[1:])
         else:
-            log.warning("PDF: %s", message)
+            log.debug("PDF (WeasyPrint): %s", message)
 
 
 @contextmanager
-def _weasyprint_warnings() -> Iterator[_Relay]:
+def _weasyprint_warnings(sources: dict[str, str]) -> Iterator[_Relay]:
     logger = logging.getLogger("weasyprint")
-    handler = _Relay()
+    handler = _Relay(sources)
     previous = logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
@@ -90,7 +115,7 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
     fetcher = make_fetcher(document.policy)
     images: dict[str, Any] = {}  # WeasyPrint's picture cache, as by default: a dict
     try:
-        with _weasyprint_warnings() as warnings:
+        with _weasyprint_warnings(document.sources) as warnings:
             rendered = HTML(string=document.html, base_url=document.base_url,
                             url_fetcher=fetcher).render(font_config=font_configuration(),
                                                         cache=images, **document.options)

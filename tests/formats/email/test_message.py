@@ -81,3 +81,12 @@ def test_without_asset_base_url_pictures_travel_inside(project, caplog):
     html = message.get_body(("html",)).get_content()
     assert 'src="cid:pic.png@example.org"' in html and "email-images/" not in html
     assert render_mini(project)["email.eml"] == files["email.eml"]
+
+
+def test_without_pictures_no_word_of_asset_base_url(project, caplog):
+    configure(project, {"asset_base_url": None})
+    (project / "content" / "mini" / "04-picture.md").unlink()
+    with caplog.at_level(logging.WARNING, logger="folio"):
+        files = render_mini(project)
+    assert not any(name.startswith("email-images/") for name in files)
+    assert not any("asset_base_url" in r.getMessage() for r in caplog.records)

@@ -70,3 +70,21 @@ def test_helper_stops_when_the_build_is_killed(project: Path) -> None:
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert not alive, "the PDF helper kept running after its build was killed"
+
+
+def test_renderer_warnings_name_their_section_or_stay_quiet(project: Path) -> None:
+    section = project / "content" / "mini" / "01-introduction.md"
+    section.write_text(section.read_text() + "\nSee [the plan](#nowhere).\n")
+    theme = project / "templates" / "odd"
+    shutil.copytree(BUILTIN_THEMES / "default" / "pdf", theme / "pdf")
+    (theme / "theme.yaml").write_text("name: odd\nbody_font: {family: Lato}\n"
+                                      "heading_font: {family: Lato}\n")
+    css = theme / "pdf" / "print.css"
+    css.write_text(css.read_text() + "\nbody { colr: red; }\n")  # WeasyPrint ignores it
+    settings = project / "content" / "mini" / "edition.yaml"
+    settings.write_text(settings.read_text() + "theme: odd\n")
+    done = run_generate(project, "build", "mini", "--format", "pdf", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert ("warning: content/mini/01-introduction.md: in the PDF, no anchor #nowhere"
+            in done.stderr)
+    assert "colr" not in done.stderr and "PDF: " not in done.stderr
