@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,22 @@ def mini(project: Path):
 
     edition = render_sections(load_edition(project / "content" / "mini"))
     return edition, load_theme(edition.config.theme, project, edition.root)
+
+
+def reported(where: str, done: subprocess.CompletedProcess[str]) -> bool:
+    """Return whether a command reported a problem at `where` (`file, line N: message`).
+
+    `build` prints `error: file, line N: message`; `check` reports the same problem as a
+    finding, `file:N:column: error content: message`: either form counts.
+    """
+    text = done.stdout + done.stderr
+    if where in text:
+        return True
+    numbered = re.match(r"(.*?), line (\d*):? ?(.*)$", where, re.S)
+    if numbered:
+        file, line, message = numbered.groups()
+    else:
+        file, _, message = where.partition(": ")
+        line = ""
+    at = f"{file}:{line}"
+    return any(at in found and message.strip() in found for found in text.splitlines())

@@ -3,7 +3,6 @@ incremental keys, parallel jobs, and the sources a build starts from."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import subprocess
@@ -38,15 +37,12 @@ def run_python(code: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[
 
 
 @contextmanager
-def holding_lock(folder: Path) -> Iterator[None]:
-    """Hold the lock a build takes on an output folder, as another build would."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".folio.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def holding_lock(out: Path, name: str) -> Iterator[None]:
+    """Hold the lock `name` under the output folder `out`, as another build would."""
+    from folio.build import locked
+
+    with locked(out, name):
+        yield
 
 
 def until(condition, timeout: float = 60.0) -> None:
@@ -121,7 +117,7 @@ def test_a_build_waits_for_the_lock_of_its_edition(project: Path) -> None:
         build_edition(project / "content" / "mini", out, ["web"])
         finished.set()
 
-    with holding_lock(out / "mini"):
+    with holding_lock(out, "mini"):
         worker = threading.Thread(target=run, daemon=True)
         worker.start()
         time.sleep(1.0)
@@ -139,7 +135,7 @@ def test_the_manifest_is_written_under_its_own_lock(project: Path) -> None:
         build_edition(project / "content" / "mini", out, ["web"])
         finished.set()
 
-    with holding_lock(out):
+    with holding_lock(out, "manifest"):
         worker = threading.Thread(target=run, daemon=True)
         worker.start()
         until(lambda: (out / "mini" / "index.html").is_file())
@@ -239,7 +235,7 @@ def test_jobs_build_editions_side_by_side(project: Path) -> None:
         results: list = []
         worker = threading.Thread(target=lambda j=jobs, r=results: r.extend(editions(build(
             content=project / "content", out=out, formats=["web"], jobs=j))), daemon=True)
-        with holding_lock(out / "mini"):
+        with holding_lock(out, "mini"):
             worker.start()
             if side_by_side:
                 until(lambda: (out / "other" / "index.html").is_file())
@@ -256,7 +252,7 @@ def test_command_line_jobs_option_runs_workers(project: Path) -> None:
     out = project / "build"
     command = [sys.executable, str(ROOT / "generate.py"), "build", "--format", "web",
                "--jobs", "2"]
-    with holding_lock(out / "mini"):
+    with holding_lock(out, "mini"):
         process = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True,
                                    env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -272,7 +268,7 @@ def test_a_bare_build_of_several_stale_editions_uses_workers(project: Path) -> N
         pytest.skip("one core: the default is one job")
     two_editions(project)
     out = project / "build"
-    with holding_lock(out / "mini"):
+    with holding_lock(out, "mini"):
         process = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), "build",
                                     "--format", "web"], cwd=project, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True,
@@ -363,7 +359,8 @@ def test_editions_come_in_name_order(tmp_path: Path) -> None:
 
 def test_a_missing_content_folder(tmp_path: Path) -> None:
     assert find_editions(tmp_path / "content") == []
-    with pytest.raises(FolioError, match=r"no editions found in .*content.*generate.py new"):
+    with pytest.raises(FolioError,
+                       match=r"no editions found in .*content.*(generate.py|folio) new"):
         list(build(content=tmp_path / "content", out=tmp_path / "build"))
     done = subprocess.run([sys.executable, str(ROOT / "generate.py"), "build"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=60,

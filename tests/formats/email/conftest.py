@@ -24,7 +24,8 @@ def samples_rendered() -> dict[str, dict[str, bytes]]:
 @pytest.fixture(scope="module")
 def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("email")
-    shutil.copytree(ROOT / "content", project / "content")
+    for name in SAMPLES:
+        shutil.copytree(ROOT / "content" / name, project / "content" / name)
     results = list(build(SAMPLES, content=project / "content", out=project / "build",
                          formats=["email"]))
     for result in results:
