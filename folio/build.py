@@ -295,14 +295,15 @@ def stale_formats(edition_dir: Path, out: Path, formats: list[str], *, force: bo
 def default_jobs(stale_editions: int) -> int:
     """Return how many worker processes suit a build with this many editions to build.
 
-    One edition to build gets no pool: a worker would only add its start-up, and the
-    command line's PDF helper already puts the second core to work. Several get a worker
-    per available core (at most one per edition); workers run without PDF helpers, so the
-    two never compete for the same cores.
+    A worker pays for its own start and its own WeasyPrint import, and workers run
+    without the PDF helper that lets one process lay out a PDF while it renders the web
+    page and the email. Measured on two cores (`benchmarks/bench.py`), workers lose to
+    one process for the three samples and win clearly from about twice as many editions
+    as cores: so a pool only from there, with a worker per core.
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
-    return max(1, min(cores, stale_editions))
+    return cores if cores > 1 and stale_editions >= 2 * cores else 1
 
 
 def build_edition(

@@ -83,7 +83,7 @@ def parser() -> argparse.ArgumentParser:
                        "missing alt text, ...); for CI and the last build before sending")
     build.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="editions built at once in worker processes (default: one per "
-                       "core when several editions need building, else none)")
+                       "core when twice as many editions as cores need building, else none)")
 
     check = commands.add_parser("check", parents=[common], help="proofread an edition",
                                 description="Find editorial, accessibility, link and email "

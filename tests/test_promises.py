@@ -267,6 +267,8 @@ def test_a_bare_build_of_several_stale_editions_uses_workers(project: Path) -> N
     if len(os.sched_getaffinity(0)) < 2:
         pytest.skip("one core: the default is one job")
     two_editions(project)
+    for index in range(2 * len(os.sched_getaffinity(0)) - 2):  # enough to pay for workers
+        shutil.copytree(project / "content" / "mini", project / "content" / f"more-{index}")
     out = project / "build"
     with holding_lock(out, "mini"):
         process = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), "build",
