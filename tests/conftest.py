@@ -121,3 +121,19 @@ def reported(where: str, done: subprocess.CompletedProcess[str]) -> bool:
         line = ""
     at = f"{file}:{line}"
     return any(at in found and message.strip() in found for found in text.splitlines())
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+"""Debian's Chromium, headless, reaching for nothing on the network by itself."""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A real headless Chromium (Debian's), driven by Playwright, one per test module."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        instance = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

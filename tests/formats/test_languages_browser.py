@@ -11,7 +11,6 @@ import pytest
 from folio.build import build
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content" / "arabic-review"
 
 OVERFLOW = """() => [...document.querySelectorAll('body *')]
@@ -22,17 +21,6 @@ OVERFLOW = """() => [...document.querySelectorAll('body *')]
 DIRECTIONS = """(selector) => [...document.querySelectorAll(selector)]
     .filter(e => !e.closest('[dir="ltr"]'))
     .map(e => getComputedStyle(e).direction)"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

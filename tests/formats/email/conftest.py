@@ -9,7 +9,6 @@ import pytest
 
 from folio.build import build
 from tests.formats.email.helpers import (
-    CHROMIUM,
     ROOT,
     SAMPLES,
     render_edition,
@@ -34,12 +33,3 @@ def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "build"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        yield instance
-        instance.close()
