@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import re
-import shutil
 from email.policy import default
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from folio.theme import load_theme
 ROOT = Path(__file__).resolve().parents[3]
 
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 SAMPLES = ["february-2026", "reflections-2025"]
