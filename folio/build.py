@@ -579,11 +579,23 @@ def build(
                             keep_html=keep_html, head_start=head_start and not parallel,
                             checks=checks)
     tasks = [functools.partial(one, folder, links=links.get(folder.name)) for folder in folders]
-    if parallel:
-        from concurrent.futures import ProcessPoolExecutor
+    failed = []
+    with contextlib.ExitStack() as stack:
+        if parallel:
+            from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(folders))) as pool:
-            yield from pool.map(_call, tasks)
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=min(jobs, len(folders))))
+            results = pool.map(_call, tasks)
+        else:
+            results = map(_call, tasks)
+        for result in results:
+            if not result.ok:
+                failed.append(result.edition)
+            yield result
+    if failed:  # the archive would show settings an edition's own build just refused
+        kept = Result(ARCHIVE, skipped=["site"])
+        kept.warnings.append(f"the archive keeps its last version until {', '.join(failed)} "
+                             "builds again")
+        yield kept
     else:
-        yield from map(_call, tasks)
-    yield build_archive(content, out, force=force)
+        yield build_archive(content, out, force=force)

@@ -7,6 +7,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,10 @@ def browser():
         instance = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+def generate(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run `python generate.py ARGS` in `project` with this checkout's Folio, as a user would."""
+    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -175,6 +175,20 @@ def test_a_summary_change_rebuilds_the_index_and_feed_and_nothing_else(copy: Pat
     assert "five afternoons" in (out / "feed.xml").read_text()
 
 
+def test_an_edition_that_fails_leaves_the_last_archive(copy: Path) -> None:
+    """The archive never shows settings that the edition's own build just refused."""
+    out = copy / "build"
+    before = stamps(out)
+    path = copy / "content" / "winter-2026" / "edition.yaml"
+    path.write_text(path.read_text().replace("four afternoons", "five afternoons")
+                    + "logo: images/missing.png\n")
+    results = {r.edition: r for r in build(content=copy / "content", out=out, jobs=1)}
+    assert not results["winter-2026"].ok
+    assert results[ARCHIVE].built == {} and results[ARCHIVE].ok
+    assert "until winter-2026 builds again" in results[ARCHIVE].warnings[0]
+    assert stamps(out) == before
+
+
 def test_a_draft_published_and_a_title_changed_reach_the_archive(copy: Path) -> None:
     path = copy / "content" / "spring-2026" / "edition.yaml"
     path.write_text(path.read_text().replace("draft: true", "draft: false"))

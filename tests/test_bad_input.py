@@ -7,25 +7,16 @@ of a traceback, and that every output of the last good build is still there, unc
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.conftest import generate as run
 
-ROOT = Path(__file__).resolve().parent.parent
 MINI = Path("content") / "mini"
-
-
-def run(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
-                          capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 @pytest.fixture(scope="module")

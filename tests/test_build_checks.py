@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from folio.build import build
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def generate(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
-                          capture_output=True, text=True)
+from tests.conftest import generate
 
 
 def leave_placeholder(project: Path) -> None:

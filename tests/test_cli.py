@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SAMPLES
+from tests.conftest import generate as run
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
-                          capture_output=True, text=True, env=env, timeout=600)
 
 
 @pytest.mark.slow
