@@ -593,7 +593,7 @@ def build(
                 failed.append(result.edition)
             yield result
     if failed:  # the archive would show settings an edition's own build just refused
-        kept = Result(ARCHIVE, skipped=["site"])
+        kept = Result(ARCHIVE)
         kept.warnings.append(f"the archive keeps its last version until {', '.join(failed)} "
                              "builds again")
         yield kept
