@@ -6,10 +6,14 @@ per section layout; this module gathers the context and the files the page needs
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
+from html import escape, unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
 
 from ..content import Edition
 from ..context import template_context
@@ -22,6 +26,38 @@ if TYPE_CHECKING:
     from ..archive import Neighbour
 
 LOCAL_SRC = re.compile(r'<img [^>]*src="(?!https?:|mailto:|data:|/)([^"]+)"')
+TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+HEAD_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+BODY_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+BODY_CELL = re.compile(r"<td\b")
+TAG = re.compile(r"<[^>]+>")
+STACK_FROM = 4
+"""From this many columns, a table's rows become cards on phones (`table.stacks`)."""
+
+
+def stacking_tables(html: str) -> str:
+    """Mark the wide tables of a section so that each row reads as a card on a phone.
+
+    Every body cell gets its column's heading as `data-label`, which the stylesheet shows
+    in front of the value where the table is too wide to be a table.
+    """
+
+    def stack(match: re.Match[str]) -> str:
+        inner = match[1]
+        head, _, body = inner.partition("</thead>")
+        labels = [unescape(TAG.sub("", cell)).strip() for cell in HEAD_CELL.findall(head)]
+        if not body or len(labels) < STACK_FROM or "<table" in inner:
+            return match[0]
+
+        def row(found: re.Match[str]) -> str:
+            column = iter(labels)
+            cells = BODY_CELL.sub(
+                lambda _: f'<td data-label="{escape(next(column, ""))}"', found[1])
+            return f"<tr>{cells}</tr>"
+
+        return f'<table class="stacks">{head}</thead>{BODY_ROW.sub(row, body)}</table>'
+
+    return TABLE.sub(stack, html)
 
 
 def stylesheet(theme: Theme, name: str, font_url: str, scripts: Sequence[FontSpec] = ()) -> str:
@@ -88,6 +124,8 @@ def render(edition: Edition, theme: Theme) -> Files:
 
     context = template_context(edition, theme)
     context.update(
+        sections=[dataclasses.replace(view, body=Markup(stacking_tables(str(view.body))))
+                  for view in context["sections"]],
         stylesheet="assets/style.css",
         logo=logo,
         cover=cover,

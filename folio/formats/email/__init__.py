@@ -114,8 +114,9 @@ def render(edition: Edition, theme: Theme) -> Files:
         links=ServiceLinks(merge_tags.protect(links.unsubscribe),
                            merge_tags.protect(links.view_online)),
         logo=_logo(edition, theme),
-        cover=config.cover_image,
+        cover=config.cover_image or _artwork(theme),
         cover_alt=config.cover_image_alt or "",
+        artwork=not config.cover_image,
         address_lines=[line.strip() for line in re.split(r"\n|;", config.address)
                        if line.strip()],
         fonts={"body": _font_stack(theme.config.body_font.fallback, context["scripts"]),
@@ -216,6 +217,13 @@ def _logo(edition: Edition, theme: Theme) -> str | None:
         return edition.config.logo
     if theme.config.logo and theme.asset(theme.config.logo):
         return f"theme:{theme.config.logo}"
+    return None
+
+
+def _artwork(theme: Theme) -> str | None:
+    """Return the theme's cover artwork by its name for `image()`, when it has one."""
+    if theme.config.artwork and theme.asset(theme.config.artwork):
+        return f"theme:{theme.config.artwork}"
     return None
 
 

@@ -54,10 +54,16 @@ class EmailImages:
     """The colour transparent logos are flattened onto (readable in dark mode)."""
     used: dict[str, EmailImage] = field(default_factory=dict)
     """The pictures used so far, by file name."""
-    _copies: dict[tuple[str, bool], _Copy] = field(default_factory=dict, repr=False)
+    _copies: dict[tuple[str, bool, float | None], _Copy] = field(default_factory=dict, repr=False)
 
-    def use(self, relative: str | None, width: int, *, flatten: bool = False) -> EmailImage | None:
-        """Return the email copy of a picture shown `width` px wide; None when it cannot be."""
+    def use(self, relative: str | None, width: int, *, flatten: bool = False,
+            banner: float | None = None) -> EmailImage | None:
+        """Return the email copy of a picture shown `width` px wide; None when it cannot be.
+
+        `banner`: the widest height a picture may keep, as a fraction of its width; a
+        taller one is cut to that, about its middle (the theme's square artwork becomes a
+        strip across the top of the email).
+        """
         if not relative:
             return None
         path = self._path(relative)
@@ -70,10 +76,11 @@ class EmailImages:
                         "it was left out of the email (export it as PNG to include it)",
                         relative)
             return None
-        key = (relative, flatten)
+        key = (relative, flatten, banner)
         if key not in self._copies:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            copy = _resize_once(digest, path, relative, self.background if flatten else None)
+            copy = _resize_once(digest, path, relative, self.background if flatten else None,
+                                banner)
             taken = {c.name for c in self._copies.values()}
             stem, dot, extension = copy.name.rpartition(".")
             number = 2
@@ -124,18 +131,20 @@ def _name(relative: str, mime: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _resize_once(digest: str, path: Path, relative: str, background: str | None) -> _Copy:
+def _resize_once(digest: str, path: Path, relative: str, background: str | None,
+                 banner: float | None = None) -> _Copy:
     """Return `_resize`, remembered per file content: `watch` rebuilds skip the re-encoding."""
-    return _resize(path, relative, background)
+    return _resize(path, relative, background, banner)
 
 
-def _resize(path: Path, relative: str, background: str | None) -> _Copy:
-    """Scale a picture to at most 1200 px wide and encode it without metadata."""
+def _resize(path: Path, relative: str, background: str | None,
+            banner: float | None = None) -> _Copy:
+    """Scale a picture to at most 1200 px wide (cut to a banner) and encode it without metadata."""
     from PIL import Image, ImageOps
 
     with Image.open(path) as original:
         kind = original.format or ""
-        if kind == "GIF" and original.width <= MAX_WIDTH and background is None:
+        if kind == "GIF" and original.width <= MAX_WIDTH and background is None and not banner:
             # A GIF is copied as it is, to keep its animation.
             return _Copy(_name(relative, "image/gif"), original.width, original.height,
                          path.read_bytes(), "image/gif")
@@ -150,6 +159,10 @@ def _resize(path: Path, relative: str, background: str | None) -> _Copy:
             flat = Image.new("RGB", picture.size, background)
             flat.paste(picture, mask=picture.getchannel("A"))
             picture = flat
+        if banner and picture.height > picture.width * banner:
+            height = round(picture.width * banner)
+            top = (picture.height - height) // 2
+            picture = picture.crop((0, top, picture.width, top + height))
         if picture.width > MAX_WIDTH:
             height = max(1, round(picture.height * MAX_WIDTH / picture.width))
             picture = picture.resize((MAX_WIDTH, height), Image.Resampling.LANCZOS)
