@@ -114,7 +114,8 @@ def test_a_long_title_scales_down(open_page, pages, width):
     page = open_page(pages["draft-review"], width)
     lines = page.evaluate("""() => {
         const title = document.querySelector('.masthead__title');
-        return title.getBoundingClientRect().height / parseFloat(getComputedStyle(title).lineHeight);
+        const line = parseFloat(getComputedStyle(title).lineHeight);
+        return title.getBoundingClientRect().height / line;
     }""")
     assert lines <= (4.2 if width == 375 else 3.2)
 
