@@ -7,6 +7,7 @@ summaries, five key figures, a wide timeline, a 6-column table), the sample
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -47,6 +48,25 @@ def contrast(one: str, two: str) -> float:
     """Return the WCAG contrast ratio of two computed colours."""
     high, low = sorted((luminance(one), luminance(two)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+def theme(project: Path, name: str, artwork: tuple[int, int] | None) -> None:
+    """Write theme `name` into `project`: the default tokens, with artwork of that size or none."""
+    folder = project / "templates" / name
+    (folder / "assets").mkdir(parents=True)
+    tokens = (ROOT / "templates" / "default" / "theme.yaml").read_text()
+    tokens = re.sub(r"(?m)^artwork:.*\n", "", tokens.replace("name: default", f"name: {name}"))
+    if artwork:
+        Image.new("RGB", artwork, "#0a5c8a").save(folder / "assets" / "rings.png")
+        tokens += "artwork: rings.png\n"
+    (folder / "theme.yaml").write_text(tokens)
+
+
+def edition_with_theme(project: Path, edition: str, source: Path, name: str) -> None:
+    """Copy an edition into `project/content/` and give it theme `name`."""
+    shutil.copytree(source, project / "content" / edition)
+    with (project / "content" / edition / "edition.yaml").open("a") as yaml:
+        yaml.write(f"theme: {name}\n")
 
 
 def rows(tops: list[int]) -> list[int]:
@@ -150,29 +170,28 @@ def test_hero_text_on_the_content_grid_and_the_art_without_a_seam(open_page, pag
             shown = picture.bounding_box()
             assert shown and abs(shown["height"] - art["height"]) < 1
             assert abs(shown["width"] - art["width"]) < 1
-        else:  # no cover picture, no theme artwork: the rings drawn in CSS, not an empty box
-            assert "gradient" in page.evaluate(
-                "getComputedStyle(document.querySelector('.masthead__art')).backgroundImage")
 
 
-def test_without_a_cover_the_hero_shows_the_theme_artwork(open_page, tmp_path):
-    theme = tmp_path / "templates" / "drawn"
-    (theme / "assets").mkdir(parents=True)
-    tokens = (ROOT / "templates" / "default" / "theme.yaml").read_text()
-    (theme / "theme.yaml").write_text(tokens.replace("name: default", "name: drawn")
-                                      + "artwork: rings.png\n")
-    Image.new("RGB", (600, 600), "#0d2f4f").save(theme / "assets" / "rings.png")
-    shutil.copytree(EDITIONS["draft-review"], tmp_path / "content" / "draft-review")
-    with (tmp_path / "content" / "draft-review" / "edition.yaml").open("a") as yaml:
-        yaml.write("theme: drawn\n")
-    [result, _archive] = build(["draft-review"], content=tmp_path / "content",
-                               out=tmp_path / "build", formats=["web"])
-    assert result.ok, result.problems
-    page = open_page(tmp_path / "build" / "draft-review" / "index.html", 1280)
+def test_without_a_cover_the_hero_shows_the_theme_artwork_else_drawn_rings(open_page, tmp_path):
+    theme(tmp_path, "drawn", (600, 600))
+    theme(tmp_path, "bare", None)
+    edition_with_theme(tmp_path, "drawn", EDITIONS["draft-review"], "drawn")
+    edition_with_theme(tmp_path, "bare", EDITIONS["draft-review"], "bare")
+    results = build(["drawn", "bare"], content=tmp_path / "content", out=tmp_path / "build",
+                    formats=["web"])
+    assert all(result.ok for result in results), [r.problems for r in results]
+    page = open_page(tmp_path / "build" / "drawn" / "index.html", 1280)
     picture = page.locator(".masthead__art img")
     assert picture.get_attribute("src") == "assets/rings.png"
     assert picture.get_attribute("alt") == ""  # decoration, not content
     assert page.evaluate("document.querySelector('.masthead__art img').naturalWidth") == 600
+    # Neither a cover picture nor artwork: rings drawn in CSS, not an empty box.
+    bare = open_page(tmp_path / "build" / "bare" / "index.html", 1280)
+    assert bare.locator(".masthead__art img").count() == 0
+    art = bare.locator(".masthead__art")
+    assert "radial-gradient" in art.evaluate("e => getComputedStyle(e).backgroundImage")
+    box = art.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 400
 
 
 @pytest.mark.parametrize("width", [768, 1280])

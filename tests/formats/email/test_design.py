@@ -14,7 +14,13 @@ from PIL import Image
 
 from folio.build import build
 from tests.formats.email.helpers import ROOT
-from tests.formats.test_web_design import contrast, luminance, rows
+from tests.formats.test_web_design import (
+    contrast,
+    edition_with_theme,
+    luminance,
+    rows,
+    theme,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,20 +43,15 @@ BACKGROUND = """e => { for (; e; e = e.parentElement) {
 
 @pytest.fixture(scope="module")
 def emails(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Build the editions' emails, and draft-review again with a theme that has artwork."""
+    """Build the editions' emails, and draft-review with a theme with artwork and one without."""
     project = tmp_path_factory.mktemp("email-design")
     for name, folder in EDITIONS.items():
         shutil.copytree(folder, project / "content" / name)
-    shutil.copytree(EDITIONS["draft-review"], project / "content" / "drawn")
-    with (project / "content" / "drawn" / "edition.yaml").open("a") as yaml:
-        yaml.write("theme: drawn\n")
-    theme = project / "templates" / "drawn"
-    (theme / "assets").mkdir(parents=True)
-    tokens = (ROOT / "templates" / "default" / "theme.yaml").read_text()
-    (theme / "theme.yaml").write_text(tokens.replace("name: default", "name: drawn")
-                                      + "artwork: rings.png\n")
-    Image.new("RGB", (900, 900), "#0a5c8a").save(theme / "assets" / "rings.png")
-    names = [*EDITIONS, "drawn"]
+    theme(project, "drawn", (900, 900))
+    theme(project, "bare", None)
+    edition_with_theme(project, "drawn", EDITIONS["draft-review"], "drawn")
+    edition_with_theme(project, "bare", EDITIONS["draft-review"], "bare")
+    names = [*EDITIONS, "drawn", "bare"]
     results = build(names, content=project / "content", out=project / "build",
                     formats=["email"])
     assert all(result.ok for result in results), [r.problems for r in results]
@@ -135,7 +136,7 @@ def test_the_annual_review_opens_with_its_cover_art(open_email, emails):
     assert "rings" in tops["drawn"]
     assert open_email(emails["drawn"], 600).locator("img").first.get_attribute("alt") == ""
     # No cover picture and no theme artwork: no picture at all, not an empty box.
-    plain = open_email(emails["draft-review"], 600)
+    plain = open_email(emails["bare"], 600)
     assert plain.evaluate("""() => [...document.images].filter(i =>
         i.compareDocumentPosition(document.querySelector('h1')) & Node.DOCUMENT_POSITION_FOLLOWING
     ).length""") == 0
