@@ -7,60 +7,29 @@ was given. Modules, in the order they run:
 - `layout`: WeasyPrint with the safe `fetcher`; `finish`: artifacts, bleed and crop marks;
   `structure`: the tag tree repaired to read as the page does;
 - `conformance`: the finished file checked against the standard it claims;
-- `helper`: a forked process that imports WeasyPrint while the edition is read.
-Imports only the shared stages (content, context, theme, errors), never a command.
+- `helper`: a forked process that imports WeasyPrint while the edition is read, then lays
+  out, repairs and checks each PDF; `pipeline`: the steps in turn, `start` and `render`.
+Imports only the shared stages (content, context, theme, errors), never a command. Its
+names are imported on first use: the helper is started (`prepare`) before the edition's
+model and templates are imported, so that both imports run at once.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from ...content import Edition
-from ...errors import ResourceError
-from ...theme import Theme
-from .. import Files
-from .conformance import MissingGlyphs, claim, failures, unclaimed, uncovered
-from .document import print_document
-from .helper import begin_layout, prepare
-from .resources import refusal_problems
+if TYPE_CHECKING:
+    from .document import print_document
+    from .helper import prepare
+    from .pipeline import render, start
 
+_API = {"prepare": "helper", "print_document": "document", "render": "pipeline",
+        "start": "pipeline"}
 __all__ = ["prepare", "print_document", "render", "start"]
 
-log = logging.getLogger("folio")
 
-
-def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
-    """Render the print HTML and start its layout; return the function that finishes the PDF."""
-    document = print_document(edition, theme)
-    wait = begin_layout(document, edition.config.pdf.print_ready)
-
-    def finish() -> Files:
-        glyphs = MissingGlyphs()
-        log.addHandler(glyphs)
-        try:
-            pdf, refused = wait()
-        finally:
-            log.removeHandler(glyphs)
-        if refused:
-            raise ResourceError(refusal_problems(refused, edition, theme, document.policy,
-                                                 document.base_url))
-        variant = edition.config.pdf.variant
-        failed = failures(pdf, variant)
-        if failed:
-            pdf = unclaimed(pdf)
-            causes = uncovered(edition, glyphs.characters) or [
-                "the content passed check, so this is a fault of the theme's pdf/ templates "
-                "or of Folio: run `python generate.py build --keep-html` and report it with "
-                "print.html"]
-            log.warning("PDF: the file does not meet %s (%s), so it was written without "
-                        "claiming it: %s", claim(variant), "; ".join(failed[:5]),
-                        "; ".join(causes))
-        return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}
-
-    return finish
-
-
-def render(edition: Edition, theme: Theme) -> Files:
-    """Render the edition's PDF; return it with the exact HTML WeasyPrint was given."""
-    return start(edition, theme)()
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(importlib.import_module(f"{__name__}.{_API[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

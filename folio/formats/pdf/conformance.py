@@ -15,36 +15,60 @@ import logging
 import re
 import subprocess
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ...content import Edition
 from ...errors import display_path
+
+if TYPE_CHECKING:
+    from ...content import Edition
 
 CLAIMS = {"pdf/ua-1": {"PDF/UA-1": "ua1"}, "pdf/a-3a": {"PDF/A-3A": "3a", "PDF/UA-1": "ua1"},
           "pdf/a-3b": {"PDF/A-3B": "3b"}}
 """Each `pdf: variant:` -> the standards the file claims, with page-validation's profiles."""
 
+
+def rule_failures(pdf: bytes, profile: str) -> list[str]:
+    """Return how the PDF fails one page-validation profile, one line a rule; [] if none.
+
+    Only for a process that never forks afterwards (the PDF helper, the validation
+    process): page-validation's worker threads do not survive a fork, so a build process
+    that forked workers after validating would hang in them.
+    """
+    import page
+
+    messages: dict[str, str] = {}
+    for failure in page.validate_pdf_bytes(pdf, profile=profile).failures:
+        messages.setdefault(failure.rule_id, failure.message)
+    return [f"{rule}: {message}" for rule, message in messages.items()]
+
+
 VALIDATE = """
-import json, sys, page
-report = page.validate_pdf_bytes(sys.stdin.buffer.read(), profile=sys.argv[1])
-messages = {}
-for failure in report.failures:
-    messages.setdefault(failure.rule_id, failure.message)
-print(json.dumps([f"{rule}: {message}" for rule, message in messages.items()]))
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from folio.formats.pdf.conformance import rule_failures
+pdf = sys.stdin.buffer.read()
+print(json.dumps([line for profile in sys.argv[2:] for line in rule_failures(pdf, profile)]))
 """
-"""The validation, run in a process of its own: page-validation's worker threads do not
-survive a fork, so a build process that forks workers after validating would hang in
-them (`build --jobs`, the PDF helper)."""
+"""The validation in a fresh process, for a process that may fork later, with this copy
+of Folio (its folder first on the path)."""
 
 
-def failures(pdf: bytes, variant: str) -> list[str]:
-    """Return how the PDF fails the standards its variant claims, one rule a line; [] if none."""
-    found: list[str] = []
-    for profile in CLAIMS[variant].values():
-        done = subprocess.run([sys.executable, "-c", VALIDATE, profile], input=pdf,
-                              capture_output=True, timeout=300, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"page-validation failed: {done.stderr.decode(errors='replace')}")
-        found += json.loads(done.stdout)
+def failures(pdf: bytes, variant: str, *, here: bool = False) -> list[str]:
+    """Return how the PDF fails the standards its variant claims, one rule a line; [] if none.
+
+    `here` validates in this process, which only the PDF helper may do (see
+    `rule_failures`); otherwise one fresh process checks every standard.
+    """
+    profiles = list(CLAIMS[variant].values())
+    if here:
+        return [line for profile in profiles for line in rule_failures(pdf, profile)]
+    folder = str(Path(__file__).resolve().parents[3])
+    done = subprocess.run([sys.executable, "-c", VALIDATE, folder, *profiles], input=pdf,
+                          capture_output=True, timeout=300, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"page-validation failed: {done.stderr.decode(errors='replace')}")
+    found: list[str] = json.loads(done.stdout)
     return found
 
 

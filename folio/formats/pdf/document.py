@@ -25,7 +25,7 @@ from ...context import SectionView, template_context
 from ...errors import Problem, TemplateError, display_path
 from ...i18n import Words
 from ...theme import Theme
-from .fetcher import ResourcePolicy
+from .layout import PrintDocument, location_free
 from .resources import check_sections, resource_policy
 
 BLEED = "3mm"
@@ -124,18 +124,6 @@ def whole_compounds(html: str) -> str:
 # --- the print document ---------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class PrintDocument:
-    """The HTML handed to WeasyPrint and everything needed to render it the same way."""
-
-    html: str
-    base_url: str
-    policy: ResourcePolicy
-    options: dict[str, Any]
-    sources: dict[str, str] = dataclasses.field(default_factory=dict)
-    """Each section's Markdown by file name, to tell which section a renderer warning is about."""
-
-
 def _file_url(path: Path) -> str:
     return path.resolve().as_uri()
 
@@ -192,17 +180,6 @@ def stylesheet(theme: Theme, context: dict[str, Any]) -> str:
                                      "@import is not supported in the print stylesheet; copy "
                                      "the rules into print.css")])
     return theme.css_tokens(context["scripts"]) + faces + css
-
-
-def location_free(text: str, policy: ResourcePolicy) -> str:
-    """Replace the addresses of the allowed folders in `text` by neutral names.
-
-    What identifies a PDF (its identifier, the names of its pictures) must not depend on
-    where the project or Python happens to be installed: same input, same bytes.
-    """
-    for index, root in enumerate(policy.roots):
-        text = text.replace(root.as_uri() + "/", f"folder{index}:/")
-    return text
 
 
 def pdf_options(edition: Edition, identifier: bytes) -> dict[str, Any]:

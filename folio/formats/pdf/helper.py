@@ -1,8 +1,10 @@
 """Helper: a forked process that imports WeasyPrint early, then lays out the run's PDFs.
 
-`prepare` starts it at the beginning of a cold build; `begin_layout` hands it a document
-and returns at once, so the web page and the email are rendered while the PDF is laid out;
-without a helper the document is laid out in this process.
+`prepare` starts it at the beginning of a cold build, before the edition's model and
+templates are imported; `begin_layout` hands it a document and returns at once, so the web
+page and the email are rendered while the PDF is laid out, its tag tree repaired and its
+standard checked. Without a helper all three happen in this process when the PDF is
+waited for, the check in a process of its own (`conformance.failures`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,23 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .document import PrintDocument
+from .conformance import failures
 from .fetcher import Refused
-from .layout import font_configuration, write_pdf
+from .layout import PrintDocument, font_configuration, write_pdf
 
 log = logging.getLogger("folio")
+
+Laid = tuple[bytes, list[Refused], list[str]]
+"""A finished PDF, the resources refused on the way (then no PDF), and how it fails the
+standards it claims ([] when it meets them)."""
+
+
+def lay_out(document: PrintDocument, print_ready: bool, *, here: bool = False) -> Laid:
+    """Lay out, repair and check a document; `here` checks it in this process (helper only)."""
+    pdf, refused = write_pdf(document, print_ready)
+    if refused:
+        return pdf, refused, []
+    return pdf, refused, failures(pdf, str(document.options["pdf_variant"]), here=here)
 
 
 class _Helper:
@@ -43,15 +57,15 @@ class _Helper:
         """Hand the helper a document to lay out; it works while this process goes on."""
         self.connection.send((document, print_ready))
 
-    def receive(self) -> tuple[bytes, list[Refused]]:
-        """Wait for the document handed over last; return its PDF and the refusals."""
+    def receive(self) -> Laid:
+        """Wait for the document handed over last; return its PDF, refusals and failures."""
         status, result, warnings = self.connection.recv()
         for warning in warnings:
             log.warning("%s", warning)
         if status != "ok":
             raise RuntimeError(f"the PDF helper process failed: {result}")
-        pdf, refused = result
-        return pdf, refused
+        laid: Laid = result
+        return laid
 
 
 class _Collect(logging.Handler):
@@ -79,7 +93,8 @@ def _serve(connection: Any) -> None:
             return
         collect.messages = []
         try:
-            connection.send(("ok", write_pdf(document, print_ready), collect.messages))
+            laid = lay_out(document, print_ready, here=True)  # this process never forks
+            connection.send(("ok", laid, collect.messages))
         except Exception:
             connection.send(("error", traceback.format_exc(), collect.messages))
 
@@ -118,14 +133,14 @@ def prepare() -> None:
         _helper = None
 
 
-def begin_layout(document: PrintDocument,
-                 print_ready: bool) -> Callable[[], tuple[bytes, list[Refused]]]:
-    """Start laying out a document; return the function that waits for the PDF.
+def begin_layout(document: PrintDocument, print_ready: bool) -> Callable[[], Laid]:
+    """Start laying out a document; return the function that waits for the finished PDF.
 
-    With a helper running, the layout happens there while this process renders the other
-    formats; without one, it happens here when the returned function is called.
+    With a helper running, the layout and the check happen there while this process
+    renders the other formats; without one, they happen when the returned function is
+    called.
     """
     if _helper is not None and _helper.process.is_alive():
         _helper.submit(document, print_ready)
         return _helper.receive
-    return lambda: write_pdf(document, print_ready)
+    return lambda: lay_out(document, print_ready)

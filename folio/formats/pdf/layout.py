@@ -7,6 +7,7 @@ characters no font covers are named in one warning that says how to get a font f
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -15,12 +16,34 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from .document import PrintDocument, location_free
-from .fetcher import Refused, make_fetcher
+from .fetcher import Refused, ResourcePolicy, make_fetcher
 from .finish import finisher
 from .structure import restructure, source_hints
 
 log = logging.getLogger("folio")
+
+
+@dataclasses.dataclass(frozen=True)
+class PrintDocument:
+    """The HTML handed to WeasyPrint and everything needed to render it the same way."""
+
+    html: str
+    base_url: str
+    policy: ResourcePolicy
+    options: dict[str, Any]
+    sources: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Each section's Markdown by file name, to tell which section a renderer warning is about."""
+
+
+def location_free(text: str, policy: ResourcePolicy) -> str:
+    """Replace the addresses of the allowed folders in `text` by neutral names.
+
+    What identifies a PDF (its identifier, the names of its pictures) must not depend on
+    where the project or Python happens to be installed: same input, same bytes.
+    """
+    for index, root in enumerate(policy.roots):
+        text = text.replace(root.as_uri() + "/", f"folder{index}:/")
+    return text
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,57 @@
+"""Pipeline: an `Edition` -> its PDF and `print.html`, each step of `folio.formats.pdf` in turn.
+
+The print HTML is rendered here; its layout, the repair of its tag tree and the check of
+the standard it claims happen in the helper process when one runs (`helper`), so that the
+web page and the email are rendered meanwhile. What comes back is written as it is, or,
+when it fails its standard, without the claim, saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ...content import Edition
+from ...errors import ResourceError
+from ...theme import Theme
+from .. import Files
+from .conformance import MissingGlyphs, claim, unclaimed, uncovered
+from .document import print_document
+from .helper import begin_layout
+from .resources import refusal_problems
+
+log = logging.getLogger("folio")
+
+
+def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
+    """Render the print HTML and start its layout; return the function that finishes the PDF."""
+    document = print_document(edition, theme)
+    wait = begin_layout(document, edition.config.pdf.print_ready)
+
+    def finish() -> Files:
+        glyphs = MissingGlyphs()
+        log.addHandler(glyphs)
+        try:
+            pdf, refused, failed = wait()
+        finally:
+            log.removeHandler(glyphs)
+        if refused:
+            raise ResourceError(refusal_problems(refused, edition, theme, document.policy,
+                                                 document.base_url))
+        if failed:
+            pdf = unclaimed(pdf)
+            causes = uncovered(edition, glyphs.characters) or [
+                "the content passed check, so this is a fault of the theme's pdf/ templates "
+                "or of Folio: run `python generate.py build --keep-html` and report it with "
+                "print.html"]
+            log.warning("PDF: the file does not meet %s (%s), so it was written without "
+                        "claiming it: %s", claim(edition.config.pdf.variant),
+                        "; ".join(failed[:5]), "; ".join(causes))
+        return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}
+
+    return finish
+
+
+def render(edition: Edition, theme: Theme) -> Files:
+    """Render the edition's PDF; return it with the exact HTML WeasyPrint was given."""
+    return start(edition, theme)()
