@@ -396,39 +396,43 @@ class _Tree:
                     by_page.setdefault(pages[found[0].objgen], {})[found[1]] = element
                 elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
                     annotations.append((kid.Obj, element))
-        nums = pikepdf.Array()
+        nums: list[Any] = []  # one Array at the end: growing a pikepdf.Array copies it
         for index, page in enumerate(self.pdf.pages):
             page.obj.StructParents = index
             mapping = by_page.get(index, {})
             size = max(mapping, default=-1) + 1
-            nums.extend([index, pikepdf.Array([mapping.get(m, None) for m in range(size)])])
+            nums += [index, pikepdf.Array([mapping.get(m, None) for m in range(size)])]
         for number, (annotation, element) in enumerate(annotations, start=len(pages)):
             annotation.StructParent = number
-            nums.extend([number, element])
-        self.root.ParentTree = self.pdf.make_indirect(pikepdf.Dictionary(Nums=nums))
+            nums += [number, element]
+        self.root.ParentTree = self.pdf.make_indirect(pikepdf.Dictionary(
+            Nums=pikepdf.Array(nums)))
         self.root.ParentTreeNextKey = len(pages) + len(annotations)
 
     def mark_artifacts(self) -> None:
-        """Turn the marked-content sequences of decoration into `/Artifact` in the pages."""
+        """Turn the marked-content sequences of decoration into `/Artifact` in the pages.
+
+        WeasyPrint draws text as hexadecimal glyph strings, so in its content streams
+        `/Tag <</MCID n>> BDC` can only be the operator that opens a marked sequence: the
+        decoded stream is rewritten where it says so, with no parsing of the rest.
+        """
         pikepdf = self.pikepdf
         for page in self.pdf.pages:
             mcids = self.artifacts.get(page.obj.objgen)
             if not mcids:
                 continue
-            instructions = pikepdf.parse_content_stream(page)
-            changed = []
-            for operands, operator in instructions:
-                if (str(operator) == "BDC" and len(operands) == 2
-                        and isinstance(operands[1], pikepdf.Dictionary)
-                        and int(operands[1].get("/MCID", -1)) in mcids):
-                    changed.append(pikepdf.ContentStreamInstruction(
-                        [pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
-                else:
-                    changed.append(pikepdf.ContentStreamInstruction(operands, operator))
-            contents = self.pdf.make_stream(b"")
-            contents.write(zlib.compress(pikepdf.unparse_content_stream(changed)),
-                           filter=pikepdf.Name.FlateDecode)
-            page.obj.Contents = contents
+
+            def artifact(match: re.Match[bytes], mcids: set[int] = mcids) -> bytes:
+                return b"/Artifact BMC" if int(match[1]) in mcids else match[0]
+
+            page.contents_coalesce()
+            contents = page.obj.Contents
+            data = MARKED.sub(artifact, contents.read_bytes())
+            contents.write(zlib.compress(data), filter=pikepdf.Name.FlateDecode)
+
+
+MARKED = re.compile(rb"/[^\s/<>\[\]()%{}]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC\b")
+"""A marked-content sequence opened in a content stream, as WeasyPrint writes it."""
 
 
 def restructure(data: bytes, variant: str) -> bytes:
@@ -467,23 +471,37 @@ def restructure(data: bytes, variant: str) -> bytes:
 
 
 def _unambiguous_ends(pdf: Any) -> None:
-    """Re-encode each stream whose encoded bytes end in a carriage return.
+    """Give each stream whose encoded bytes end in a carriage return an ASCII85 layer.
 
     A stream is written as `stream LF data LF endstream`. Data ending in CR then reads as
     ending in a CR LF end of line, one byte short of its /Length: PDF/A validators (and
-    veraPDF) then find the length wrong. Another compression level ends otherwise.
+    veraPDF) then find the length wrong. Compressing again cannot help: Flate data ends
+    in a checksum of what it holds. ASCII85 always ends in `~>`, so the encoded bytes
+    are wrapped in it, untouched beneath.
     """
+    import base64
+
     import pikepdf
 
     for stream in pdf.objects:
-        if not isinstance(stream, pikepdf.Stream) or not stream.read_raw_bytes().endswith(b"\r"):
+        if not isinstance(stream, pikepdf.Stream):
             continue
-        data = stream.read_bytes()
-        for level in (9, 8, 7, 6, 5, 4, 3, 2, 1):
-            encoded = zlib.compress(data, level)
-            if not encoded.endswith(b"\r"):
-                stream.write(encoded, filter=pikepdf.Name.FlateDecode)
-                break
+        data = stream.read_raw_bytes()
+        if not data.endswith(b"\r"):
+            continue
+        filters, parameters = (_as_list(stream.get(key)) for key in ("/Filter", "/DecodeParms"))
+        stream.write(base64.a85encode(data) + b"~>",
+                     filter=pikepdf.Array([pikepdf.Name.ASCII85Decode, *filters]),
+                     decode_parms=pikepdf.Array([None, *(parameters or [None] * len(filters))]))
+
+
+def _as_list(value: Any) -> list[Any]:
+    """Return a stream's /Filter or /DecodeParms as a list: one value or an array of them."""
+    import pikepdf
+
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
 def _archival(pdf: Any, accessible: bool) -> None:
