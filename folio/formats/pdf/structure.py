@@ -142,7 +142,9 @@ class _Tree:
         self.pikepdf = pikepdf
         self.pdf = pdf
         self.root = pdf.Root.StructTreeRoot
-        self.document = _kids(self.root)[0]
+        self.kid_lists: dict[tuple[int, int], list[Any]] = {}  # what each /K holds
+        self.element_kinds: dict[tuple[int, int], bool] = {}
+        self.document = self.kids(self.root)[0]
         self.hints: dict[tuple[int, int], dict[str, Any]] = {}
         self.artifacts: dict[tuple[int, int], set[int]] = {}  # page -> MCIDs
         self.notes = 0
@@ -157,16 +159,49 @@ class _Tree:
     def hint(self, element: Any, name: str) -> Any:
         return self.hints.get(element.objgen, {}).get(name)
 
+    def kids(self, element: Any) -> list[Any]:
+        """Return what an element holds: elements, MCIDs, marked-content and object references.
+
+        The repairs walk the tree many times; each element's kids are read from the PDF
+        once and kept here, and `set_kids` keeps them up to date.
+        """
+        key = element.objgen
+        kids = self.kid_lists.get(key)
+        if kids is None:
+            kids = _kids(element)
+            if key != (0, 0):
+                self.kid_lists[key] = kids
+        return list(kids)
+
+    def is_element(self, kid: Any) -> bool:
+        """Return True when a kid is a structure element (not an MCID or a reference)."""
+        if isinstance(kid, int):
+            return False
+        key = kid.objgen
+        kind = self.element_kinds.get(key)
+        if kind is None:
+            kind = _is_element(kid)
+            if key != (0, 0):
+                self.element_kinds[key] = kind
+        return kind
+
     def walk(self, element: Any) -> Iterator[Any]:
         yield element
-        for kid in _kids(element):
-            if _is_element(kid):
+        for kid in self.kids(element):
+            if self.is_element(kid):
                 yield from self.walk(kid)
 
     def set_kids(self, element: Any, kids: list[Any]) -> None:
+        key = element.objgen
+        before = self.kid_lists.get(key)
+        if before is not None and len(before) == len(kids) and all(
+                a is b for a, b in zip(before, kids, strict=True)):
+            return  # unchanged: its kids already name it as their parent
         element.K = self.pikepdf.Array(kids)
+        if key != (0, 0):
+            self.kid_lists[key] = list(kids)
         for kid in kids:
-            if _is_element(kid):
+            if self.is_element(kid):
                 kid.P = element
 
     def marked(self, kid: Any, element: Any) -> tuple[Any, int] | None:
@@ -192,24 +227,24 @@ class _Tree:
     def join_and_dissolve(self, element: Any) -> None:
         """Join consecutive pieces of one split element; dissolve repeats of a parent."""
         kids: list[Any] = []
-        waiting = _kids(element)
+        waiting = self.kids(element)
         while waiting:
             kid = waiting.pop(0)
-            if _is_element(kid) and kid.get("/S") == element.get("/S") \
+            if self.is_element(kid) and kid.get("/S") == element.get("/S") \
                     and element.get("/S") in UNNESTABLE:
-                waiting[:0] = self.portable(_kids(kid), kid, element.get("/Pg"))
+                waiting[:0] = self.portable(self.kids(kid), kid, element.get("/Pg"))
                 continue
             before = kids[-1] if kids else None
-            key = self.hint(kid, "Key") if _is_element(kid) else None
-            if (key is not None and before is not None and _is_element(before)
+            key = self.hint(kid, "Key") if self.is_element(kid) else None
+            if (key is not None and before is not None and self.is_element(before)
                     and self.hint(before, "Key") == key and before.get("/S") == kid.get("/S")):
-                self.set_kids(before, _kids(before) + self.portable(
-                    self.without_repeats(before, _kids(kid)), kid, before.get("/Pg")))
+                self.set_kids(before, self.kids(before) + self.portable(
+                    self.without_repeats(before, self.kids(kid)), kid, before.get("/Pg")))
                 continue
             kids.append(kid)
         self.set_kids(element, kids)
         for kid in kids:
-            if _is_element(kid):
+            if self.is_element(kid):
                 self.join_and_dissolve(kid)
 
     def without_repeats(self, first: Any, kids: list[Any]) -> list[Any]:
@@ -220,18 +255,18 @@ class _Tree:
         """
         if first.get("/S") != "/Table":
             return kids
-        groups = {self.hint(k, "Key") for k in _kids(first)
-                  if _is_element(k) and k.get("/S") in ("/THead", "/TFoot")}
+        groups = {self.hint(k, "Key") for k in self.kids(first)
+                  if self.is_element(k) and k.get("/S") in ("/THead", "/TFoot")}
         headers = {_position(cell.ID): cell.ID
                    for cell in self.walk(first) if cell.get("/S") == "/TH" and "/ID" in cell}
         kept = []
         for kid in kids:
-            if _is_element(kid) and kid.get("/S") in ("/THead", "/TFoot") \
+            if self.is_element(kid) and kid.get("/S") in ("/THead", "/TFoot") \
                     and self.hint(kid, "Key") in groups:
                 self.artifact(kid)
                 continue
             kept.append(kid)
-            for cell in self.walk(kid) if _is_element(kid) else ():
+            for cell in self.walk(kid) if self.is_element(kid) else ():
                 attributes = cell.get("/A")
                 if cell.get("/S") == "/TD" and attributes is not None and "/Headers" in attributes:
                     attributes.Headers = self.pikepdf.Array([
@@ -245,8 +280,8 @@ class _Tree:
         for element in elements:
             if element.get("/S") == "/LI":
                 kids, body = [], None
-                for kid in _kids(element):
-                    if _is_element(kid) and kid.get("/S") in ("/Lbl", "/LBody"):
+                for kid in self.kids(element):
+                    if self.is_element(kid) and kid.get("/S") in ("/Lbl", "/LBody"):
                         kids.append(kid)
                         body = kid if kid.get("/S") == "/LBody" else None
                         continue
@@ -255,25 +290,25 @@ class _Tree:
                             Type=self.pikepdf.Name.StructElem, S=self.pikepdf.Name.LBody,
                             P=element, K=self.pikepdf.Array(), Pg=element.Pg))
                         kids.append(body)
-                    self.set_kids(body, [*_kids(body), kid])
+                    self.set_kids(body, [*self.kids(body), kid])
                 self.set_kids(element, kids)
         for element in elements:
             if element.get("/S") == "/L":
                 kids = []
-                for kid in _kids(element):
+                for kid in self.kids(element):
                     item = kids[-1] if kids else None
-                    if (_is_element(kid) and kid.get("/S") == "/L" and item is not None
+                    if (self.is_element(kid) and kid.get("/S") == "/L" and item is not None
                             and item.get("/S") == "/LI"):
-                        bodies = [k for k in _kids(item) if k.get("/S") == "/LBody"]
+                        bodies = [k for k in self.kids(item) if k.get("/S") == "/LBody"]
                         if bodies:
-                            self.set_kids(bodies[-1], [*_kids(bodies[-1]), kid])
+                            self.set_kids(bodies[-1], [*self.kids(bodies[-1]), kid])
                             continue
                     kids.append(kid)
                 self.set_kids(element, kids)
 
     def parents(self) -> dict[tuple[int, int], Any]:
         return {kid.objgen: element for element in self.walk(self.document)
-                for kid in _kids(element) if _is_element(kid)}
+                for kid in self.kids(element) if self.is_element(kid)}
 
     def place_notes(self) -> None:
         """Move each footnote beside its call, as a `Note` whose `Lbl` is its marker."""
@@ -288,16 +323,16 @@ class _Tree:
             if call is None:
                 continue
             home, host = parents[note.objgen], parents[call.objgen]
-            self.set_kids(home, [k for k in _kids(home) if k.objgen != note.objgen])
-            host_kids = _kids(host)
+            self.set_kids(home, [k for k in self.kids(home) if k.objgen != note.objgen])
+            host_kids = self.kids(host)
             at = next(i for i, k in enumerate(host_kids) if k.objgen == call.objgen)
             self.set_kids(host, [*host_kids[:at + 1], note, *host_kids[at + 1:]])
             self.notes += 1
             call.S = self.pikepdf.Name.Reference
             note.S = self.pikepdf.Name.Note
             note.ID = self.pikepdf.String(f"note-{self.notes}")
-            for kid in _kids(note):
-                if _is_element(kid) and self.hint(kid, "Pseudo") == "/footnotemarker":
+            for kid in self.kids(note):
+                if self.is_element(kid) and self.hint(kid, "Pseudo") == "/footnotemarker":
                     kid.S = self.pikepdf.Name.Lbl
 
     def attach_links(self) -> None:
@@ -310,22 +345,22 @@ class _Tree:
             text = self.hint(link, "Text")
             kids: list[Any] = []
             for element in self.walk(link):
-                for kid in _kids(element):
+                for kid in self.kids(element):
                     if isinstance(kid, self.pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
                         if text is not None:
                             kid.Obj.Contents = text
                         if element is not link:
                             kids.append(kid)
                 if element is not link:
-                    self.set_kids(element, [k for k in _kids(element)
+                    self.set_kids(element, [k for k in self.kids(element)
                                             if not (isinstance(k, self.pikepdf.Dictionary)
                                                     and k.get("/Type") == "/OBJR")])
-            self.set_kids(link, _kids(link) + kids)
+            self.set_kids(link, self.kids(link) + kids)
 
     def artifact(self, element: Any) -> None:
         """Make all the marked content of an element an artifact."""
         for part in self.walk(element):
-            for kid in _kids(part):
+            for kid in self.kids(part):
                 found = self.marked(kid, part)
                 if found:
                     self.artifacts.setdefault(found[0].objgen, set()).add(found[1])
@@ -337,10 +372,10 @@ class _Tree:
         """
         for element in list(self.walk(self.document)):
             kids: list[Any] = []
-            for kid in _kids(element):
-                if _is_element(kid) and self.decorative(kid):
+            for kid in self.kids(element):
+                if self.is_element(kid) and self.decorative(kid):
                     self.artifact(kid)
-                    kids += [k for part in self.walk(kid) for k in _kids(part)
+                    kids += [k for part in self.walk(kid) for k in self.kids(part)
                              if isinstance(k, self.pikepdf.Dictionary)
                              and k.get("/Type") == "/OBJR"]
                 else:
@@ -356,14 +391,14 @@ class _Tree:
         for element in self.walk(self.document):
             if self.hint(element, "Tag") != "/figure":
                 continue
-            kids = _kids(element)
-            figures = [k for k in kids if _is_element(k) and k.get("/S") == "/Figure"]
-            captions = [k for k in kids if _is_element(k) and k.get("/S") == "/Caption"]
+            kids = self.kids(element)
+            figures = [k for k in kids if self.is_element(k) and k.get("/S") == "/Figure"]
+            captions = [k for k in kids if self.is_element(k) and k.get("/S") == "/Caption"]
             if len(figures) != 1 or not captions:
                 continue
             self.set_kids(element, [k for k in kids if not any(
                 k.objgen == c.objgen for c in captions)])
-            self.set_kids(figures[0], _kids(figures[0]) + self.portable(
+            self.set_kids(figures[0], self.kids(figures[0]) + self.portable(
                 captions, element, figures[0].get("/Pg")))
 
     def label_cells(self) -> None:
@@ -378,8 +413,8 @@ class _Tree:
 
     def prune(self, element: Any) -> bool:
         """Drop elements left with nothing in them; return True when `element` is empty."""
-        kids = [k for k in _kids(element)
-                if not (_is_element(k) and self.prune(k))]
+        kids = [k for k in self.kids(element)
+                if not (self.is_element(k) and self.prune(k))]
         self.set_kids(element, kids)
         return not kids and element is not self.document
 
@@ -390,7 +425,7 @@ class _Tree:
         by_page: dict[int, dict[int, Any]] = {}
         annotations: list[tuple[Any, Any]] = []
         for element in self.walk(self.document):
-            for kid in _kids(element):
+            for kid in self.kids(element):
                 found = self.marked(kid, element)
                 if found:
                     by_page.setdefault(pages[found[0].objgen], {})[found[1]] = element
