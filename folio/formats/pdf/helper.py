@@ -9,6 +9,7 @@ waited for, the check in a process of its own (`conformance.failures`).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import threading
@@ -77,12 +78,20 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+FINISHING = ("pikepdf", "page")
+"""What repairing (`structure`) and checking (`conformance`) a laid-out PDF import."""
+
+
 def _serve(connection: Any) -> None:
-    """Run in the helper: import WeasyPrint at once, then lay out each document sent."""
+    """Run in the helper: import WeasyPrint at once (and, while no document waits, the
+    finishing libraries), then lay out, repair and check each document sent."""
     import traceback
 
     _exit_with_parent()
     font_configuration()  # imports WeasyPrint: the head start
+    if not connection.poll():  # no document yet: the finishing steps' libraries too
+        for library in FINISHING:
+            importlib.import_module(library)
     collect = _Collect()
     logger = logging.getLogger("folio")
     logger.handlers, logger.propagate = [collect], False
