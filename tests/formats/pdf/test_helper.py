@@ -88,3 +88,17 @@ def test_renderer_warnings_name_their_section_or_stay_quiet(project: Path) -> No
     assert ("warning: content/mini/01-introduction.md: in the PDF, no anchor #nowhere"
             in done.stderr)
     assert "colr" not in done.stderr and "PDF: " not in done.stderr
+
+
+def test_the_helper_checks_the_standard_and_a_failing_pdf_claims_nothing(project: Path) -> None:
+    """The helper repairs and checks the PDF too: text no font draws costs it its claim."""
+    import pikepdf
+
+    section = project / "content" / "mini" / "07-thanks.md"
+    section.write_text("---\ntitle: Thanks\n---\nThank you, 谢谢.\n", encoding="utf-8")
+    done = run_generate(project, "build", "mini", "--format", "pdf", "--force", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert "does not meet PDF/UA-1" in done.stderr
+    assert "07-thanks.md, line 4: no font of the theme has '谢'" in done.stderr
+    with pikepdf.open(project / "build" / "mini" / "mini.pdf") as pdf:
+        assert b"pdfuaid:part" not in pdf.Root.Metadata.read_bytes()
