@@ -29,12 +29,7 @@ CLAIMS = {"pdf/ua-1": {"PDF/UA-1": "ua1"}, "pdf/a-3a": {"PDF/A-3A": "3a", "PDF/U
 
 
 def rule_failures(pdf: bytes, profile: str) -> list[str]:
-    """Return how the PDF fails one page-validation profile, one line a rule; [] if none.
-
-    Only for a process that never forks afterwards (the PDF helper, the validation
-    process): page-validation's worker threads do not survive a fork, so a build process
-    that forked workers after validating would hang in them.
-    """
+    """Return how the PDF fails one page-validation profile, one line a rule; [] if none."""
     import page
 
     messages: dict[str, str] = {}
@@ -50,18 +45,22 @@ from folio.formats.pdf.conformance import rule_failures
 pdf = sys.stdin.buffer.read()
 print(json.dumps([line for profile in sys.argv[2:] for line in rule_failures(pdf, profile)]))
 """
-"""The validation in a fresh process, for a process that may fork later, with this copy
-of Folio (its folder first on the path)."""
+"""The validation in a fresh process, with this copy of Folio (its folder first on the path)."""
 
 
-def failures(pdf: bytes, variant: str, *, here: bool = False) -> list[str]:
+def failures(pdf: bytes, variant: str) -> list[str]:
     """Return how the PDF fails the standards its variant claims, one rule a line; [] if none.
 
-    `here` validates in this process, which only the PDF helper may do (see
-    `rule_failures`); otherwise one fresh process checks every standard.
+    page-validation's worker threads do not survive a fork: a process that forked after
+    validating would hang in them. So the check runs in this process only when Folio
+    started it (the PDF helper, a build worker), since those start no process of their
+    own; elsewhere (the command a person ran, `watch`, a program calling `build`) one
+    fresh process checks every standard.
     """
+    import multiprocessing
+
     profiles = list(CLAIMS[variant].values())
-    if here:
+    if multiprocessing.parent_process() is not None:
         return [line for profile in profiles for line in rule_failures(pdf, profile)]
     folder = str(Path(__file__).resolve().parents[3])
     done = subprocess.run([sys.executable, "-c", VALIDATE, folder, *profiles], input=pdf,

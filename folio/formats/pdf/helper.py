@@ -27,12 +27,12 @@ Laid = tuple[bytes, list[Refused], list[str]]
 standards it claims ([] when it meets them)."""
 
 
-def lay_out(document: PrintDocument, print_ready: bool, *, here: bool = False) -> Laid:
-    """Lay out, repair and check a document; `here` checks it in this process (helper only)."""
+def lay_out(document: PrintDocument, print_ready: bool) -> Laid:
+    """Lay out a document, repair its tag tree and check it against its standard."""
     pdf, refused = write_pdf(document, print_ready)
     if refused:
         return pdf, refused, []
-    return pdf, refused, failures(pdf, str(document.options["pdf_variant"]), here=here)
+    return pdf, refused, failures(pdf, str(document.options["pdf_variant"]))
 
 
 class _Helper:
@@ -102,8 +102,7 @@ def _serve(connection: Any) -> None:
             return
         collect.messages = []
         try:
-            laid = lay_out(document, print_ready, here=True)  # this process never forks
-            connection.send(("ok", laid, collect.messages))
+            connection.send(("ok", lay_out(document, print_ready), collect.messages))
         except Exception:
             connection.send(("error", traceback.format_exc(), collect.messages))
 

@@ -102,3 +102,27 @@ def test_the_helper_checks_the_standard_and_a_failing_pdf_claims_nothing(project
     assert "07-thanks.md, line 4: no font of the theme has '谢'" in done.stderr
     with pikepdf.open(project / "build" / "mini" / "mini.pdf") as pdf:
         assert b"pdfuaid:part" not in pdf.Root.Metadata.read_bytes()
+
+
+def test_build_workers_check_the_standard_in_their_own_process(tmp_path: Path) -> None:
+    """Workers of a parallel build check each PDF themselves; one that fails claims nothing."""
+    import pikepdf
+
+    from folio.build import build
+    from tests.formats.pdf.helpers import ROOT
+
+    for name in ("mini", "thanks"):
+        shutil.copytree(ROOT / "tests" / "fixtures" / "content" / "mini",
+                        tmp_path / "content" / name)
+    (tmp_path / "content" / "thanks" / "07-thanks.md").write_text(
+        "---\ntitle: Thanks\n---\nThank you, 谢谢.\n", encoding="utf-8")
+    results = {r.edition: r for r in build(content=tmp_path / "content",
+                                           out=tmp_path / "build", formats=["pdf"], jobs=2)}
+    assert any("does not meet PDF/UA-1" in w and "07-thanks.md, line 4" in w
+               for w in results["thanks"].warnings), results["thanks"].warnings
+    assert not any("does not meet" in w for w in results["mini"].warnings)
+    claims = {}
+    for name in ("mini", "thanks"):
+        with pikepdf.open(tmp_path / "build" / name / f"{name}.pdf") as pdf:
+            claims[name] = b"pdfuaid:part" in pdf.Root.Metadata.read_bytes()
+    assert claims == {"mini": True, "thanks": False}
