@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
-from urllib.request import url2pathname
 
 MAX_RESOURCE_BYTES = 50_000_000
 """The largest file the renderer may read (pictures are limited to 25 MB when loading)."""
@@ -60,6 +59,8 @@ class ResourcePolicy:
             raise Refused(url, f"'{scheme or 'relative'}:' addresses are not read by the PDF")
         if parts.netloc not in ("", "localhost"):
             raise Refused(url, f"it names another machine ('{parts.netloc}')")
+        from urllib.request import url2pathname  # with http.client: not before the helper starts
+
         path = Path(url2pathname(unquote(parts.path)))
         try:
             target = path.resolve()
