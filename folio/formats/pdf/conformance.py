@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -26,6 +27,33 @@ if TYPE_CHECKING:
 CLAIMS = {"pdf/ua-1": {"PDF/UA-1": "ua1"}, "pdf/a-3a": {"PDF/A-3A": "3a", "PDF/UA-1": "ua1"},
           "pdf/a-3b": {"PDF/A-3B": "3b"}}
 """Each `pdf: variant:` -> the standards the file claims, with page-validation's profiles."""
+
+
+_LOADED_BY: int | None = None
+"""The process that loaded page-validation through `validator_here`, if one did."""
+
+
+def validator_here() -> bool:
+    """Load page-validation for use in this process; return False where that is unsafe.
+
+    Its worker threads do not survive a fork: a process that forks after validating, or
+    that was forked from one that had page-validation loaded, can hang in it. So it runs
+    in place only in a process Folio started (the PDF helper, a build worker), which
+    starts no process of its own, and only when that process loaded it itself. Anywhere
+    else (the command a person ran, `watch`, a program or test calling `build`) a fresh
+    process checks the file.
+    """
+    global _LOADED_BY
+    import multiprocessing
+
+    if os.getpid() == _LOADED_BY:
+        return True
+    if multiprocessing.parent_process() is None or "page" in sys.modules:
+        return False
+    import page  # noqa: F401  (loaded here, used by `rule_failures`)
+
+    _LOADED_BY = os.getpid()
+    return True
 
 
 def rule_failures(pdf: bytes, profile: str) -> list[str]:
@@ -45,22 +73,17 @@ from folio.formats.pdf.conformance import rule_failures
 pdf = sys.stdin.buffer.read()
 print(json.dumps([line for profile in sys.argv[2:] for line in rule_failures(pdf, profile)]))
 """
-"""The validation in a fresh process, with this copy of Folio (its folder first on the path)."""
+"""The check in a fresh process, with this copy of Folio (its folder first on the path)."""
 
 
 def failures(pdf: bytes, variant: str) -> list[str]:
     """Return how the PDF fails the standards its variant claims, one rule a line; [] if none.
 
-    page-validation's worker threads do not survive a fork: a process that forked after
-    validating would hang in them. So the check runs in this process only when Folio
-    started it (the PDF helper, a build worker), since those start no process of their
-    own; elsewhere (the command a person ran, `watch`, a program calling `build`) one
-    fresh process checks every standard.
+    In this process where `validator_here` allows it; otherwise one fresh process checks
+    every standard.
     """
-    import multiprocessing
-
     profiles = list(CLAIMS[variant].values())
-    if multiprocessing.parent_process() is not None:
+    if validator_here():
         return [line for profile in profiles for line in rule_failures(pdf, profile)]
     folder = str(Path(__file__).resolve().parents[3])
     done = subprocess.run([sys.executable, "-c", VALIDATE, folder, *profiles], input=pdf,

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .conformance import failures
+from .conformance import failures, validator_here
 from .fetcher import Refused
 from .layout import PrintDocument, font_configuration, write_pdf
 
@@ -78,10 +78,6 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-FINISHING = ("pikepdf", "page")
-"""What repairing (`structure`) and checking (`conformance`) a laid-out PDF import."""
-
-
 def _serve(connection: Any) -> None:
     """Run in the helper: import WeasyPrint at once (and, while no document waits, the
     finishing libraries), then lay out, repair and check each document sent."""
@@ -90,8 +86,8 @@ def _serve(connection: Any) -> None:
     _exit_with_parent()
     font_configuration()  # imports WeasyPrint: the head start
     if not connection.poll():  # no document yet: the finishing steps' libraries too
-        for library in FINISHING:
-            importlib.import_module(library)
+        importlib.import_module("pikepdf")
+        validator_here()
     collect = _Collect()
     logger = logging.getLogger("folio")
     logger.handlers, logger.propagate = [collect], False
