@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from folio.build import build
 from folio.content import load_edition
 from folio.markup import plain, render_sections
 from folio.theme import load_theme
+from tests.conftest import generate
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -123,9 +123,8 @@ def read_pdf_bytes(data: bytes) -> PdfReader:
 
 
 def run_generate(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
-                          capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    """Run `python generate.py ARGS` in `project` (conftest's `generate`)."""
+    return generate(project, *args)
 
 
 CSS_ATTACKS = {
