@@ -59,14 +59,25 @@ class _Helper:
         self.connection.send((document, print_ready))
 
     def receive(self) -> Laid:
-        """Wait for the document handed over last; return its PDF, refusals and failures."""
+        """Wait for the document handed over last; return its PDF, refusals and failures.
+
+        Raises EOFError when the helper is gone (killed, out of memory) before answering.
+        """
         status, result, warnings = self.connection.recv()
         for warning in warnings:
             log.warning("%s", warning)
         if status != "ok":
-            raise RuntimeError(f"the PDF helper process failed: {result}")
+            summary, text = result
+            raise RuntimeError(f"{summary} (in the PDF helper process)") from _Remote(text)
         laid: Laid = result
         return laid
+
+
+class _Remote(Exception):
+    """The traceback of an exception raised in the helper, shown as the cause of its report."""
+
+    def __str__(self) -> str:
+        return f"\n{self.args[0]}"
 
 
 class _Collect(logging.Handler):
@@ -99,8 +110,9 @@ def _serve(connection: Any) -> None:
         collect.messages = []
         try:
             connection.send(("ok", lay_out(document, print_ready), collect.messages))
-        except Exception:
-            connection.send(("error", traceback.format_exc(), collect.messages))
+        except Exception as exc:
+            summary = f"{type(exc).__name__}: {exc}"
+            connection.send(("error", (summary, traceback.format_exc()), collect.messages))
 
 
 def _exit_with_parent() -> None:
@@ -144,7 +156,19 @@ def begin_layout(document: PrintDocument, print_ready: bool) -> Callable[[], Lai
     renders the other formats; without one, they happen when the returned function is
     called.
     """
-    if _helper is not None and _helper.process.is_alive():
-        _helper.submit(document, print_ready)
-        return _helper.receive
-    return lambda: lay_out(document, print_ready)
+    helper = _helper
+    if helper is None or not helper.process.is_alive():
+        return lambda: lay_out(document, print_ready)
+    try:
+        helper.submit(document, print_ready)
+    except OSError:  # it died since: this process lays the document out
+        return lambda: lay_out(document, print_ready)
+
+    def wait() -> Laid:
+        try:
+            return helper.receive()
+        except (EOFError, OSError):  # it died during the layout: do it again here
+            log.debug("the PDF helper process stopped; laying the PDF out in this one")
+            return lay_out(document, print_ready)
+
+    return wait

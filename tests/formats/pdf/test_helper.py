@@ -147,3 +147,79 @@ def test_build_workers_check_the_standard_and_never_hang(tmp_path: Path, before:
                           timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["mini True False 0", "thanks False True 1"]
+
+
+# The helper's life, driven from a fresh process as a cold `build` would: WeasyPrint not
+# loaded yet and no other thread, so that `prepare()` starts a helper.
+HELPER_RUN = """
+import dataclasses, hashlib, json, os, signal, sys
+from pathlib import Path
+from folio.formats.pdf import helper
+helper.prepare()
+assert helper._helper is not None, "no helper started"
+from folio.content import load_edition
+from folio.formats.pdf.document import print_document
+from folio.markup import render_sections
+from folio.theme import load_theme
+folder = Path(sys.argv[1])
+edition = render_sections(load_edition(folder))
+document = print_document(edition, load_theme(edition.config.theme, folder.parent.parent,
+                                              edition.root))
+seen = {"helper": helper._helper.process.pid}
+def lay_out(document):
+    return hashlib.sha256(helper.begin_layout(document, False)()[0]).hexdigest()
+if sys.argv[2] == "kill":  # the helper dies in the middle of the job
+    wait = helper.begin_layout(document, False)
+    os.kill(helper._helper.process.pid, signal.SIGKILL)
+    seen["pdf"] = hashlib.sha256(wait()[0]).hexdigest()
+    seen["alive"] = helper._helper.process.is_alive()
+    seen["next"] = lay_out(document)
+else:  # a job that raises, then the next edition
+    seen["pdf"] = lay_out(document)
+    broken = dataclasses.replace(document, options={**document.options, "pdf_variant": "pdf/x-9"})
+    try:
+        lay_out(broken)
+    except RuntimeError as error:
+        seen["error"] = str(error)
+        seen["cause"] = str(error.__cause__)
+    seen["next"] = lay_out(document)
+    seen["still"] = helper._helper.process.pid
+print(json.dumps(seen))
+"""
+
+
+def run_helper(project: Path, how: str) -> dict[str, object]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.formats.pdf.helpers import ROOT
+
+    done = subprocess.run([sys.executable, "-c", HELPER_RUN, str(project / "content" / "mini"),
+                           how], capture_output=True, text=True, timeout=300, cwd=project,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    seen: dict[str, object] = json.loads(done.stdout)
+    return seen
+
+
+def test_helper_reports_a_failed_job_and_lays_out_the_next_edition(project: Path) -> None:
+    import hashlib
+
+    expected = hashlib.sha256(build_pdf(project).read_bytes()).hexdigest()
+    seen = run_helper(project, "fail")
+    assert seen["pdf"] == expected  # laid out in the helper: the same file as here
+    assert seen["error"] == "KeyError: 'pdf/x-9' (in the PDF helper process)"
+    assert "Traceback" in str(seen["cause"]) and "KeyError" in str(seen["cause"])
+    assert seen["still"] == seen["helper"] and seen["next"] == expected  # the same helper
+    assert not Path(f"/proc/{seen['helper']}").exists()  # gone when its build ended
+
+
+def test_a_helper_that_dies_mid_job_leaves_the_layout_to_the_build(project: Path) -> None:
+    import hashlib
+
+    expected = hashlib.sha256(build_pdf(project).read_bytes()).hexdigest()
+    seen = run_helper(project, "kill")
+    assert seen["pdf"] == expected and seen["alive"] is False
+    assert seen["next"] == expected  # the next edition is laid out in the build's process
