@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from folio.build import build
@@ -56,11 +58,36 @@ def test_contents_numbers_are_the_bookmark_pages(sample: tuple[Path, PdfReader],
         assert marks[0][1] == 3  # cover, contents, then the first section
 
 
-def test_contents_entries_are_links(mini_pdf: tuple[Path, PdfReader]) -> None:
-    _project, reader = mini_pdf
-    links = [resolve(a) for a in reader.pages[1].get("/Annots", [])]
-    internal = [a for a in links if a.get("/Subtype") == "/Link" and "/Dest" in a]
-    assert len(internal) >= len(bookmarks(reader))
+def test_contents_entries_link_to_their_headings(sample: tuple[Path, PdfReader],
+                                                 mini_pdf: tuple[Path, PdfReader]) -> None:
+    """Each contents entry is a link to the page and place where its section's heading is."""
+    import pdfplumber
+
+    for project, reader in (sample, mini_pdf):
+        edition = next((project / "content").iterdir())
+        titles = section_titles(edition)
+        rows: dict[str, list[float]] = {}  # destination -> the area its links cover
+        for link in (resolve(a) for a in reader.pages[1].get("/Annots", [])):
+            if "/Dest" not in link:
+                continue  # a web address in a section that starts on this page
+            x0, y0, x1, y1 = (float(v) for v in link["/Rect"])
+            box = rows.setdefault(str(link["/Dest"]), [x0, y0, x1, y1])
+            box[:] = [min(box[0], x0, x1), min(box[1], y0, y1), max(box[2], x0, x1),
+                      max(box[3], y0, y1)]
+        with pdfplumber.open(project / "build" / edition.name / f"{edition.name}.pdf") as pdf:
+            height = pdf.pages[1].height
+            linked = {}
+            for name, (x0, y0, x1, y1) in rows.items():
+                entry = " ".join(pdf.pages[1].crop(
+                    (x0, height - y1, x1, height - y0)).extract_text().split())
+                [title] = [t for t in titles if t in entry]  # one entry, one title
+                destination = reader.named_destinations[name]
+                page = pdf.pages[reader.get_destination_page_number(destination)]
+                [heading] = [line for line in page.extract_text_lines()
+                             if " ".join(line["text"].split()) == title]
+                assert height - float(destination.top) <= heading["top"], (title, name)
+                linked[title] = page.page_number
+        assert linked == dict(bookmarks(reader))  # every section, on its heading's page
 
 
 def test_running_header_and_page_numbers(sample: tuple[Path, PdfReader]) -> None:
@@ -175,14 +202,37 @@ def test_event_rows_never_split(project: Path) -> None:
 
 
 def test_svg_pictures_are_drawn(project: Path) -> None:
+    """An SVG picture is drawn on its section's page: its two bars, in their colours, where
+    the drawing puts them (read from the page rendered by poppler's pdftoppm)."""
+    from PIL import Image
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) is not installed; .ci/run installs it")
     folder = project / "content" / "mini"
     (folder / "images" / "chart.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>Bars</title>'
-        '<rect width="5" height="10" fill="#0a5c8a"/></svg>')
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><title>Bars</title>'
+        '<rect width="80" height="100" fill="#d81b7a"/>'
+        '<rect x="120" y="40" width="80" height="60" fill="#16a383"/></svg>')
     write_section(folder, "07-chart.md",
                   "---\ntitle: Chart\n---\n![Two bars](images/chart.svg)\n")
-    files = render_pdf(folder)
-    assert read_pdf_bytes(files["mini.pdf"]).outline[-1].title == "Chart"
+    data = render_pdf(folder)["mini.pdf"]
+    page = dict(bookmarks(read_pdf_bytes(data)))["Chart"]
+    (project / "mini.pdf").write_bytes(data)
+    subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "50", "-png",
+                    "-singlefile", str(project / "mini.pdf"), str(project / "page")], check=True)
+    image = Image.open(project / "page.png").convert("RGB")
+    pixels = image.load()
+    assert pixels is not None
+
+    def where(colour: tuple[int, int, int]) -> list[tuple[int, int]]:
+        return [(x, y) for y in range(image.height) for x in range(image.width)
+                if all(abs(a - b) <= 16 for a, b in zip(pixels[x, y], colour, strict=True))]
+
+    tall, short = where((0xD8, 0x1B, 0x7A)), where((0x16, 0xA3, 0x83))
+    assert len(tall) > 200 and len(short) > 100, "the SVG's bars are not on its page"
+    assert 1.4 < len(tall) / len(short) < 1.9  # 100 by 80 and 60 by 80: both drawn whole
+    assert max(x for x, _ in tall) < min(x for x, _ in short)  # side by side, as drawn
+    assert max(y for _, y in tall) == max(y for _, y in short)  # on the same baseline
 
 
 def test_no_renderer_warnings(sample: tuple[Path, PdfReader]) -> None:
