@@ -21,7 +21,8 @@ Commands and orchestration: `build` (stale outputs -> rendered -> written atomic
 never imports a command; a format never imports another format.
 
 The public API is imported on first use, so that `python generate.py` on an up-to-date
-project loads only what it needs.
+project loads only what it needs. The build itself is `folio.build.build`: a name of the
+package cannot be both the `build` module and its function.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any
 __version__ = "0.1.0"
 
 _API = {
-    "build": "folio.build", "load_edition": "folio.content", "Edition": "folio.content",
+    "load_edition": "folio.content", "Edition": "folio.content",
     "Section": "folio.content", "load_theme": "folio.theme", "FolioError": "folio.errors",
     "ContentError": "folio.errors", "TemplateError": "folio.errors",
 }
