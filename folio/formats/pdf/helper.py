@@ -46,11 +46,12 @@ class _Helper:
 
     def __init__(self) -> None:
         import multiprocessing
+        import os
 
         context = multiprocessing.get_context("fork")
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), name="folio-pdf",
-                                       daemon=True)
+        self.process = context.Process(target=_serve, args=(child, os.getpid()),
+                                       name="folio-pdf", daemon=True)
         self.process.start()
         child.close()
 
@@ -89,12 +90,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _serve(connection: Any) -> None:
+def _serve(connection: Any, parent: int) -> None:
     """Run in the helper: import WeasyPrint at once (and, while no document waits, the
     finishing libraries), then lay out, repair and check each document sent."""
     import traceback
 
-    _exit_with_parent()
+    _exit_with_parent(parent)
     font_configuration()  # imports WeasyPrint: the head start
     if not connection.poll():  # no document yet: the finishing steps' libraries too
         importlib.import_module("pikepdf")
@@ -115,13 +116,15 @@ def _serve(connection: Any) -> None:
             connection.send(("error", (summary, traceback.format_exc()), collect.messages))
 
 
-def _exit_with_parent() -> None:
-    """Stop this helper as soon as the process that started it is gone (killed, say, by a
-    time limit), even in the middle of a long layout: no PDF worker is left running."""
+def _exit_with_parent(parent: int) -> None:
+    """Stop this helper as soon as the process that started it, `parent`, is gone (killed,
+    say, by a time limit), even in the middle of a long layout: no PDF worker is left running.
+
+    `parent` is the build's own record of its id: one the helper read for itself would be the
+    init process's if the build were killed before the helper had started.
+    """
     import os
     import time
-
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
