@@ -44,8 +44,8 @@ def referenced_urls(html: str) -> Iterator[str]:
         if tag.lower() == "a" and attribute.lower() == "href":
             continue  # an ordinary link is never fetched; attachments are switched off
         yield html_lib.unescape(value)
-    for value in CSS_URL.findall(html):
-        yield html_lib.unescape(value)
+    for value in CSS_URL.findall(html_lib.unescape(html)):  # quotes written as &quot;
+        yield value
 
 
 def svg_urls(svg: str) -> Iterator[str]:

@@ -193,3 +193,39 @@ def test_svg_cannot_smuggle_a_file_in(project: Path) -> None:
         render_pdf(folder)
     (problem,) = caught.value.problems
     assert problem.path == path and "file:///etc/passwd" in problem.message
+
+
+SVG_ATTACKS = {
+    "image": '<image xlink:href="file:///etc/passwd" width="10" height="10"/>',
+    "style": '<style>rect { fill: url("../../../../../../../../etc/passwd"); }</style>',
+    "import": '<style>@import "http://example.com/track.css";</style>',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SVG_ATTACKS))
+def test_the_pdf_fence_follows_an_svg_on_its_own(project: Path, kind: str) -> None:
+    """Were the Markdown stage to let a hostile SVG through, the PDF would not read what the
+    SVG asks for: refused before the layout, and blamed on the section showing it."""
+    folder = project / "content" / "mini"
+    (folder / "images" / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="10" height="10">{SVG_ATTACKS[kind]}<defs><linearGradient id="g"/></defs>'
+        '<rect width="5" height="5" fill="url(#g)"/></svg>')
+    path = write_section(folder, "07-chart.md",
+                         "---\ntitle: Chart\n---\n![A chart](images/chart.svg)\n")
+    with pytest.raises(ResourceError) as caught:
+        render_pdf(folder, {"chart": '<p><img src="images/chart.svg" alt="A chart"></p>'})
+    [problem] = caught.value.problems  # the SVG's own url(#g) is no request
+    assert Path(problem.path) == path and problem.line == 4
+    assert problem.message.startswith("the PDF will not read '")
+    assert "(in images/chart.svg)'" in problem.message
+
+
+def test_the_pdf_fence_reads_a_style_url_on_its_own(project: Path) -> None:
+    folder = project / "content" / "mini"
+    path = write_section(folder, "07-leak.md", "---\ntitle: Leak\n---\nBefore.\n")
+    with pytest.raises(ResourceError) as caught:
+        render_pdf(folder, {"leak": '<p style="background: url(&quot;/etc/passwd&quot;)">x</p>'})
+    [problem] = caught.value.problems
+    assert Path(problem.path) == path
+    assert problem.message.startswith("the PDF will not read '/etc/passwd'")
