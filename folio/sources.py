@@ -16,14 +16,13 @@ import yaml
 from .errors import FolioError, command_line, display_path
 
 
-def _builtin_themes() -> Path:
+def _builtin_themes(package: Path) -> Path:
     """Return the folder of Folio's own themes: installed with the package, else the repo's."""
-    package = Path(__file__).resolve().parent
     installed = package / "themes"  # a wheel maps the repository's templates/ here
     return installed if installed.is_dir() else package.parent / "templates"
 
 
-BUILTIN_THEMES = _builtin_themes()
+BUILTIN_THEMES = _builtin_themes(Path(__file__).resolve().parent)
 """Folio's own themes, `default` and `plain`; a project's `templates/<theme>/` comes first."""
 
 THEME_NAME = r"^[a-z0-9][a-z0-9_-]*$"
@@ -97,7 +96,7 @@ def theme_chain(
     while current and (folder := theme_folder(current, project)) and folder not in chain:
         chain.append(folder)
         parent = read(folder / "theme.yaml").get("extends")
-        current = str(parent) if parent else ("default" if current != "default" else None)
+        current = str(parent) if parent else "default"  # default's own ends at the loop check
     return chain
 
 

@@ -111,9 +111,8 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None,
         slug = _unique(_slugify(section_title), slugs)
         file = f"{number:02d}-{slug}.md"
         body = section.body
-        front = yaml.safe_dump({"title": section_title}, allow_unicode=True, sort_keys=False,
-                               width=10_000)
-        (folder / file).write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
+        front = _yaml_line("title", section_title)
+        (folder / file).write_text(f"---\n{front}\n---\n\n{body}\n", encoding="utf-8")
         written.append((file, section_title))
         for match in re.finditer(r'!\[\s*\]\(images/([^)\s]+)\)|<img alt="" src="images/([^"]+)"',
                                  body):
@@ -130,6 +129,7 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None,
 
 
 def _yaml_line(key: str, value: str) -> str:
+    """Return `key: value` as one line of YAML, quoted only where YAML needs it."""
     return yaml.safe_dump({key: value}, allow_unicode=True, width=10_000).strip()
 
 
