@@ -303,7 +303,7 @@ def default_jobs(stale_editions: int) -> int:
     """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
-    return cores if cores > 1 and stale_editions >= 2 * cores else 1
+    return cores if stale_editions >= 2 * cores else 1  # one core: 1 either way
 
 
 def build_edition(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -56,6 +57,15 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 # --- writing -------------------------------------------------------------------------
+
+
+def test_the_mode_of_new_files() -> None:
+    previous = os.umask(0o027)
+    try:
+        assert build_module._file_mode() == 0o640
+        assert os.umask(0o027) == 0o027  # left as it was
+    finally:
+        os.umask(previous)
 
 
 def test_write_atomic(tmp_path: Path) -> None:
@@ -356,6 +366,8 @@ def test_keep_html_makes_a_pdf_without_its_print_html_stale(project: Path) -> No
 def test_default_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1, 2}, raising=False)
     assert [default_jobs(n) for n in (0, 5, 6, 40)] == [1, 1, 3, 3]
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    assert [default_jobs(n) for n in (3, 4)] == [1, 2]
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0}, raising=False)
     assert default_jobs(40) == 1
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)
@@ -427,6 +439,8 @@ def test_an_edition_that_does_not_load_keeps_the_last_archive(project: Path) -> 
     results = build_quick(project)
     assert [r.edition for r in results] == ["mini", ARCHIVE]
     assert results[0].problems and not results[0].built
+    assert len(results[0].tracebacks) == 1
+    assert "ContentError" in results[0].tracebacks[0]
     assert results[1].ok and results[1].warnings == [
         "the archive keeps its last version until mini builds again"]
     assert (project / "build" / "index.html").read_bytes() == archive
@@ -503,20 +517,21 @@ def test_warnings_are_collected_per_build(project: Path) -> None:
                 and type(h).__name__ == "_WarningCollector"]
 
 
-def test_pdf_claims(project: Path) -> None:
+def test_pdf_claims(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)
     edition_dir = project / "content" / "mini"
+    assert pdf_claim_problems(load_edition(edition_dir), Result("mini")) is None
     edit(edition_dir / "01-introduction.md", "\n\n", "\n\n![](images/pic.png)\n\n#### Too deep\n\n")
-    edition = load_edition(edition_dir)
     result = Result("mini")
-    refusal = pdf_claim_problems(edition, result)
+    refusal = pdf_claim_problems(load_edition(edition_dir), result)
     assert refusal is not None
-    messages = [p.message for p in refusal.problems]
-    variant = edition.config.pdf.variant.upper()
-    assert messages and all(m.endswith(f" (the PDF claims {variant}, so it is not written "
-                                       "until this is fixed)") for m in messages)
-    assert all(p.line for p in refusal.problems)
-    assert any("heading" in w and w.endswith("(the PDF tags it one level below the heading "
-                                             "before it)") for w in result.warnings)
+    assert [str(p) for p in refusal.problems] == [
+        "content/mini/01-introduction.md, line 7: '![](images/pic.png)': images/pic.png has no "
+        "alt text; describe what it shows (the PDF claims PDF/UA-1, so it is not written until "
+        "this is fixed)"]
+    assert result.warnings == [
+        "content/mini/01-introduction.md, line 9: '#### Too deep' skips a level after the "
+        "section title; use # (the PDF tags it one level below the heading before it)"]
     edit(edition_dir / "edition.yaml", "\nwords:", "\npdf: {variant: pdf/a-3b}\nwords:")
     archival = Result("mini")
     assert pdf_claim_problems(load_edition(edition_dir), archival) is None
@@ -538,3 +553,84 @@ def test_the_archive_is_rebuilt_when_an_edition_changes(project: Path) -> None:
     assert stored["files"] == sorted(stored["files"])
     (out / "index.html").unlink()
     assert list(build_archive(content, out).built) == ["site"]
+
+
+def editions_like_mini(project: Path, *names: str) -> None:
+    for name in names:
+        shutil.copytree(project / "content" / "mini", project / "content" / name)
+
+
+@pytest.fixture
+def render_pids(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Record in a file the process that renders each web page (workers are forked)."""
+    import folio.formats.web as web
+
+    record, real = tmp_path / "pids.txt", web.render
+
+    def render(*args):
+        with open(record, "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(web, "render", render)
+    return record
+
+
+def processes(record: Path) -> set[int]:
+    return {int(line) for line in record.read_text().split()}
+
+
+@pytest.mark.parametrize("jobs, editions, in_workers", [
+    (1, 2, False), (2, 1, False), (2, 2, True), (3, 3, True),
+])
+def test_jobs_run_workers_only_for_several_editions(
+    project: Path, render_pids: Path, jobs: int, editions: int, in_workers: bool,
+) -> None:
+    editions_like_mini(project, *[f"copy{n}" for n in range(1, editions)])
+    results = list(build(content=project / "content", out=project / "build", formats=["web"],
+                         jobs=jobs))
+    assert all(r.ok for r in results) and len(results) == editions + 1
+    assert (os.getpid() not in processes(render_pids)) == in_workers
+
+
+@pytest.mark.parametrize("stale, force, in_workers", [(4, False, True), (2, False, False),
+                                                       (2, True, True)])
+def test_jobs_chosen_from_the_editions_to_build(
+    project: Path, render_pids: Path, monkeypatch: pytest.MonkeyPatch,
+    stale: int, force: bool, in_workers: bool,
+) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    editions_like_mini(project, "b", "c", "d")
+    for name in ["mini", "b", "c", "d"][stale:]:  # already built: not stale
+        build_edition(project / "content" / name, project / "build", ["web"])
+    render_pids.unlink(missing_ok=True)
+    list(build(content=project / "content", out=project / "build", formats=["web"],
+               jobs=None, force=force))
+    assert len(render_pids.read_text().split()) == (4 if force else stale)
+    assert (os.getpid() not in processes(render_pids)) == in_workers
+
+
+def test_a_lone_edition_is_built_in_process(project: Path, render_pids: Path) -> None:
+    list(build(content=project / "content", out=project / "build", formats=["web"], jobs=None))
+    assert processes(render_pids) == {os.getpid()}
+
+
+def test_build_passes_its_options_to_each_edition(project: Path) -> None:
+    placeholder(project)
+    results = build_quick(project, checks="report")
+    assert any(f.rule == "placeholder" for f in results[0].slips)
+    assert results[0].ok
+    again = build_quick(project, force=True)
+    assert sorted(again[0].built) == sorted(QUICK) and list(again[1].built) == ["site"]
+    strict = build_quick(project, checks="strict", force=True)
+    assert not strict[0].ok and not strict[0].built
+
+
+def test_the_archive_waits_for_every_failed_edition(project: Path) -> None:
+    editions_like_mini(project, "other")
+    build_quick(project)
+    for name in ("mini", "other"):
+        edit(project / "content" / name / "edition.yaml", "Mini Review", "[unclosed")
+    results = build_quick(project)
+    assert results[-1].warnings == [
+        "the archive keeps its last version until mini, other builds again"]

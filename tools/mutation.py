@@ -27,8 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
-    "email-links": (["folio/formats/email/links.py"], ["tests/formats/email/test_links.py",
-                                                       "tests/formats/email/test_link_edges.py"]),
+    "email-links": (["folio/formats/email/links.py"], ["tests/formats/email/"]),
     "check": (["folio/check/*"], ["tests/check/",  # a timing test fails under tracing:
                                   "--deselect", "tests/check/test_report.py::test_check_is_fast"]),
     "sources": (["folio/sources.py"], ["tests/test_sources.py"]),
