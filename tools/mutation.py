@@ -28,8 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "email-links": (["folio/formats/email/links.py"], ["tests/formats/email/"]),
-    "check": (["folio/check/*"], ["tests/check/",  # a timing test fails under tracing:
-                                  "--deselect", "tests/check/test_report.py::test_check_is_fast"]),
+    # check/pdf.py is left out: its tests lay out real PDFs, which hang in mutmut's forked
+    # workers; a timing test fails under mutmut's tracing.
+    "check": ([f"folio/check/{name}.py" for name in (
+        "__init__", "accessibility", "editorial", "email", "lexicon", "links", "registry",
+        "settings", "texts")],
+        ["tests/check/", "--deselect", "tests/check/test_report.py::test_check_is_fast",
+         "--ignore", "tests/check/test_pdf.py"]),
     "sources": (["folio/sources.py"], ["tests/test_sources.py"]),
     "importer-write": (["folio/importers/write.py"],
                        ["tests/importers/test_write.py", "tests/importers/test_replace.py"]),

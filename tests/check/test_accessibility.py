@@ -30,6 +30,23 @@ def test_contrast(tmp_path: Path) -> None:
     assert "2.8:1" in finding.message
 
 
+@pytest.mark.parametrize("foreground, background, ratio", [
+    ("#FFF", "#000", 21.0),           # three digits, upper case, either order
+    (" abc ", "#aabbcc", 1.0),        # no #, spaces around: the same colour
+    ("#0a0a0a", "#ffffff", 19.798),   # a channel in the linear part of the sRGB curve
+    ("#0b0b0b", "#ffffff", 19.683),   # ... and just above it
+])
+def test_contrast_ratio_exactly(foreground: str, background: str, ratio: float) -> None:
+    assert contrast_ratio(foreground, background) == pytest.approx(ratio, abs=0.001)
+
+
+@pytest.mark.parametrize("foreground, background", [
+    ("#ffffff", "red"), ("blue", "#000000"), ("#ffff", "#000"), ("#ggg", "#000"), ("", "#000"),
+])
+def test_contrast_ratio_of_an_unreadable_colour(foreground: str, background: str) -> None:
+    assert contrast_ratio(foreground, background) is None
+
+
 def test_contrast_of_the_print_palette(tmp_path: Path) -> None:
     """The PDF's section numbers are large text: 3:1 on paper, not 4.5:1."""
     folder = write_edition(tmp_path, {"01-a.md": "Fine."})
