@@ -183,7 +183,7 @@ def _is_acronym(part: str) -> bool:
 
 def _distance_one(a: str, b: str) -> bool:
     """Return whether two words differ by one edit or one swap of neighbours."""
-    if a == b or abs(len(a) - len(b)) > 1:
+    if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
         diffs = [i for i in range(len(a)) if a[i] != b[i]]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from folio.check import check_edition
+from folio.check.editorial import _distance_one, _split_pair
+from folio.check.lexicon import lexicon
 from tests.check.conftest import CONFIG, check_body, rules_of, write_edition
 
 
@@ -92,3 +96,24 @@ def test_no_spelling_without_a_dictionary(tmp_path: Path) -> None:
     config = CONFIG.replace("en-GB", "sw")
     findings = check_body(tmp_path, "Tulikutana na wanachama wetu mwezi Juni.", config)
     assert rules_of(findings) == ["interface-words"]
+
+
+@pytest.mark.parametrize("a, b, near", [
+    ("abc", "abc", False), ("abc", "abd", True), ("abc", "acb", True), ("abcd", "abdc", True),
+    ("abcd", "abxy", False),   # two neighbours changed, not swapped
+    ("abcd", "xbcy", False),   # two letters apart changed
+    ("abcd", "badc", False), ("abc", "ab", True), ("ab", "abc", True), ("hat", "ahat", True),
+    ("abc", "abxd", False), ("abcd", "ab", False), ("ab", "abcd", False),
+])
+def test_names_one_edit_apart(a: str, b: str, near: bool) -> None:
+    assert _distance_one(a, b) is near
+
+
+@pytest.mark.parametrize("word, pair", [
+    ("childprotection", ("child", "protection")), ("forthe", ("for", "the")),
+    ("alot", ("a", "lot")),      # a one-letter word on the left
+    ("andin", ("and", "in")),    # the commoner split, not the first one found
+    ("x" * 61, None), ("zzzzqqqq", None),
+])
+def test_run_together_words_split(word: str, pair: tuple[str, str] | None) -> None:
+    assert _split_pair(lexicon("en"), word) == pair
