@@ -634,3 +634,144 @@ def test_the_archive_waits_for_every_failed_edition(project: Path) -> None:
     results = build_quick(project)
     assert results[-1].warnings == [
         "the archive keeps its last version until mini, other builds again"]
+
+
+# --- the last details ----------------------------------------------------------------
+
+
+def test_temporary_files_sit_hidden_beside_their_target(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    renames: list[tuple[Path, Path]] = []
+    real = os.replace
+
+    def replace(source, target) -> None:
+        renames.append((Path(source), Path(target)))
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    write_atomic(tmp_path / "one" / "a.json", b"{}")
+    write_files(tmp_path / "two", {"b.html": b"", "deep/c.css": b""})
+    assert [target for _, target in renames] == [tmp_path / "one" / "a.json",
+                                                 tmp_path / "two" / "b.html",
+                                                 tmp_path / "two" / "deep" / "c.css"]
+    for source, target in renames:
+        assert source.parent == target.parent
+        assert source.name.startswith(f".{target.name}.") and source.name.endswith(".tmp")
+
+
+def test_an_unchanged_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    write_files(tmp_path, {"same.txt": b"s", "changed.txt": b"1"})
+    write_files(tmp_path, {"same.txt": b"s", "changed.txt": b"2"})
+    assert (tmp_path / "changed.txt").read_bytes() == b"2"
+
+
+def test_print_html_is_written_only_when_asked_for(tmp_path: Path) -> None:
+    out, target = tmp_path / "build", tmp_path / "build" / "mini"
+    target.mkdir(parents=True)
+    (target / "print.html").write_text("old")
+    result = Result("mini")
+    before = build_module.time.perf_counter()
+    build_module._write_output(result, "web", {"index.html": b"w"}, before, "k", out, False)
+    assert (target / "print.html").read_text() == "old"  # not the web page's business
+    build_module._write_output(result, "pdf", {"mini.pdf": b"%PDF", "print.html": b"new"},
+                               before, "k", out, False)
+    assert not (target / "print.html").exists()
+    assert read_manifest(out)["mini/pdf"] == {"key": "k", "files": ["mini.pdf"]}
+    build_module._write_output(result, "pdf", {"mini.pdf": b"%PDF", "print.html": b"new"},
+                               before, "k2", out, True)
+    assert (target / "print.html").read_text() == "new"
+    assert read_manifest(out)["mini/pdf"] == {"key": "k2", "files": ["mini.pdf", "print.html"]}
+    assert 0 <= result.built["pdf"] <= build_module.time.perf_counter() - before
+    build_module._write_output(result, "email", None, before, "k", out, False)
+    assert "email" not in result.built and "mini/email" not in read_manifest(out)
+
+
+def test_files_another_output_lists_are_kept(tmp_path: Path) -> None:
+    out, target = tmp_path / "build", tmp_path / "build" / "mini"
+    write_files(target, {"shared.png": b"", "old.png": b"", "email.html": b"", "x.png": b""})
+    (out / MANIFEST).write_text(json.dumps({
+        "mini/email": {"key": "k", "files": ["email.html", "old.png", "shared.png", "x.png"]},
+        "mini/web": {"key": "k", "files": ["index.html", "shared.png"]},
+        "other/web": {"key": "k", "files": ["old.png"]},  # another edition's folder
+    }))
+    build_module._write_output(Result("mini"), "email", {"email.html": b"new"}, 0.0, "k2",
+                               out, False)
+    assert sorted(files_of(target)) == ["email.html", "shared.png"]
+
+
+def test_a_lone_build_finds_its_neighbours(project: Path) -> None:
+    editions_like_mini(project, "later")
+    edit(project / "content" / "later" / "edition.yaml", "2025-12-01", "2026-03-01")
+    edit(project / "content" / "later" / "edition.yaml", "Mini Review", "Later Review")
+    result = build_edition(project / "content" / "mini", project / "build", ["web"])
+    assert result.ok
+    page = (project / "build" / "mini" / "index.html").read_text("utf-8")
+    assert 'rel="next"' in page and "Later Review" in page
+
+
+def test_an_edition_template_overrides_the_theme(project: Path) -> None:
+    own = project / "content" / "mini" / "templates" / "web"
+    own.mkdir(parents=True)
+    (own / "page.html").write_text("<p>{{ edition.organisation }}, my own page</p>")
+    assert build_edition(project / "content" / "mini", project / "build", ["web"]).ok
+    assert (project / "build" / "mini" / "index.html").read_text("utf-8").startswith(
+        "<p>Test Organisation, my own page</p>")
+
+
+def test_build_edition_skips_what_is_fresh(project: Path) -> None:
+    first = build_edition(project / "content" / "mini", project / "build", QUICK)
+    assert sorted(first.built) == sorted(QUICK)
+    second = build_edition(project / "content" / "mini", project / "build", QUICK)
+    assert second.built == {} and second.skipped == QUICK
+    locks = sorted(p.name for p in (project / "build" / LOCKS).iterdir())
+    assert locks == ["manifest.lock", "mini.lock"]
+
+
+def test_a_format_refusing_its_input_leaves_the_others(project: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import folio.formats.web as web
+
+    def refuse(*_):
+        raise FolioError("the web page cannot show this")
+
+    monkeypatch.setattr(web, "render", refuse)
+    result = build_edition(project / "content" / "mini", project / "build", QUICK)
+    assert list(result.built) == ["email"]
+    assert result.problems == [Problem("", None, "the web page cannot show this")]
+    assert result.tracebacks[0].startswith("Traceback (most recent call last):\n  File ")
+    assert result.tracebacks[0].endswith("FolioError: the web page cannot show this\n")
+
+
+def test_the_archive_keeps_its_last_version_while_an_edition_is_unreadable(
+    project: Path,
+) -> None:
+    content, out = project / "content", project / "build"
+    build_quick(project)
+    page = (out / "index.html").read_bytes()
+    edit(content / "mini" / "edition.yaml", "Mini Review", "[unclosed")
+    result = build_archive(content, out, force=True)
+    assert result.skipped == ["site"] and result.ok and not result.built
+    assert (out / "index.html").read_bytes() == page
+
+
+def test_the_archive_removes_the_files_it_no_longer_writes(project: Path) -> None:
+    content, out = project / "content", project / "build"
+    build_quick(project)
+    manifest = read_manifest(out)
+    manifest["/archive"]["files"] += ["old-feed.xml", "gone.xml"]
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    (out / "old-feed.xml").write_text("<rss/>")
+    started = build_module.time.perf_counter()
+    result = build_archive(content, out, force=True)
+    assert result.ok, result.problems
+    assert not (out / "old-feed.xml").exists()
+    assert 0 <= result.built["site"] <= build_module.time.perf_counter() - started
+
+
+def test_the_archive_cannot_be_written(project: Path) -> None:
+    content, out = project / "content", project / "build"
+    (out / "index.html" / "x").mkdir(parents=True)  # a folder where the page goes
+    result = build_archive(content, out)
+    assert result.problems == [Problem(out / "index.html", None,
+                                       "a folder stands where Folio keeps a file; remove it")]
+    assert not result.built
