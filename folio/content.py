@@ -273,11 +273,17 @@ def validate(
         return None
 
 
+REPLACED = {"new_page": "write `break: page` to open the section on a new page"}
+"""Keys of earlier versions, with what to write instead."""
+
+
 def explain(model: type[BaseModel], error: Any) -> str:
     """Turn one pydantic error into a sentence that says what to write instead."""
     loc = tuple(error["loc"])
     name = ".".join(str(part) for part in loc) or "this block"
     kind = error["type"]
+    if kind == "extra_forbidden" and loc[-1] in REPLACED:
+        return f"'{loc[-1]}' is no longer a setting; {REPLACED[str(loc[-1])]}"
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), known, n=1)

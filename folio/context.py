@@ -141,7 +141,7 @@ def section_view(section: Section, new_page: bool) -> SectionView:
         attribution=inline(meta.attribution),
         cta=meta.cta,
         events=meta.events,
-        new_page=meta.new_page if meta.new_page is not None else new_page,
+        new_page=new_page or meta.page_break == "page",
         source=str(section.path),
     )
 
@@ -155,7 +155,7 @@ def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
     """
     config = edition.config
     words = theme.words(config.language)
-    sections = [section_view(s, config.section_breaks) for s in edition.sections]
+    sections = [section_view(s, config.pdf.section_breaks) for s in edition.sections]
     description = config.description or config.subtitle or config.title
     return {
         "edition": config,

@@ -93,8 +93,9 @@ class SectionMeta(Model):
     """The call to action (`layout: cta`): `{label, url}`."""
     events: list[Event] = []
     """The events (`layout: events`): a list of `{date, title, place, url}`."""
-    new_page: bool | None = None
-    """PDF only: start this section on a new page (overrides `pdf.section_breaks`)."""
+    page_break: Literal["auto", "page"] = Field(default="auto", alias="break")
+    """PDF only: `page` opens the section on a new page; `auto` lets it run on after the
+    section before (unless `pdf.section_breaks` is on or its component wants a page)."""
 
 
 LAYOUT_REQUIRES: dict[str, tuple[str, ...]] = {
@@ -156,10 +157,14 @@ class PdfSettings(Model):
 
     paper: Literal["A4", "letter"] = "A4"
     """Paper size: `A4` or US `letter`."""
-    section_breaks: bool | None = None
-    """Start every section on a new page; by `kind` when left out (annual reviews yes)."""
+    section_breaks: bool = False
+    """Open every section on a new page, as if each said `break: page`; off, sections run
+    on and only those that ask (or whose component wants a page) open one."""
+    contents: Literal["auto"] | bool = "auto"
+    """A contents page: `true`, `false` or `auto` (an annual review of 6 sections or more)."""
     print_ready: bool = False
-    """Add 3 mm bleed and crop marks for a commercial printer."""
+    """Add 3 mm bleed and crop marks for a commercial printer, and a blank page before the
+    back cover when needed so that the page count is even (the build says so)."""
     variant: Literal["pdf/ua-1", "pdf/a-3a", "pdf/a-3b"] = "pdf/ua-1"
     """`pdf/ua-1` (accessible), `pdf/a-3a` (archival and accessible) or `pdf/a-3b` (archival)."""
     hyphenation: bool = False
@@ -216,13 +221,6 @@ class EditionConfig(Model):
     """Switch `check` rules on or off by name: `{spelling: false}`."""
     words: list[str] = []
     """Extra words `check` accepts as spelled right: names, acronyms."""
-
-    @property
-    def section_breaks(self) -> bool:
-        """Return whether PDF sections start new pages, defaulting by kind."""
-        if self.pdf.section_breaks is not None:
-            return self.pdf.section_breaks
-        return self.kind == "annual-review"
 
     @property
     def email_mode(self) -> str:

@@ -16,6 +16,9 @@ Pictures made:
 - ``reflections-2025/images/logo.png`` and ``february-2026/images/logo.png``:
   an invented mark and wordmark on a transparent background (600 x 160).
 - ``february-2026/images/banner.png``: a slim abstract banner (1200 x 400).
+- ``templates/default/assets/artwork.jpg``: the default theme's cover artwork, for
+  editions without a cover picture (1500 x 1500), in the theme's colours; a JPEG, since
+  its soft gradients would make a PNG three times larger.
 """
 
 from __future__ import annotations
@@ -453,6 +456,63 @@ def draw_banner(path: Path) -> None:
     save_png(image, path)
 
 
+# --- theme artwork ------------------------------------------------------------------
+
+
+def draw_theme_artwork(path: Path) -> None:
+    """Currents: flowing lines in the default theme's navy and blue, one amber point.
+
+    Drawn at twice the size and reduced, for smooth lines. The lower third stays quiet:
+    the cover sets its title there, under a shade.
+    """
+    size, scale = 1500, 2
+    big = size * scale
+    navy, blue, amber = (13, 47, 79), (10, 92, 138), (242, 169, 0)
+    base = Image.new("RGB", (big, big), navy)
+    glow = Image.new("L", (big, big), 0)
+    ImageDraw.Draw(glow).ellipse((big * 0.25, -big * 0.45, big * 1.45, big * 0.75), fill=255)
+    base.paste(Image.new("RGB", (big, big), blue), mask=glow.filter(
+        ImageFilter.GaussianBlur(big * 0.18)))
+    focus = (big * 0.72, big * 0.34)
+
+    def currents(draw: ImageDraw.ImageDraw) -> None:
+        for index in range(18):
+            offset = (index - 8) * big * 0.034 * (1 + abs(index - 8) * 0.08)
+            alpha = max(26, 96 - abs(index - 8) * 8)
+            points = []
+            for step in range(241):
+                x = big * (step / 240 * 1.2 - 0.1)
+                pull = math.exp(-((x - focus[0]) / (big * 0.32)) ** 2)
+                wave = (math.sin(x / big * 5.1 + index * 0.35) * big * 0.035
+                        + math.sin(x / big * 11.3 + index * 0.9) * big * 0.008)
+                y = big * 0.46 - x * 0.28 + offset * (1 - 0.72 * pull) + wave
+                points.append((x, y))
+            draw.line(points, fill=(255, 255, 255, alpha), width=scale * 2, joint="curve")
+
+    def rings(draw: ImageDraw.ImageDraw) -> None:
+        x, y = focus
+        for radius, alpha in ((0.06, 90), (0.13, 52), (0.22, 30), (0.33, 18)):
+            r = big * radius
+            draw.ellipse((x - r, y - r, x + r, y + r), outline=(255, 255, 255, alpha),
+                         width=scale * 2)
+
+    def points(draw: ImageDraw.ImageDraw) -> None:
+        x, y = focus
+        halo = big * 0.03
+        draw.ellipse((x - halo, y - halo, x + halo, y + halo), fill=(*amber, 70))
+        dot = big * 0.011
+        draw.ellipse((x - dot, y - dot, x + dot, y + dot), fill=(*amber, 255))
+        for fx, fy, r in ((0.31, 0.52, 0.004), (0.52, 0.41, 0.005), (0.88, 0.22, 0.004)):
+            draw.ellipse((big * (fx - r), big * (fy - r), big * (fx + r), big * (fy + r)),
+                         fill=(*amber, 200))
+
+    art = overlay(overlay(overlay(base, currents), rings), points).convert("RGB")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    art.resize((size, size), Image.Resampling.LANCZOS).save(path, "JPEG", quality=86,
+                                                            optimize=True)
+    print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB)")
+
+
 def main() -> None:
     """Draw every picture."""
     reflections = CONTENT / "reflections-2025" / "images"
@@ -462,6 +522,7 @@ def main() -> None:
     draw_logo(reflections / "logo.png")
     draw_logo(february / "logo.png")
     draw_banner(february / "banner.png")
+    draw_theme_artwork(ROOT / "templates" / "default" / "assets" / "artwork.jpg")
 
 
 if __name__ == "__main__":

@@ -130,6 +130,23 @@ def _warn_uncovered(characters: list[str]) -> None:
                 shown, more)
 
 
+def blank_pages(pages: list[Any]) -> list[int]:
+    """Return the numbers of the pages WeasyPrint left blank to put a page on its side."""
+    found = []
+    for number, page in enumerate(pages, 1):
+        kind = getattr(getattr(page, "_page_box", None), "page_type", None)
+        if getattr(kind, "blank", False):
+            found.append(number)
+    return found
+
+
+def _say_padded(blanks: list[int], pages: int) -> None:
+    """Say which blank pages print-ready mode added, so that nobody takes them for a fault."""
+    where = ", ".join(str(n) for n in blanks)
+    log.warning("PDF: print-ready: page %s left blank so that the back cover is a left-hand "
+                "page and the booklet has an even number of pages (%d)", where, pages)
+
+
 def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes, list[Refused]]:
     """Lay out the print document; return the PDF and the resources refused on the way."""
     from weasyprint import HTML
@@ -149,6 +166,8 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
                                            usedforsecurity=False).hexdigest()
             # Attachments are never embedded: neither <link rel=attachment> nor
             # <a rel=attachment> becomes a file inside the PDF.
+            if print_ready and (blanks := blank_pages(rendered.pages)):
+                _say_padded(blanks, len(rendered.pages))
             rendered.metadata.attachments = []
             for page in rendered.pages:
                 page.links = [("external" if kind == "attachment" else kind, *rest)

@@ -53,11 +53,17 @@ def render_pdf(folder: Path, body_html: dict[str, str] | None = None) -> dict[st
 
 
 def set_pdf(folder: Path, **settings: object) -> None:
-    """Append a `pdf:` block to an edition's edition.yaml."""
+    """Add settings to the `pdf:` block of an edition's edition.yaml (a new block at its end
+    when it has none)."""
     lines = "".join(f"  {key}: {str(value).lower() if isinstance(value, bool) else value}\n"
                     for key, value in settings.items())
-    with open(folder / "edition.yaml", "a", encoding="utf-8") as handle:
-        handle.write(f"pdf:\n{lines}")
+    path = folder / "edition.yaml"
+    text = path.read_text(encoding="utf-8")
+    if re.search(r"^pdf:\n", text, re.M):
+        text = re.sub(r"^pdf:\n", lambda _: f"pdf:\n{lines}", text, count=1, flags=re.M)
+    else:
+        text += f"pdf:\n{lines}"
+    path.write_text(text, encoding="utf-8")
 
 
 def write_section(folder: Path, name: str, text: str) -> Path:

@@ -32,13 +32,22 @@ def test_page_count(sample: tuple[Path, PdfReader], mini_pdf: tuple[Path, PdfRea
         edition = next((project / "content").iterdir())
         sections = len(load_edition(edition).sections)
         pages = len(reader.pages)
-        # Cover, contents, one opening page per section at least, back cover; even, so
-        # that the back cover is the last left-hand page of the printed booklet.
-        assert pages >= 2 + sections + 1
-        assert pages % 2 == 0
+        # Cover, contents, sections running on (fewer pages than sections), back cover.
+        assert 4 <= pages < 2 + sections + 1
         assert "Contents" in reader.pages[1].extract_text()
-    # mini: cover, contents, six sections on a page each, a blank left page, back cover.
-    assert len(mini_pdf[1].pages) == 10
+        assert reader.pages[-2].extract_text().strip()  # no blank page before the back
+    # mini: cover, contents, the key figures' page, the other five sections, back cover.
+    assert len(mini_pdf[1].pages) == 7
+
+
+def test_print_ready_pads_to_an_even_count_and_says_so(project: Path) -> None:
+    set_pdf(project / "content" / "mini", print_ready=True)
+    results = list(build(["mini"], content=project / "content", out=project / "build",
+                         formats=["pdf"], force=True))
+    reader = PdfReader(project / "build" / "mini" / "mini.pdf")
+    assert len(reader.pages) == 8  # 7 and a blank page: the back cover is a left page
+    assert not reader.pages[-2].extract_text().strip()
+    assert any("page 7 left blank" in w for w in results[0].warnings), results[0].warnings
 
 
 def test_bookmarks_are_the_section_titles(sample: tuple[Path, PdfReader],
@@ -173,11 +182,13 @@ def test_paper_sizes(project: Path) -> None:
     assert [round(float(v)) for v in reader.pages[3].mediabox[2:]] == [612, 792]
 
 
-def test_sections_can_run_on(project: Path) -> None:
-    broken = len(PdfReader(build_pdf(project)).pages)
-    set_pdf(project / "content" / "mini", section_breaks=False)
+def test_sections_can_each_open_a_page(project: Path) -> None:
+    running_on = len(PdfReader(build_pdf(project)).pages)
+    set_pdf(project / "content" / "mini", section_breaks=True)
     reader = PdfReader(build_pdf(project))
-    assert len(reader.pages) < broken
+    assert len(reader.pages) > running_on
+    starts = [page for _, page in bookmarks(reader)]
+    assert len(set(starts)) == len(starts)  # each section on a page of its own
     marks = bookmarks(reader)
     assert contents_numbers(reader, [t for t, _ in marks]) == dict(marks)
 
