@@ -16,9 +16,9 @@ Pictures made:
 - ``reflections-2025/images/logo.png`` and ``february-2026/images/logo.png``:
   an invented mark and wordmark on a transparent background (600 x 160).
 - ``february-2026/images/banner.png``: a slim abstract banner (1200 x 400).
-- ``templates/default/assets/artwork.jpg``: the default theme's cover artwork, for
-  editions without a cover picture (1500 x 1500), in the theme's colours; a JPEG, since
-  its soft gradients would make a PNG three times larger.
+- ``templates/default/assets/artwork.jpg`` and ``templates/plain/assets/artwork.jpg``:
+  each theme's cover artwork, for editions without a cover picture (1500 x 1500), in the
+  theme's colours; a JPEG, since its soft gradients would make a PNG three times larger.
 """
 
 from __future__ import annotations
@@ -459,15 +459,21 @@ def draw_banner(path: Path) -> None:
 # --- theme artwork ------------------------------------------------------------------
 
 
-def draw_theme_artwork(path: Path) -> None:
-    """Currents: flowing lines in the default theme's navy and blue, one amber point.
+DEFAULT_ART = ((13, 47, 79), (10, 92, 138), (242, 169, 0))
+"""The default theme's `band`, `accent` and `highlight` colours."""
+PLAIN_ART = ((17, 17, 17), (58, 58, 58), (179, 38, 30))
+"""The plain theme's `band`, a grey and its `accent`."""
+
+
+def draw_theme_artwork(path: Path, colours: tuple[tuple[int, int, int], ...] = DEFAULT_ART) -> None:
+    """Currents: flowing lines over a theme's dark band colour, one point in its accent.
 
     Drawn at twice the size and reduced, for smooth lines. The lower third stays quiet:
     the cover sets its title there, under a shade.
     """
     size, scale = 1500, 2
     big = size * scale
-    navy, blue, amber = (13, 47, 79), (10, 92, 138), (242, 169, 0)
+    navy, blue, amber = colours
     base = Image.new("RGB", (big, big), navy)
     glow = Image.new("L", (big, big), 0)
     ImageDraw.Draw(glow).ellipse((big * 0.25, -big * 0.45, big * 1.45, big * 0.75), fill=255)
@@ -523,6 +529,7 @@ def main() -> None:
     draw_logo(february / "logo.png")
     draw_banner(february / "banner.png")
     draw_theme_artwork(ROOT / "templates" / "default" / "assets" / "artwork.jpg")
+    draw_theme_artwork(ROOT / "templates" / "plain" / "assets" / "artwork.jpg", PLAIN_ART)
 
 
 if __name__ == "__main__":
