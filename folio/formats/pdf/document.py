@@ -36,8 +36,8 @@ FOOTNOTE_REF = re.compile(
 HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
 COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 EXTERNAL_LINK = re.compile(r'<a\b[^>]*?\shref="((?:https?|mailto):[^"]+)"[^>]*>(.*?)</a>', re.S)
-NAME = re.compile(r"\b[^\W\d_a-z]\w{5,}\b")
-"""A capitalised word long enough to be hyphenated: most likely a name."""
+LONG_WORD = re.compile(r"\b\w{6,}\b")
+"""A word long enough to be hyphenated; a capitalised one is most likely a name."""
 
 RUNNING_HEAD = 44
 """Characters a running head holds on one line: each head is half of the 170 mm measure,
@@ -169,7 +169,8 @@ def whole_compounds(html: str, names: bool = False) -> str:
     for index in range(0, len(parts), 2):
         text = COMPOUND.sub(r'<span class="compound">\g<0></span>', parts[index])
         if names:
-            text = NAME.sub(r'<span class="name">\g<0></span>', text)
+            text = LONG_WORD.sub(lambda m: f'<span class="name">{m[0]}</span>'
+                                 if m[0][0].isupper() else m[0], text)
         parts[index] = text
     return "".join(parts)
 

@@ -164,10 +164,10 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
                 if url.startswith("file:") and isinstance(getattr(image, "id", None), str):
                     image.id = hashlib.md5(location_free(url, document.policy).encode(),
                                            usedforsecurity=False).hexdigest()
-            # Attachments are never embedded: neither <link rel=attachment> nor
-            # <a rel=attachment> becomes a file inside the PDF.
             if print_ready and (blanks := blank_pages(rendered.pages)):
                 _say_padded(blanks, len(rendered.pages))
+            # Attachments are never embedded: neither <link rel=attachment> nor
+            # <a rel=attachment> becomes a file inside the PDF.
             rendered.metadata.attachments = []
             for page in rendered.pages:
                 page.links = [("external" if kind == "attachment" else kind, *rest)
