@@ -238,7 +238,8 @@ def test_a_picture_no_longer_used_leaves_the_build_folder(project: Path) -> None
                        .replace("image: images/pic.png\n", ""))
     build_all(project, formats=["web", "email"])
     assert not (out / "images" / "pic.png").exists()
-    assert not (out / "email-images").exists()  # emptied by the removal: gone too
+    # Only the theme's artwork, at the head of the email, is left of the email's pictures.
+    assert [p.name for p in (out / "email-images").iterdir()] == ["theme-artwork.jpg"]
     assert (out / "notes.txt").read_text() == "mine"
     assert (out / "images" / "mine.png").read_bytes() == b"not Folio's"
     assert (out / "index.html").is_file() and (out / "email.html").is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+from pathlib import Path
 
 from tests.conftest import FIXTURES
 from tests.formats.email.helpers import (
@@ -70,9 +71,10 @@ def test_without_asset_base_url_pictures_travel_inside(project, caplog):
     text, related = list(message.iter_parts())
     assert text.get_content_type() == "text/plain"
     assert related.get_content_type() == "multipart/related"
-    html_part, picture = list(related.iter_parts())
+    html_part, *pictures = list(related.iter_parts())
     assert html_part.get_content_type() == "text/html"
-    assert picture.get_content_type() == "image/png"
+    # The edition's picture, beside the theme's artwork (a JPEG) at the head of the email.
+    [picture] = [p for p in pictures if p.get_content_type() == "image/png"]
     assert picture.get_content_disposition() == "inline"
     assert [p for p in message.walk() if p.get_content_disposition() == "attachment"] == []
     assert files["email.eml"].count(b"MIME-Version") == 1
@@ -86,6 +88,13 @@ def test_without_asset_base_url_pictures_travel_inside(project, caplog):
 def test_without_pictures_no_word_of_asset_base_url(project, caplog):
     configure(project, {"asset_base_url": None})
     (project / "content" / "mini" / "04-picture.md").unlink()
+    bare = project / "templates" / "bare"  # a theme without artwork: no picture at all
+    bare.mkdir(parents=True)
+    default = Path(__file__).resolve().parents[3] / "templates" / "default" / "theme.yaml"
+    (bare / "theme.yaml").write_text(default.read_text().replace("name: default", "name: bare")
+                                     .replace("artwork: artwork.jpg\n", ""))
+    edition = project / "content" / "mini" / "edition.yaml"
+    edition.write_text(edition.read_text() + "theme: bare\n")
     with caplog.at_level(logging.WARNING, logger="folio"):
         files = render_mini(project)
     assert not any(name.startswith("email-images/") for name in files)
