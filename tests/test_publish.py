@@ -83,9 +83,8 @@ def test_publish_copies_exactly_what_belongs_online_and_then_nothing(project: Pa
     for never in ("print.html", "email.html", "email.eml", "email.txt", ".folio"):
         assert not any(never in name for name in published), never
     assert first.ok and len(first.confirmed) == 2
-    # Its picture and the theme's artwork, shown at the head of a newsletter.
-    assert first.confirmed[0] == (f"winter-2026: the email's 2 pictures point to {BASE}"
-                                  "winter-2026/email-images/, where they are published")
+    assert first.confirmed[0] == (f"winter-2026: the email's 1 picture points to {BASE}"
+                                  "winter-2026/email-images/, where it is published")
 
     before = tree(target)
     second = publish_local(project, target)

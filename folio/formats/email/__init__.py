@@ -32,7 +32,7 @@ from ...content import Edition
 from ...context import SectionView, template_context
 from ...errors import ContentError, Problem
 from ...markup import sanitize
-from ...schema import FontSpec
+from ...schema import EditionConfig, FontSpec
 from ...theme import Theme
 from .. import Files
 from .body import TABLE_COLUMNS, email_code, email_tables
@@ -114,7 +114,7 @@ def render(edition: Edition, theme: Theme) -> Files:
         links=ServiceLinks(merge_tags.protect(links.unsubscribe),
                            merge_tags.protect(links.view_online)),
         logo=_logo(edition, theme),
-        cover=config.cover_image or _artwork(theme),
+        cover=config.cover_image or _artwork(config, theme),
         cover_alt=config.cover_image_alt or "",
         artwork=not config.cover_image,
         address_lines=[line.strip() for line in re.split(r"\n|;", config.address)
@@ -220,8 +220,12 @@ def _logo(edition: Edition, theme: Theme) -> str | None:
     return None
 
 
-def _artwork(theme: Theme) -> str | None:
-    """Return the theme's cover artwork by its name for `image()`, when it has one."""
+def _artwork(config: EditionConfig, theme: Theme) -> str | None:
+    """Return the theme's cover artwork by its name for `image()`, for an annual review
+    whose theme has one: a newsletter without a cover picture opens on its title, with no
+    decoration that sending services would need to host."""
+    if config.kind != "annual-review":
+        return None
     if theme.config.artwork and theme.asset(theme.config.artwork):
         return f"theme:{theme.config.artwork}"
     return None

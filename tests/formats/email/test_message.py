@@ -85,6 +85,24 @@ def test_without_asset_base_url_pictures_travel_inside(project, caplog):
     assert render_mini(project)["email.eml"] == files["email.eml"]
 
 
+def test_a_newsletter_without_pictures_carries_none(project, caplog):
+    """The theme's artwork heads an annual review's email only: a newsletter with no
+    pictures of its own needs nothing hosted, and hears nothing of asset_base_url."""
+    configure(project, {"asset_base_url": None})
+    (project / "content" / "mini" / "04-picture.md").unlink()
+    annual = render_mini(project)
+    assert [n for n in annual if n.startswith("email-images/")] == [
+        "email-images/theme-artwork.jpg"]
+    edition = project / "content" / "mini" / "edition.yaml"
+    edition.write_text(edition.read_text().replace("kind: annual-review", "kind: newsletter"))
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="folio"):
+        files = render_mini(project)
+    assert not any(name.startswith("email-images/") for name in files)
+    assert b"theme-artwork" not in files["email.html"]
+    assert not any("asset_base_url" in r.getMessage() for r in caplog.records)
+
+
 def test_without_pictures_no_word_of_asset_base_url(project, caplog):
     configure(project, {"asset_base_url": None})
     (project / "content" / "mini" / "04-picture.md").unlink()
