@@ -36,6 +36,8 @@ FOOTNOTE_REF = re.compile(
 HEADING = re.compile(r"<h([1-6])\b([^>]*)>(.*?)</h\1>", re.S)
 COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 EXTERNAL_LINK = re.compile(r'<a\b[^>]*?\shref="((?:https?|mailto):[^"]+)"[^>]*>(.*?)</a>', re.S)
+WORD_JOINER = "\u2060"
+"""No line break on either side; no glyph, no text."""
 LONG_WORD = re.compile(r"\b\w{6,}\b")
 """A word long enough to be hyphenated; a capitalised one is most likely a name."""
 
@@ -162,12 +164,15 @@ def whole_compounds(html: str, names: bool = False) -> str:
     """Keep hyphenated compounds (`youth-led`) on one line, so that copied text keeps them.
 
     A line that ends in `youth-` is read back by text extraction as `youthled`: the
-    hyphen is taken for a hyphenation and dropped. With `names`, capitalised words are
-    marked too, so that hyphenation leaves them whole (`Pinterest`, never `Pin-terest`).
+    hyphen is taken for a hyphenation and dropped. A word joiner (U+2060, drawn as
+    nothing and left out of copied text) after the hyphen takes the break away; an
+    inline box around the compound did too, but made WeasyPrint end the line before it
+    early. With `names`, capitalised words are marked, so that hyphenation leaves them
+    whole (`Pinterest`, never `Pin-terest`).
     """
     parts = re.split(r"(<[^>]*>)", html)
     for index in range(0, len(parts), 2):
-        text = COMPOUND.sub(r'<span class="compound">\g<0></span>', parts[index])
+        text = COMPOUND.sub(lambda m: m[0].replace("-", f"-{WORD_JOINER}"), parts[index])
         if names:
             text = LONG_WORD.sub(lambda m: f'<span class="name">{m[0]}</span>'
                                  if m[0][0].isupper() else m[0], text)

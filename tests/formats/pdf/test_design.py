@@ -166,6 +166,32 @@ def test_body_lines_hold_55_to_80_characters(built: dict[str, Path], name: str) 
 
 
 @pytest.mark.parametrize("name", EDITIONS)
+def test_a_line_breaks_only_where_the_next_word_would_not_fit(built: dict[str, Path],
+                                                              name: str) -> None:
+    """Inside a paragraph, a line ends only when its next word would overflow the measure
+    (an inline box around `white-clawed` once made WeasyPrint set `lost` alone on a line)."""
+    checked = 0
+    for page in pages(built[name]):
+        rows = body_lines(page)
+        if len(rows) < 3:
+            continue
+        column = statistics.mode(round(line[0]["x0"]) for line in rows)
+        measure = max(line[-1]["x1"] for line in rows if round(line[0]["x0"]) == column)
+        for line, after in pairwise(rows):
+            same_paragraph = (round(line[0]["x0"]) == column == round(after[0]["x0"])
+                              and after[0]["top"] - line[0]["top"] < BODY_PT * 1.7)
+            if not same_paragraph:
+                continue
+            checked += 1
+            word = after[0]
+            room = measure - line[-1]["x1"]
+            assert word["x1"] - word["x0"] + BODY_PT * 0.2 > room, (
+                f"page {page.number}: '{word['text']}' would have fitted after "
+                f"'{' '.join(w['text'] for w in line)}'")
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("name", EDITIONS)
 def test_no_page_is_blank_or_mostly_empty(built: dict[str, Path], name: str) -> None:
     """Only the last page of text, and one before a full-page component, may be short."""
     every = pages(built[name])
