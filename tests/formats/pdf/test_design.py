@@ -371,6 +371,13 @@ def test_every_section_at_the_top_of_a_page_starts_at_the_same_height(
 # --- key figures and footnotes ------------------------------------------------------------
 
 
+def test_a_short_events_list_stays_on_one_page(built: dict[str, Path]) -> None:
+    """Three dates are read together: never two on one page and the third overleaf."""
+    found = {page.number for page in pages(built["draft-newsletter"])
+             for word in page.words if word["text"] in ("All", "Skip", "Midsummer")}
+    assert len(found) == 1, found
+
+
 def test_five_key_figures_lay_out_three_then_two(built: dict[str, Path]) -> None:
     with pdfplumber.open(built["draft-review"]) as pdf:
         feature = next(p for p in pdf.pages[1:] if any(
