@@ -140,6 +140,25 @@ def browser():
         instance.close()
 
 
+@pytest.fixture
+def open_page(browser):
+    """Open a built file in Chromium at a width (and options such as `color_scheme`), with
+    every request but `file:` refused; the pages close after the test."""
+    opened = []
+
+    def open_(path: Path, width: int, **options):
+        page = browser.new_page(viewport={"width": width, "height": 900}, **options)
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+            "file:") else route.abort())
+        page.goto(path.as_uri())
+        opened.append(page)
+        return page
+
+    yield open_
+    for page in opened:
+        page.close()
+
+
 def generate(project: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run `python generate.py ARGS` in `project` with this checkout's Folio, as a user would."""
     return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,

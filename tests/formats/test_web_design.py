@@ -85,21 +85,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {name: project / "build" / name / "index.html" for name in EDITIONS}
 
 
-@pytest.fixture
-def open_page(browser):
-    opened = []
-
-    def open_(path: Path, width: int, **options):
-        page = browser.new_page(viewport={"width": width, "height": 900}, **options)
-        page.goto(path.as_uri())
-        opened.append(page)
-        return page
-
-    yield open_
-    for page in opened:
-        page.close()
-
-
 @pytest.mark.parametrize("name", EDITIONS)
 def test_nothing_overflows_and_every_figure_fits_its_cell(open_page, pages, name):
     for width in WIDTHS:

@@ -58,51 +58,34 @@ def emails(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {name: project / "build" / name / "email.html" for name in names}
 
 
-@pytest.fixture
-def open_email(browser):
-    opened = []
-
-    def open_(path: Path, width: int, **options):
-        page = browser.new_page(viewport={"width": width, "height": 900}, **options)
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-            "file:") else route.abort())
-        page.goto(path.as_uri())
-        opened.append(page)
-        return page
-
-    yield open_
-    for page in opened:
-        page.close()
-
-
 @pytest.mark.parametrize("name", EDITIONS)
-def test_figures_go_in_pairs_on_a_phone_and_always_fit(open_email, emails, name):
+def test_figures_go_in_pairs_on_a_phone_and_always_fit(open_page, emails, name):
     for width, expected in ((320, [2, 2, 1]), (375, [2, 2, 1]), (600, [3, 2])):
-        page = open_email(emails[name], width)
+        page = open_page(emails[name], width)
         figures = page.evaluate(FIGURES)
         assert rows([f["top"] for f in figures]) == expected, width
         assert [f["value"] for f in figures if f["over"] > 0.5] == [], width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_dark_mode_masthead_without_a_logo_is_dark_and_readable(open_email, emails):
-    page = open_email(emails["draft-review"], 600, color_scheme="dark")
+def test_dark_mode_masthead_without_a_logo_is_dark_and_readable(open_page, emails):
+    page = open_page(emails["draft-review"], 600, color_scheme="dark")
     name = page.locator(".fo-masthead-name")
     background = name.evaluate(BACKGROUND)
     assert luminance(background) < 0.05  # the dark card, not an empty white band
     assert contrast(background, name.evaluate("e => getComputedStyle(e).color")) >= 4.5
-    light = open_email(emails["draft-review"], 600)
+    light = open_page(emails["draft-review"], 600)
     named = light.locator(".fo-masthead-name")
     assert contrast(named.evaluate(BACKGROUND),
                     named.evaluate("e => getComputedStyle(e).color")) >= 4.5
     # A logo is drawn for the paper colour: its masthead stays light in dark mode.
-    logo = open_email(emails["reflections-2025"], 600, color_scheme="dark")
+    logo = open_page(emails["reflections-2025"], 600, color_scheme="dark")
     assert luminance(logo.locator(".fo-logo img").evaluate(BACKGROUND)) > 0.9
 
 
 @pytest.mark.parametrize("name", EDITIONS)
-def test_every_read_more_link_names_its_section(open_email, emails, name):
-    page = open_email(emails[name], 600)
+def test_every_read_more_link_names_its_section(open_page, emails, name):
+    page = open_page(emails[name], 600)
     links = page.evaluate("""() => [...document.querySelectorAll('a.fo-more-link')].map(a => {
         const heading = document.evaluate('preceding::h2[1]', a, null,
             XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
@@ -118,10 +101,10 @@ def test_every_read_more_link_names_its_section(open_email, emails, name):
         assert "#" in link["href"]
 
 
-def test_the_annual_review_opens_with_its_cover_art(open_email, emails):
+def test_the_annual_review_opens_with_its_cover_art(open_page, emails):
     tops = {}
     for name in ("reflections-2025", "drawn"):
-        page = open_email(emails[name], 600)
+        page = open_page(emails[name], 600)
         hero = page.locator("img").nth(1 if name == "reflections-2025" else 0)
         box = hero.bounding_box()
         title = page.locator("h1").bounding_box()
@@ -134,9 +117,9 @@ def test_the_annual_review_opens_with_its_cover_art(open_email, emails):
         tops[name] = src
     assert "cover" in tops["reflections-2025"]
     assert "rings" in tops["drawn"]
-    assert open_email(emails["drawn"], 600).locator("img").first.get_attribute("alt") == ""
+    assert open_page(emails["drawn"], 600).locator("img").first.get_attribute("alt") == ""
     # No cover picture and no theme artwork: no picture at all, not an empty box.
-    plain = open_email(emails["bare"], 600)
+    plain = open_page(emails["bare"], 600)
     assert plain.evaluate("""() => [...document.images].filter(i =>
         i.compareDocumentPosition(document.querySelector('h1')) & Node.DOCUMENT_POSITION_FOLLOWING
     ).length""") == 0
