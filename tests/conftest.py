@@ -151,6 +151,7 @@ def open_page(browser):
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
             "file:") else route.abort())
         page.goto(path.as_uri())
+        page.evaluate("document.fonts.ready.then(() => document.fonts.status)")  # lines as set
         opened.append(page)
         return page
 
