@@ -98,13 +98,6 @@ def cover_title_size(text: str) -> float:
     return round(min(52.0, max(26.0, 3300 / max(len(text), 1))), 1)
 
 
-def figure_columns(count: int) -> int:
-    """Return how many key figures sit in a row: 1, 2 for 2 and 4, else 3 (5 is 3 + 2)."""
-    if count <= 2:
-        return max(count, 1)
-    return 2 if count == 4 else 3
-
-
 def has_contents(edition: Edition) -> bool:
     """Return whether the PDF opens with a contents page (`pdf: contents`, else by size)."""
     chosen = edition.config.pdf.contents
@@ -213,7 +206,6 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
         address=without_name(config.address, config.organisation),
         running=running,
         cover_title_size=cover_title_size(context["title_text"]),
-        figure_columns=figure_columns,
         logo=logo or _theme_picture(theme, theme.config.logo),
         cover=cover or _theme_picture(theme, theme.config.artwork),
         cover_alt=(config.cover_image_alt or "") if cover else "",

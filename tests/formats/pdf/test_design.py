@@ -19,8 +19,10 @@ from pypdf import PdfReader
 
 from folio.build import build
 from folio.content import load_edition
+from folio.context import figure_band
 from folio.errors import ContentError
-from folio.formats.pdf.document import figure_columns, running
+from folio.formats.pdf.document import running
+from folio.schema import Figure
 from tests.formats.pdf.helpers import MM, ROOT, build_pdf, set_pdf
 
 FIXTURES = ROOT / "tests" / "fixtures" / "content"
@@ -392,7 +394,8 @@ def test_five_key_figures_lay_out_three_then_two(built: dict[str, Path]) -> None
 
 
 def test_figures_sit_in_rows_of_two_or_three() -> None:
-    assert [figure_columns(n) for n in range(1, 7)] == [1, 2, 3, 2, 3, 3]
+    figure = Figure(value="345", label="members")
+    assert [figure_band([figure] * n).widest for n in range(1, 7)] == [1, 2, 3, 2, 3, 3]
 
 
 def test_footnote_calls_keep_the_line_spacing(built: dict[str, Path]) -> None:
