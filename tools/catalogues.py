@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "folio" / "locales"
 TEMPLATES = ROOT / "templates" / "default"
 PYTHON = [ROOT / "folio" / "formats" / "email" / "text.py",
-          ROOT / "folio" / "formats" / "pdf" / "document.py"]
+          ROOT / "folio" / "formats" / "pdf" / "document.py",
+          ROOT / "folio" / "importers" / "write.py"]
 HEADER = ("# Folio's interface words: every fixed word of the web page, the PDF and the email.\n"
           "# Written by tools/catalogues.py; translate the msgstr lines only.")
 FIXED_DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)

@@ -17,7 +17,8 @@ import yaml
 
 from ..content import MAX_SECTION_BYTES, load_edition
 from ..errors import ContentError, FolioError, command_line, display_path, printable
-from .draft import Draft, ImportReport, _slugify, _unique
+from ..i18n import catalogue
+from .draft import INTRODUCTION, Draft, ImportReport, _slugify, _unique
 
 ANNUAL_REVIEW_WORDS = 1500
 """A draft longer than this is imported as an annual review, a shorter one as a newsletter."""
@@ -106,8 +107,11 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None,
     written: list[tuple[str, str]] = []
     missing: list[tuple[str, str]] = []
     slugs: set[str] = set()
+    _ = catalogue(language or draft.language or DEFAULT_LANGUAGE).gettext
     for number, section in enumerate(draft.sections, start=1):
-        section_title = section.title.strip() or f"Section {number}"
+        section_title = section.title.strip() or _("Section %(number)s") % {"number": number}
+        if section_title == INTRODUCTION:  # the name given to text before the first heading
+            section_title = _("Introduction")
         slug = _unique(_slugify(section_title), slugs)
         file = f"{number:02d}-{slug}.md"
         body = section.body

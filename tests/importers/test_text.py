@@ -64,6 +64,18 @@ def test_text_draft_wrapped_by_hand(tmp_path: Path) -> None:
         "six new groups joined in the spring alone.")
 
 
+@pytest.mark.parametrize(("language", "introduction"), [
+    ("es", "Introducción"), ("fr-FR", "Introduction"), ("ar", "مقدمة"), ("en-GB", "Introduction")])
+def test_the_introduction_is_named_in_the_edition_language(
+        tmp_path: Path, language: str, introduction: str) -> None:
+    """Text before the first heading becomes a section named in the edition's language."""
+    draft = tmp_path / "informe.txt"
+    draft.write_text("Informe 2026\n\nUn primer párrafo.\n\nLas obras\n\nTerminadas.\n",
+                     encoding="utf-8")
+    import_draft(draft, tmp_path / "content", "informe", language=language)
+    assert titles(tmp_path / "content" / "informe") == [introduction, "Las obras"]
+
+
 @pytest.mark.parametrize(("encoding", "bom"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
                                                ("cp1252", b""), ("utf-16", b"")])
 def test_text_draft_encodings(tmp_path: Path, encoding: str, bom: bytes) -> None:
