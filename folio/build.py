@@ -365,20 +365,18 @@ def _build_edition(
                     "until they are fixed"))]))
                 return
 
-        if "pdf" in stale:
-            refusal = pdf_claim_problems(edition, result)
-            if refusal:
-                result.fail(refusal)
-                stale = [fmt for fmt in stale if fmt != "pdf"]
-
         # Phase 2: render and write each stale format; one failing leaves the others.
         # Background formats (the PDF) start first, so that their helper lays them out
-        # while this process renders the web page and the email.
+        # while this process checks what the PDF claims and renders the web page and the
+        # email. A PDF that may not be written is then simply never waited for.
         with _capture_warnings(result):
             started = {fmt: time.perf_counter() for fmt in stale}
             pending = {fmt: _attempt(result, fmt, edition_dir,
                                      functools.partial(FORMATS[fmt].start, edition, theme))
                        for fmt in stale if FORMATS[fmt].background}
+            if "pdf" in stale and (refusal := pdf_claim_problems(edition, result)):
+                result.fail(refusal)
+                pending.pop("pdf", None)
             for fmt in stale:
                 if FORMATS[fmt].background:
                     continue

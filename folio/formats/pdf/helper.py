@@ -54,17 +54,27 @@ class _Helper:
                                        name="folio-pdf", daemon=True)
         self.process.start()
         child.close()
+        self.unanswered = 0
+        """Documents handed over whose answers have not been read: a build that finds it
+        may not write a PDF after all leaves its answer unread."""
 
     def submit(self, document: PrintDocument, print_ready: bool) -> None:
         """Hand the helper a document to lay out; it works while this process goes on."""
         self.connection.send((document, print_ready))
+        self.unanswered += 1
 
     def receive(self) -> Laid:
         """Wait for the document handed over last; return its PDF, refusals and failures.
 
-        Raises EOFError when the helper is gone (killed, out of memory) before answering.
+        The answers to documents handed over before it, which nobody waited for, are
+        passed over. Raises EOFError when the helper is gone (killed, out of memory)
+        before answering.
         """
-        status, result, warnings = self.connection.recv()
+        while True:
+            status, result, warnings = self.connection.recv()
+            self.unanswered -= 1
+            if not self.unanswered:
+                break
         for warning in warnings:
             log.warning("%s", warning)
         if status != "ok":

@@ -106,6 +106,27 @@ def test_the_helper_checks_the_standard_and_a_failing_pdf_claims_nothing(project
         assert b"pdfuaid:part" not in pdf.Root.Metadata.read_bytes()
 
 
+
+def test_a_pdf_refused_for_its_claims_leaves_the_helper_to_the_next_edition(
+        project: Path) -> None:
+    """The claims are checked while the helper already lays the PDF out: a refused PDF's
+    layout is left unread, and the next edition of the run gets its own PDF, not that one."""
+    import pikepdf
+
+    shutil.copytree(project / "content" / "mini", project / "content" / "refused")
+    (project / "content" / "refused" / "07-chart.md").write_text(
+        "---\ntitle: Chart\n---\n![](images/pic.png)\n", encoding="utf-8")
+    (project / "build" / "mini").mkdir(parents=True, exist_ok=True)
+    done = run_generate(project, "build", "refused", "mini", "--format", "pdf", "--force",
+                        "--jobs", "1")
+    assert done.returncode == 1
+    assert "content/refused/07-chart.md, line 4" in done.stderr and "no alt text" in done.stderr
+    assert not (project / "build" / "refused" / "refused.pdf").exists()
+    with pikepdf.open(project / "build" / "mini" / "mini.pdf") as pdf:
+        titles = [item.title for item in pdf.open_outline().root]
+    assert "Chart" not in titles and titles, titles  # mini's own outline
+
+
 WORKERS = """
 import sys
 from pathlib import Path
