@@ -596,4 +596,6 @@ def build(
                              "builds again")
         yield kept
     else:
-        yield build_archive(content, out, force=force)
+        # Forcing named editions forces their outputs only: the archive is rebuilt when
+        # what it shows changed, or when the whole project is forced.
+        yield build_archive(content, out, force=force and not editions)

@@ -555,6 +555,21 @@ def test_the_archive_is_rebuilt_when_an_edition_changes(project: Path) -> None:
     assert list(build_archive(content, out).built) == ["site"]
 
 
+
+def test_forcing_named_editions_forces_their_outputs_not_the_archive(project: Path) -> None:
+    """`build mini --force` rebuilds mini; the archive, whose inputs did not change, stays.
+    `build --force` with no edition named rebuilds everything, the archive too."""
+    content, out = project / "content", project / "build"
+    list(build(content=content, out=out, formats=["web"]))
+    named = {r.edition: r for r in build(["mini"], content=content, out=out, formats=["web"],
+                                          force=True)}
+    assert list(named["mini"].built) == ["web"] and named[ARCHIVE].skipped == ["site"]
+    everything = {r.edition: r for r in build(content=content, out=out, formats=["web"],
+                                               force=True)}
+    assert list(everything["mini"].built) == ["web"]
+    assert list(everything[ARCHIVE].built) == ["site"]
+
+
 def editions_like_mini(project: Path, *names: str) -> None:
     for name in names:
         shutil.copytree(project / "content" / "mini", project / "content" / name)
