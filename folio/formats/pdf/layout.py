@@ -18,6 +18,7 @@ from typing import Any
 
 from .fetcher import Refused, ResourcePolicy, make_fetcher
 from .finish import finisher
+from .prefetch import THREAD, prefetch
 from .structure import restructure, source_hints
 
 log = logging.getLogger("folio")
@@ -88,6 +89,8 @@ class _Relay(logging.Handler):
         self.uncovered: dict[str, None] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
+        if (record.threadName or "").startswith(THREAD):
+            return  # a picture prepared ahead: the layout reports it if it fails
         message = record.getMessage()
         if message.endswith("has no required alt description"):
             return  # alt="" marks decoration, drawn as an artifact (`structure`)
@@ -153,7 +156,9 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = make_fetcher(document.policy)
-    images: dict[str, Any] = {}  # WeasyPrint's picture cache, as by default: a dict
+    # WeasyPrint's picture cache, which a thread fills while the pages are laid out.
+    images, preparing = prefetch(document.html, document.base_url, document.policy,
+                                 document.options)
     try:
         with _weasyprint_warnings(document.sources) as warnings:
             rendered = HTML(string=document.html, base_url=document.base_url,
@@ -180,4 +185,6 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
         if not fetcher.refused:
             raise
         return b"", fetcher.refused
+    finally:
+        preparing.shutdown(cancel_futures=True)
     return restructure(pdf, str(document.options["pdf_variant"])), fetcher.refused
