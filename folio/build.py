@@ -567,10 +567,11 @@ def build(
             raise FolioError(f"no editions found in {content}/; create one with " +
                              command_line("new NAME"))
     links = site_links(content)
-    if jobs is None:
-        jobs = 1 if len(folders) < 2 else default_jobs(sum(1 for folder in folders if (
-            stale_formats(folder, out, formats, force=force, keep_html=keep_html,
-                          links=links.get(folder.name))[0])))
+    if jobs is None:  # count the stale editions only when there are enough to need it
+        jobs = default_jobs(len(folders)) if default_jobs(len(folders)) == 1 else default_jobs(
+            sum(1 for folder in folders if stale_formats(
+                folder, out, formats, force=force, keep_html=keep_html,
+                links=links.get(folder.name))[0]))
     parallel = jobs > 1 and len(folders) > 1
     # Worker processes already keep every core busy: no helper processes beside them.
     one = functools.partial(build_edition, out=out, formats=formats, force=force,

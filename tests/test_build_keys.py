@@ -377,6 +377,29 @@ def test_default_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
     assert default_jobs(40) == 1
 
 
+
+def test_the_default_jobs_decide_without_reading_editions_when_too_few(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fewer editions than twice the cores can never need a pool: the default then builds
+    exactly as `--jobs 1` does, without first working out what is stale in each."""
+    editions_like_mini(project, "other")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    decided: list[str] = []
+    real = build_module.stale_formats
+
+    def counted(folder: Path, *args: object, **options: object) -> object:
+        decided.append(folder.name)
+        return real(folder, *args, **options)
+
+    monkeypatch.setattr(build_module, "stale_formats", counted)
+    assert [r.edition for r in build_quick(project, jobs=None)] == ["mini", "other", ARCHIVE]
+    assert decided == ["mini", "other"]  # once each, while building
+    editions_like_mini(project, "third", "fourth")
+    decided.clear()
+    build_quick(project, jobs=None, force=True)
+    assert sorted(decided) == ["fourth", "mini", "other", "third"]  # to choose: 4 = 2 x 2 cores
+
+
 # --- building ------------------------------------------------------------------------
 
 
