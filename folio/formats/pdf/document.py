@@ -94,8 +94,9 @@ def running(text: str, budget: int = RUNNING_HEAD) -> str:
 
 def cover_title_size(text: str) -> float:
     """Return the cover title's size in points: 52 pt, smaller as the title grows, so
-    that it holds on at most four lines of the 154 mm title block."""
-    return round(min(52.0, max(26.0, 3300 / max(len(text), 1))), 1)
+    that a title of up to about 150 characters holds on at most four lines of the 154 mm
+    title block (22 pt, the smallest, still reads as a title from across a table)."""
+    return round(min(52.0, max(22.0, 3300 / max(len(text), 1))), 1)
 
 
 def has_contents(edition: Edition) -> bool:

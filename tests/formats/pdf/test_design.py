@@ -323,6 +323,21 @@ def test_a_long_cover_title_holds_on_four_lines_a_short_one_stays_large(
     assert len(short_title) == 1 and short_title[0][0]["size"] > 50
 
 
+
+def test_a_title_of_140_characters_still_holds_on_four_lines(tmp_path: Path) -> None:
+    folder = tmp_path / "content" / "mini"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content" / "mini", folder)
+    title = ("Annual review of the Riverside Community Trust: restoring wetlands, "
+             "supporting volunteers and the many families who live along the water")
+    assert len(title) >= 135
+    settings = folder / "edition.yaml"
+    settings.write_text("\n".join(f"title: \"{title}\"" if line.startswith("title:") else line
+                                  for line in settings.read_text().splitlines()) + "\n")
+    cover = pages(build_pdf(tmp_path))[0]
+    title_lines = lines([w for w in cover.words if w["size"] > 20])
+    assert 3 <= len(title_lines) <= 4, [" ".join(w["text"] for w in line) for line in title_lines]
+
+
 def test_without_a_cover_picture_the_theme_artwork_fills_the_cover(
         built: dict[str, Path]) -> None:
     with pdfplumber.open(built["draft-review"]) as pdf:
