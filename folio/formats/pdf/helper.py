@@ -14,21 +14,24 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .conformance import failures, validator_here
-from .fetcher import Refused
-from .layout import PrintDocument, font_configuration, write_pdf
+if TYPE_CHECKING:  # the layout's modules are imported after the fork, by whichever lays out
+    from .fetcher import Refused
+    from .layout import PrintDocument
 
 log = logging.getLogger("folio")
 
-Laid = tuple[bytes, list[Refused], list[str]]
+Laid = tuple[bytes, list["Refused"], list[str]]
 """A finished PDF, the resources refused on the way (then no PDF), and how it fails the
 standards it claims ([] when it meets them)."""
 
 
 def lay_out(document: PrintDocument, print_ready: bool) -> Laid:
     """Lay out a document, repair its tag tree and check it against its standard."""
+    from .conformance import failures
+    from .layout import write_pdf
+
     pdf, refused = write_pdf(document, print_ready)
     if refused:
         return pdf, refused, []
@@ -104,6 +107,9 @@ def _serve(connection: Any, parent: int) -> None:
     """Run in the helper: import WeasyPrint at once (and, while no document waits, the
     finishing libraries), then lay out, repair and check each document sent."""
     import traceback
+
+    from .conformance import validator_here
+    from .layout import font_configuration
 
     _exit_with_parent(parent)
     font_configuration()  # imports WeasyPrint: the head start
