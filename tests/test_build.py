@@ -214,11 +214,12 @@ def test_command_line_writes_web_and_email_while_the_pdf_is_laid_out(built: Path
     import sys
 
     root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, str(root / "generate.py"), "build", "mini",
-                           "--force"], cwd=built, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, str(root / "generate.py"), "build", "--force"],
+                          cwd=built, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     lines = [line.split()[1] for line in done.stdout.splitlines() if "built in" in line]
-    assert lines == ["web", "email", "pdf", "site"]  # the archive comes after the editions
+    # Each edition's web page and email before its PDF; the archive after the editions.
+    assert lines == ["web", "email", "pdf", "web", "email", "pdf", "site"]
     folder = built / "build" / "mini"
     pdf = (folder / "mini.pdf").stat().st_mtime_ns
     assert (folder / "index.html").stat().st_mtime_ns <= pdf
