@@ -16,6 +16,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 import markdown
@@ -175,6 +176,56 @@ FOOTNOTE_ITEM = re.compile(r'<li id="fn:([^"]+)">(.*?)</li>', re.S)
 BACKREF = re.compile(r'(&#160;)?<a class="footnote-backref"[^>]*>.*?</a>', re.S)
 
 
+TABLE_BODY_START = re.compile(
+    r"(<table\b[^>]*>\s*(?:<caption\b[^>]*>.*?</caption>\s*)?)<tbody>(\s*)(<tr\b[^>]*>(.*?)</tr>)"
+    r"(?=\s*<tr\b)", re.S)
+TABLE_HEAD = re.compile(r"<thead>(.*?)</thead>", re.S)
+ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</\1>", re.S)
+COLSPAN = re.compile(r'\bcolspan="(\d+)"')
+TAG = re.compile(r"<[^>]+>")
+
+
+def header_rows(html: str) -> str:
+    """Give every table its header row as a `<thead>` of `<th scope="col">` cells.
+
+    A table's header row is the row of its `<thead>`; a table written without one has
+    a header row when its first row is all `<th>` cells and more rows follow. This is
+    decided here once, so that every output (the web page's cards, the email's labels,
+    the PDF's header cells) reads the same header row.
+    """
+    if "<table" not in html:
+        return html
+
+    def move(match: re.Match[str]) -> str:
+        cells = CELL.findall(match[4])
+        if "<table" in match[4] or not cells or any(tag != "th" for tag, _, _ in cells):
+            return match[0]
+        return f"{match[1]}<thead>{match[2]}{match[3]}</thead><tbody>{match[2]}"
+
+    html = TABLE_BODY_START.sub(move, html)
+    return TABLE_HEAD.sub(lambda head: re.sub(r"<th\b(?![^>]*\bscope=)", '<th scope="col"',
+                                              head[0]), html)
+
+
+def column_labels(table: str) -> list[str]:
+    """Return a table's column headings as plain text, one per column, from its `<thead>`.
+
+    A heading spanning columns labels each of them; a `<td>` in the header row (an empty
+    corner) gives an empty label. A table without a `<thead>` has no labels.
+    """
+    head = TABLE_HEAD.search(table)
+    row = ROW.search(head[1]) if head else None
+    if row is None or "<table" in head[1]:  # type: ignore[index]
+        return []
+    labels: list[str] = []
+    for tag, attributes, content in CELL.findall(row[1]):
+        span = COLSPAN.search(attributes)
+        text = " ".join(unescape(TAG.sub("", content)).split()) if tag == "th" else ""
+        labels += [text] * (int(span[1]) if span else 1)
+    return labels
+
+
 def render_markdown(text: str, prefix: str) -> tuple[str, tuple[str, ...]]:
     """Render Markdown to sanitised HTML; return (body, footnotes) with `prefix`ed ids."""
     html = _renderer().convert(text, prefix)
@@ -189,7 +240,7 @@ def render_markdown(text: str, prefix: str) -> tuple[str, tuple[str, ...]]:
     # Footnote ids become `<prefix>-fn-N` so that sections never collide on one page.
     html = re.sub(r'(id|href)="(#?)fn(ref)?:([^"]+)"',
                   lambda m: f'{m[1]}="{m[2]}{prefix}-fn{m[3] or ""}-{m[4]}"', html)
-    return sanitize(html), tuple(notes)
+    return header_rows(sanitize(html)), tuple(notes)
 
 
 def inline(text: str) -> Markup:
@@ -345,4 +396,5 @@ def plain(text: str) -> str:
     return Markup(inline(text)).striptags()
 
 
-__all__ = ["inline", "nest_lists", "plain", "render_markdown", "render_sections", "sanitize"]
+__all__ = ["column_labels", "header_rows", "inline", "nest_lists", "plain", "render_markdown",
+           "render_sections", "sanitize"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from html import escape, unescape
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from ..content import Edition
 from ..context import template_context
-from ..markup import inline
+from ..markup import column_labels, inline
 from ..schema import FontSpec
 from ..theme import Theme
 from . import Files
@@ -27,10 +27,9 @@ if TYPE_CHECKING:
 
 LOCAL_SRC = re.compile(r'<img [^>]*src="(?!https?:|mailto:|data:|/)([^"]+)"')
 TABLE = re.compile(r"<table>(.*?)</table>", re.S)
-HEAD_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
 BODY_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
-BODY_CELL = re.compile(r"<td\b")
-TAG = re.compile(r"<[^>]+>")
+BODY_CELL = re.compile(r"<(t[hd])\b([^>]*)>")
+COLSPAN = re.compile(r'\bcolspan="(\d+)"')
 STACK_FROM = 4
 """From this many columns, a table's rows become cards on phones (`table.stacks`)."""
 
@@ -45,15 +44,21 @@ def stacking_tables(html: str) -> str:
     def stack(match: re.Match[str]) -> str:
         inner = match[1]
         head, _, body = inner.partition("</thead>")
-        labels = [unescape(TAG.sub("", cell)).strip() for cell in HEAD_CELL.findall(head)]
+        labels = column_labels(match[0])
         if not body or len(labels) < STACK_FROM or "<table" in inner:
             return match[0]
 
         def row(found: re.Match[str]) -> str:
-            column = iter(labels)
-            cells = BODY_CELL.sub(
-                lambda _: f'<td data-label="{escape(next(column, ""))}"', found[1])
-            return f"<tr>{cells}</tr>"
+            column = 0
+
+            def label(cell: re.Match[str]) -> str:
+                nonlocal column
+                name = labels[column] if column < len(labels) else ""
+                span = COLSPAN.search(cell[2])
+                column += int(span[1]) if span else 1
+                return f'<td data-label="{escape(name)}"{cell[2]}>' if cell[1] == "td" else cell[0]
+
+            return f"<tr>{BODY_CELL.sub(label, found[1])}</tr>"
 
         return f'<table class="stacks">{head}</thead>{BODY_ROW.sub(row, body)}</table>'
 

@@ -18,7 +18,16 @@ from ..errors import FolioError, display_path
 from ..pictures import content_problem
 from .draft import Draft, DraftSection, Picture, escape_markdown
 from .ooxml import OldWordFormat, PasswordProtected, inspect_ole, repair
-from .wordhtml import Markdown, flatten_nested_tables, heading, table, tidy, title_text
+from .wordhtml import (
+    FOOTNOTE_MARK,
+    FOOTNOTE_TOKEN,
+    Markdown,
+    flatten_nested_tables,
+    heading,
+    table,
+    tidy,
+    title_text,
+)
 
 PICTURE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg",
                  "image/gif": "gif", "image/webp": "webp", "image/svg+xml": "svg"}
@@ -39,8 +48,6 @@ r[style-name='HTML Code'] => code
 r[style-name='Verbatim Char'] => code
 """
 """mammoth's style map: Word's title, subtitle, quotation and preformatted styles."""
-FOOTNOTE_TOKEN = "FOLIOFOOTNOTE{}X"
-FOOTNOTE_MARK = re.compile(r"FOLIOFOOTNOTE\w+?\d+X")
 
 
 def read_docx(source: Path) -> Draft:

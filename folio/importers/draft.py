@@ -1,13 +1,15 @@
 """The draft model: what a reader makes of a draft file (a `Draft`), and what an import reports.
 
 Also the small helpers more than one stage of the import shares: decoding a text file,
-file-name slugs, and escaping plain text for Markdown.
+file-name slugs, escaping plain text for Markdown, and telling whether a table's first
+row is its header.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,6 +168,33 @@ def escape_markdown(text: str, start: bool = True) -> str:
         escaped = re.sub(r"^(#{1,6}(?=\s|$)|>|[-+*](?=\s)|=+$)", r"\\\1", escaped)
         escaped = re.sub(r"^(\d{1,9})([.)])(?=\s)", r"\1\\\2", escaped)
     return escaped
+
+
+LABEL_CHARACTERS = 50
+"""The longest text a cell of a header row holds: column headings are short."""
+FIGURE_START = re.compile(r"^[-+−–~≈<>(]?\s*[£$€¥₹]?\s*\d")
+YEAR = re.compile(r"^(?:FY\s?)?(?:19|20)\d\d(?:\s?[/–-]\s?(?:19|20)?\d\d)?$", re.I)
+
+
+def reads_as_header(rows: Sequence[Sequence[str]]) -> bool:
+    """Return whether the first of a table's rows (cell texts) reads as its column headings.
+
+    It does when more rows follow and each of its cells holds a different short label:
+    words (Region, Q1, Young people), or a year (2025, 2024/25); never a figure such as
+    32, £12,400 or 95%. The first cell may be empty: the corner above the rows' names.
+    """
+    labels = [" ".join(text.split()) for text in rows[0]] if rows else []
+    if labels and not labels[0]:
+        labels = labels[1:]
+    return (len(rows) > 1 and bool(labels) and len(set(labels)) == len(labels)
+            and all(_label(text) for text in labels))
+
+
+def _label(text: str) -> bool:
+    if YEAR.match(text):
+        return True
+    return (0 < len(text) <= LABEL_CHARACTERS and not FIGURE_START.match(text)
+            and any(character.isalpha() for character in text))
 
 
 def _escape_plain(text: str) -> str:

@@ -14,7 +14,7 @@ import functools
 import re
 from typing import Any
 
-from .draft import escape_markdown
+from .draft import escape_markdown, reads_as_header
 from .ooxml import symbol_text
 
 INLINE_PICTURES = ["td", "th", "a", "li", "p", "span", "strong", "em", "b", "i", "sup", "sub",
@@ -27,6 +27,9 @@ LINE_START = re.compile(r"^(\s*)(#|>|[-+=:|](?=\s|$|[-=+])|\d{1,9}(?=[.)](?:\s|$
 CELL_BLOCKS = ["ul", "ol", "pre", "blockquote", "table", "br", "h1", "h2", "h3", "h4", "h5",
                "h6", "img"]
 """What a pipe table cell cannot hold: one of these makes the table an HTML table."""
+FOOTNOTE_TOKEN = "FOLIOFOOTNOTE{}X"
+FOOTNOTE_MARK = re.compile(r"FOLIOFOOTNOTE\w+?\d+X")
+"""A footnote reference, held as a token while the document is converted."""
 
 
 def _at_line_start(node: Any) -> bool:
@@ -183,7 +186,7 @@ def table(element: Any, converter: Markdown) -> str:
     rows = [row for row in rows if row]
     if not rows:
         return ""
-    header = _has_header(element, rows[0])
+    header = _has_header(element, rows)
     simple = (header and len({len(row) for row in rows}) == 1
               and not any(cell.get("colspan") or cell.get("rowspan") for row in rows
                           for cell in row)
@@ -201,16 +204,31 @@ def table(element: Any, converter: Markdown) -> str:
     return _html_table(rows, header)
 
 
-def _has_header(element: Any, first: list[Any]) -> bool:
-    """Return whether the first row is a header: marked so in Word, or set all in bold."""
+def _has_header(element: Any, rows: list[list[Any]]) -> bool:
+    """Return whether the first row is a header: Word's header row, a row all in bold, or
+    a row of labels over every column (`reads_as_header`)."""
+    first = rows[0]
     if element.find("thead") is not None or all(cell.name == "th" for cell in first):
         return True
-    for cell in first:
-        text = cell.get_text().strip()
-        bold = "".join(b.get_text() for b in cell.find_all(["strong", "b"])).strip()
-        if not text or "".join(bold.split()) != "".join(text.split()):
-            return False
-    return True
+    if all(_bold(cell) for cell in first):
+        return True
+    if any(cell.get("rowspan") for cell in first) or _width(first) < max(map(_width, rows)):
+        return False  # a heading reaching into the rows below, or columns left unlabelled
+    return reads_as_header([[FOOTNOTE_MARK.sub("", cell.get_text(" ")) for cell in row]
+                            for row in rows])
+
+
+def _bold(cell: Any) -> bool:
+    """Return whether a cell holds text, all of it bold."""
+    text = cell.get_text().strip()
+    bold = "".join(b.get_text() for b in cell.find_all(["strong", "b"])).strip()
+    return bool(text) and "".join(bold.split()) == "".join(text.split())
+
+
+def _width(row: list[Any]) -> int:
+    """Return how many columns a row covers, counting merged cells."""
+    return sum(int(cell["colspan"]) if str(cell.get("colspan", "")).isdigit() else 1
+               for cell in row)
 
 
 def _pipe_cell(cell: Any, converter: Markdown) -> str:
@@ -235,7 +253,8 @@ def _html_table(rows: list[list[Any]], header: bool) -> str:
                                              if str(c).strip()]) == 1:
                 paragraphs[0].unwrap()
             content = cell.decode_contents().strip()
-            cells.append(f"<{tag}{spans}>{content}</{tag}>")
+            scope = ' scope="col"' if tag == "th" else ""
+            cells.append(f"<{tag}{scope}{spans}>{content}</{tag}>")
         out.append("<tr>" + "".join(cells) + "</tr>")
         if index == 0 and header:
             out.append("</thead>")

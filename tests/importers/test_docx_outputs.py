@@ -125,7 +125,10 @@ def test_tables_markdown_cannot_express_stay_html_tables(built: dict[str, Built]
     assert re.search(r'<td colspan="2"[^>]*>\s*Spanning heading', page)
     assert re.search(r'<td rowspan="2"[^>]*>\s*Tall cell', page)
     assert re.search(r"<td[^>]*>\s*<p>Our aims:</p>\s*<ul>\s*<li>Aimone first</li>", page)
-    assert "<th" not in page.split("<main")[-1], "a first row that is no header became one"
+    assert re.search(r'<th scope="col">\s*Outer alpha', page)
+    assert re.search(r"<td>\s*Narrow first", page), "a header row labels every column"
+    assert len(re.findall(r"<th\b", page.split("<main")[-1])) == 2, (
+        "a row reaching down is no header row")
     assert "Innerone | Innertwo" in edition.web and "Innerone | Innertwo" in edition.pdf
     assert any("flattened" in note for note in edition.report.notes)
     assert re.search(r'colspan="2"', edition.email_html)

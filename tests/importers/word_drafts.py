@@ -57,7 +57,10 @@ def bold_spaces(path: Path) -> list[str]:
 
 
 def tables(path: Path) -> list[str]:
-    """A nested table, a row wider than the first, merged cells, lists in cells, no header."""
+    """A nested table, a row wider than the first, merged cells, lists in cells.
+
+    Only the first table's first row (two short labels) reads as a header row: the second
+    table's leaves a column unlabelled and the third's reaches down into the next row."""
     document = _document()
     document.add_heading("Tables", level=1)
     outer = document.add_table(rows=2, cols=2)
@@ -147,11 +150,11 @@ def headings(path: Path) -> list[str]:
     broken = document.add_heading("Second", level=2)
     broken.add_run().add_break(WD_BREAK.LINE)
     broken.add_run("line")
-    cells = document.add_table(rows=2, cols=2)
-    for row, column, text in ((0, 0, "Unbolded"), (0, 1, "header"), (1, 0, "Members"),
-                              (1, 1, "1,200")):
+    cells = document.add_table(rows=2, cols=2)  # no header row: figures from the start
+    for row, column, text in ((0, 0, "Members"), (0, 1, "1,200"), (1, 0, "Partners"),
+                              (1, 1, "85")):
         cells.cell(row, column).text = text
-    cells.cell(1, 1).paragraphs[0].add_run()._r.append(
+    cells.cell(0, 1).paragraphs[0].add_run()._r.append(
         _xml('<w:footnoteReference NS w:id="2"/>'))
     _footnotes(document, "Counted in December.", "Paying members only.")
     document.save(str(path))

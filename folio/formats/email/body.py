@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from ...markup import column_labels
+
 TABLE_COLUMNS = 6
 """The widest table the email shows as a table; a wider one is shown one row at a time."""
 STACK_FROM = 4
@@ -29,7 +31,6 @@ COLSPAN = re.compile(r'\bcolspan="(\d+)"')
 ALIGN = re.compile(r'<(t[hd])\b([^>]*?)\salign="(left|right|center)"')
 PRE = re.compile(r"<pre\b[^>]*>(.*?)</pre>", re.S)
 CODE_TAG = re.compile(r"</?code\b[^>]*>")
-TAG = re.compile(r"<[^>]+>")
 
 
 def table_columns(table_html: str) -> int:
@@ -64,26 +65,15 @@ def email_tables(html: str, web_link: str | None) -> str:
     return TABLE.sub(replace, html)
 
 
-def _header(inner: str) -> list[str]:
-    """Return the column headings, as plain text, when the first row is all `<th>`."""
-    first = ROW.search(inner)
-    if not first:
-        return []
-    cells = CELL.findall(first[1])
-    if not cells or any(tag != "th" for tag, _, _ in cells):
-        return []
-    names = []
-    for _, attributes, content in cells:
-        span = COLSPAN.search(attributes)
-        names += [" ".join(TAG.sub("", content).split())] * (int(span[1]) if span else 1)
-    return names
+def _split(inner: str) -> tuple[list[str], int]:
+    """Return a table's column headings and where its body starts (after its `<thead>`)."""
+    names = column_labels(inner)
+    return names, (inner.index("</thead>") + len("</thead>") if names else 0)
 
 
 def _stacking(attributes: str, inner: str) -> str:
     """Add the hidden `Heading: ` label to every body cell; phones show it, stacked."""
-    names = _header(inner)
-    first = ROW.search(inner)
-    body_start = first.end() if names and first else 0
+    names, body_start = _split(inner)
 
     def label_row(row: re.Match[str]) -> str:
         column = 0
@@ -108,8 +98,8 @@ def _stacking(attributes: str, inner: str) -> str:
 
 def _records(attributes: str, inner: str, web_link: str | None) -> str:
     """Show a wide table one row at a time: the row's first cell, then `heading | value`."""
-    names = _header(inner)
-    rows = ROW.findall(inner)[1 if names else 0:]
+    names, body_start = _split(inner)
+    rows = ROW.findall(inner[body_start:])
     out = []
     for row in rows:
         cells = [content for _, _, content in CELL.findall(row)]

@@ -40,7 +40,7 @@ def test_tables_of_four_to_six_columns_stack_on_phones():
     assert html.count('<span class="fo-label">') == 2 * 5
     assert '<td class="fo-row-name">r0c0</td>' in html
     assert '<td><span class="fo-label">Head 3: </span>r1c3</td>' in html
-    assert "<th>Head 3</th>" in html
+    assert re.search(r"<th\b[^>]*>Head 3</th>", html)
 
 
 def test_very_wide_tables_go_one_row_at_a_time_with_a_web_link():
