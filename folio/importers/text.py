@@ -1,15 +1,17 @@
 """Plain-text reader: a .txt draft (one paragraph a line) -> a Draft.
 
-Headings, lists and tab-separated tables are recognised by the shape of the lines; all
-other text is escaped so that Markdown shows it as written.
+Headings, lists and tab-separated tables are recognised by the shape of the lines (a
+table's first row is its header when it reads as one, as in a Word draft); all other
+text is escaped so that Markdown shows it as written.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
-from .draft import Draft, DraftSection, _decode, escape_markdown
+from .draft import Draft, DraftSection, _decode, escape_markdown, reads_as_header
 
 HEADING_WORDS = 14
 """The longest line of a .txt draft that can still be a heading."""
@@ -51,12 +53,16 @@ def read_text(source: Path) -> Draft:
 
     pending: list[str] = []
     pending_kind = ""
+    rows: list[list[str]] = []
 
     def flush() -> None:
         nonlocal pending_kind
         if pending:
             draft.section().blocks.append("\n".join(pending))
+        if rows:
+            draft.section().blocks.append(_table(rows))
         pending.clear()
+        rows.clear()
         pending_kind = ""
 
     for i in rest:
@@ -67,14 +73,10 @@ def read_text(source: Path) -> Draft:
             continue
         kind = "table" if i in tables else kinds[i]
         if kind == "table":
-            cells = [c.strip() for c in line.strip().split("\t")]
             if pending_kind != "table" or i - 1 not in tables:
                 flush()
                 pending_kind = "table"
-                pending.append(_row(cells))
-                pending.append(_row(["---"] * len(cells)))
-            else:
-                pending.append(_row(cells))
+            rows.append([c.strip() for c in line.strip().split("\t")])
         elif kind in ("bullet", "numbered"):
             if pending_kind != kind:
                 flush()
@@ -133,6 +135,17 @@ def _table_rows(lines: list[str], filled: list[int]) -> set[int]:
             rows.update(run)
         run, width = ([i], cells) if cells >= 2 else ([], 0)
     return rows
+
+
+def _table(rows: list[list[str]]) -> str:
+    """Write tab-separated rows as a pipe table when the first is a header row, else as HTML."""
+    if reads_as_header(rows):
+        lines = [_row(row) for row in rows]
+        lines.insert(1, _row(["---"] * len(rows[0])))
+        return "\n".join(lines)
+    body = "\n".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+                     for row in rows)
+    return f"<table>\n<tbody>\n{body}\n</tbody>\n</table>"
 
 
 def _row(cells: list[str]) -> str:

@@ -15,7 +15,7 @@ import pytest
 
 from folio.importers import import_draft
 from folio.importers.draft import reads_as_header
-from tests.importers.conftest import bodies
+from tests.importers.conftest import _import_text, bodies
 
 QUARTERS = [("Region", "Q1", "Q2", "Q3", "Q4", "Total"),
             ("North coast", "£12,400", "£15,900", "£11,250", "£19,800", "£59,350"),
@@ -115,3 +115,13 @@ def test_rows_of_short_labels_read_as_headers(rows: list[list[str]]) -> None:
 ])
 def test_rows_of_figures_sentences_or_gaps_do_not(rows: list[list[str]]) -> None:
     assert not reads_as_header(rows)
+
+
+def test_a_text_draft_decides_its_tables_header_rows_the_same_way() -> None:
+    text = ("Harbour review\n\nMoney raised\n\nBy quarter:\n" + "\n".join(
+        "\t".join(row) for row in QUARTERS[:3]) + "\n\nAnd by town:\n"
+        "Falmouth\t32\t1,450\nBude & Truro\t<12>\t310\n")
+    body = next(iter(bodies(_import_text(text, ".txt")).values()))
+    assert "| Region | Q1 | Q2 | Q3 | Q4 | Total |\n| --- | --- | --- | --- | --- | --- |" in body
+    assert ("<table>\n<tbody>\n<tr><td>Falmouth</td><td>32</td><td>1,450</td></tr>\n"
+            "<tr><td>Bude &amp; Truro</td><td>&lt;12&gt;</td><td>310</td></tr>") in body
