@@ -3,7 +3,8 @@
 Python-Markdown with tables, fenced code, footnotes, attribute lists, typographic quotes
 and dashes, and heading ids (lists nested by two spaces are read as nested); the result
 goes through nh3 with an allow-list, so raw HTML pasted into content can never carry
-scripts, forms, frames or styles into an output. `dir` is kept on block elements.
+scripts, forms, frames or styles into an output. `dir` is kept on block elements. Each
+table's header row is settled here, once for every output (`header_rows`).
 """
 
 from __future__ import annotations
@@ -215,8 +216,8 @@ def column_labels(table: str) -> list[str]:
     corner) gives an empty label. A table without a `<thead>` has no labels.
     """
     head = TABLE_HEAD.search(table)
-    row = ROW.search(head[1]) if head else None
-    if row is None or "<table" in head[1]:  # type: ignore[index]
+    row = ROW.search(head[1]) if head and "<table" not in head[1] else None
+    if row is None:
         return []
     labels: list[str] = []
     for tag, attributes, content in CELL.findall(row[1]):

@@ -3,10 +3,10 @@
 Two things in section text break email layouts that web pages take in their stride:
 - tables: a table of `STACK_FROM` columns or more has a fixed layout (it never grows
   wider than the email) and, on phones, stacks each row into `Heading: value` lines (the
-  labels are hidden spans that a media query shows) when it has a header row to take
-  the headings from (`markup.column_labels`). A table of more than `TABLE_COLUMNS`
-  columns becomes one small two-column table per row, always, with a link to the table
-  on the web page when there is one;
+  labels are hidden spans that a media query shows; the headings are the table's header
+  row, `markup.column_labels`). A table of more than `TABLE_COLUMNS` columns becomes one
+  small two-column table per row, always, with a link to the table on the web page when
+  there is one;
 - code: Outlook for Windows and Samsung Email ignore `white-space`, so a `<pre>` never
   wraps there. Code becomes a `<div class="fo-code">` whose line breaks are `<br>` and
   whose runs of spaces are non-breaking but for the last one, so long lines wrap.
@@ -59,7 +59,7 @@ def email_tables(html: str, web_link: str | None) -> str:
         columns = table_columns(inner)
         if columns > TABLE_COLUMNS:
             return _records(attributes, inner, web_link)
-        if columns >= STACK_FROM and column_labels(inner):
+        if columns >= STACK_FROM:
             return _stacking(attributes, inner)
         return f'<table class="fo-data"{attributes}>{inner}</table>'
 

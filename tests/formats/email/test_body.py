@@ -43,13 +43,6 @@ def test_tables_of_four_to_six_columns_stack_on_phones():
     assert re.search(r"<th\b[^>]*>Head 3</th>", html)
 
 
-def test_wide_tables_without_a_header_row_keep_their_columns():
-    rows = "".join(f"<tr>{''.join(f'<td>r{r}c{c}</td>' for c in range(5))}</tr>"
-                   for r in range(3))
-    html = email_tables(render_markdown(f"<table>{rows}</table>", "t")[0], None)
-    assert '<table class="fo-data">' in html and "fo-label" not in html
-
-
 def test_very_wide_tables_go_one_row_at_a_time_with_a_web_link():
     html = email_tables(_table(10), "https://example.org/#t")
     assert '<table class="fo-data fo-records">' in html and "<thead>" not in html
