@@ -35,6 +35,12 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         "settings", "texts")],
         ["tests/check/", "--deselect", "tests/check/test_report.py::test_check_is_fast",
          "--ignore", "tests/check/test_pdf.py"]),
+    # the check modules but texts, lexicon (their own group) and pdf, with the tests that
+    # reach them through check_edition or their helpers
+    "check-rules": ([f"folio/check/{name}.py" for name in (
+        "__init__", "editorial", "email", "links", "registry", "settings")],
+        ["tests/check/", "--deselect", "tests/check/test_report.py::test_check_is_fast",
+         "--ignore", "tests/check/test_pdf.py", "--ignore", "tests/check/test_lexicon.py"]),
     "sources": (["folio/sources.py"], ["tests/test_sources.py"]),
     "importer-write": (["folio/importers/write.py"],
                        ["tests/importers/test_write.py", "tests/importers/test_replace.py"]),
