@@ -76,3 +76,111 @@ def test_email_rules_are_quiet_on_a_good_page(tmp_path: Path) -> None:
             'font-family:Arial">Hello <img src="https://example.org/img/a.png" alt="A" '
             'width="100"></td></tr></table>')
     assert check_email(tmp_path, _page(body, "@media (max-width:600px){td{display:block}}")) == []
+
+
+# --- where each finding points, and what it says ----------------------------------------------
+
+
+def test_findings_point_at_the_tag_in_the_built_email(tmp_path: Path) -> None:
+    """email.html is named as `build/<edition>/email.html` beside `content/`, and each
+    finding gives the line and column of its tag (of its <style> block's line for CSS)."""
+    page = ("<!doctype html>\n"
+            "<html><head>\n"
+            "<style>a{color:red}</style>\n"
+            "</head><body>\n"
+            '  <img src="images/a.svg" alt="A">\n'
+            '<div style="color:#111; position:absolute">x</div>\n'
+            "  <style>\n.a{\n  transform:rotate(1deg)}</style>\n"
+            "</body></html>")
+    folder = write_edition(tmp_path / "content", {"01-a.md": "Fine."}, EMAIL_CONFIG)
+    findings = check_edition(folder, email_html=page)
+    file = str(Path(folder.parent.parent, "build", folder.name, "email.html"))
+    assert findings == [
+        Finding(file, 5, 3, "email-images", "error",
+                "'images/a.svg': an SVG image, which Gmail and Outlook do not show; use PNG"),
+        Finding(file, 6, 1, "email-css", "warning",
+                "'position: absolute': Gmail and Outlook drop `position`; the element lands "
+                "elsewhere"),
+        Finding(file, 9, 1, "email-css", "warning",
+                "'transform: rotate(1deg)': Outlook and Gmail ignore transforms")]
+
+
+def test_a_data_image_in_the_email(tmp_path: Path) -> None:
+    [finding] = check_email(tmp_path, _page('<img src="data:image/png;base64,AAAA" alt="D">'))
+    assert finding.message == ("'data:image/png;base64,AAAA': a data: image, which Gmail and "
+                               "Outlook do not show; link a PNG or JPEG")
+
+
+def test_head_styles_count_only_the_head_even_when_it_is_not_closed(tmp_path: Path) -> None:
+    """HTML lets </head> go unwritten: the <body> tag ends the head all the same, and a
+    large <style> in the body is no head style."""
+    big = "p { color: #111111; }\n" * 1000
+    page = f"<html><head><style>a{{color:red}}</style><body><style>{big}</style></body></html>"
+    assert check_email(tmp_path, page) == []
+
+
+CSS = """\
+/* the old layout:
+   .a { display: flex; } */
+.row { display: grid; }
+@media (max-width: 600px) {
+  .a { display: flex; }
+  .b { position: absolute; }
+}
+.c { flex-direction: column; --brand: red; color: var(--brand); animation-name: pulse; }
+.d { grid-template-columns: 1fr; -webkit-text-size-adjust: 100%; position: fixed; }
+.e { -ms-interpolation-mode: bicubic; }
+@media screen { .f { transform: none; }
+"""
+
+
+def test_css_outside_media_queries_and_comments(tmp_path: Path) -> None:
+    """Comments (over several lines) and @media blocks (nested rules, and one left open at
+    the end) are skipped; the lines of what follows them stay right; vendor properties that
+    email templates use are no custom properties."""
+    page = f"<html><head>\n<style>\n{CSS}</style></head><body>x</body></html>"
+    findings = check_email(tmp_path, page)
+    assert {f.rule for f in findings} == {"email-css"}
+    assert [(f.line, f.message) for f in findings] == [
+        (5, "'display: grid': Outlook and Gmail ignore CSS grid; lay out with tables"),
+        (10, "'--brand: red': Outlook and Gmail do not support CSS custom properties"),
+        (10, "'animation-name: pulse': Outlook and Gmail ignore animations"),
+        (10, "'color: var(--brand)': Outlook and Gmail do not support var(); write the value"),
+        (10, "'flex-direction: column': flexbox properties do nothing in Outlook for Windows"),
+        (11, "'grid-template-columns: 1fr': grid properties do nothing in Outlook or Gmail"),
+        (11, "'position: fixed': Gmail and Outlook drop `position`; the element lands "
+             "elsewhere")]
+
+
+def test_an_empty_css_value_is_no_finding(tmp_path: Path) -> None:
+    assert check_email(tmp_path, _page('<p style="color: ;">x</p>')) == []
+
+
+# --- without a rendered email: the pictures the edition gives it --------------------------------
+
+NO_ASSET_BASE = CONFIG.replace('email: {asset_base_url: "https://example.org/img/"}\n',
+                               "email:\n  web_url: https://example.org/news\n")
+
+
+def test_pictures_the_email_cannot_show_before_it_is_built(tmp_path: Path) -> None:
+    data = "data:image/png;base64," + "A" * 80
+    folder = write_edition(tmp_path, {"01-a.md": (
+        "---\ntitle: A\nimage: images/cover.svg\nimage_alt: A cover\n---\n"
+        f"![A chart](images/chart.svg)\n\n<img src=\"images/map.SVG\" alt=\"A map\">\n\n"
+        f"![A dot]({data})\n")}, NO_ASSET_BASE)
+    (folder / "images").mkdir()
+    for name in ("cover.svg", "chart.svg", "map.SVG"):
+        (folder / "images" / name).write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', "utf-8")
+    findings = [(Path(f.file).name, f.line, f.severity, f.message)
+                for f in check_edition(folder) if f.rule == "email-images"]
+    unseen = "image, which Gmail and Outlook do not show; use PNG or JPEG"
+    assert findings == [
+        ("edition.yaml", 5, "warning",
+         "'images/cover.svg' and the email's other pictures (4 in all) have no web address: "
+         "email.eml carries them, but email.html pasted into a sending service shows none; "
+         "upload email-images/ and set 'email: asset_base_url:'"),
+        ("01-a.md", 3, "warning", f"'images/cover.svg': a SVG {unseen}"),
+        ("01-a.md", 6, "warning", f"'images/chart.svg': a SVG {unseen}"),
+        ("01-a.md", 8, "warning", f"'images/map.SVG': a SVG {unseen}"),
+        ("01-a.md", 10, "warning", f"'{data[:60]}': a data: {unseen}")]

@@ -103,3 +103,86 @@ def test_offline_says_so_once(tmp_path: Path) -> None:
     assert findings[0].rule == "dead-link" and findings[0].file.endswith("edition.yaml")
     assert "none of the 3 external links answered" in findings[0].message
     assert "offline" in findings[0].message
+
+
+# --- anchors: what a #link may point to -----------------------------------------------------
+
+
+def test_anchors_reach_the_page_landmarks_and_a_dashed_section_slug(tmp_path: Path) -> None:
+    folder = write_edition(tmp_path, {
+        "01-intro.md": "Back to [the top](#top), [main](#main), [content](#content) and "
+                       "[contents](#contents); see [findings](#our-work-key-findings), "
+                       "[the spot](#spot) and [the old spot](#old-spot).\n",
+        "02-our-work.md": "# Key findings\n\nText <span id=\"spot\">here</span> and "
+                          "<a name='old-spot'>there</a>.\n"})
+    assert check_edition(folder) == []
+
+
+def test_an_anchor_to_a_heading_needs_the_whole_section_slug(tmp_path: Path) -> None:
+    folder = write_edition(tmp_path, {"01-intro.md": "See [findings](#work-key-findings).\n",
+                                      "02-our-work.md": "# Key findings\n\nText.\n"})
+    [finding] = check_edition(folder)
+    assert finding.rule == "anchor"
+    assert finding.message.endswith("did you mean '#our-work-key-findings'?")
+
+
+# --- dead links: what the server sees, and a server that hangs up ---------------------------
+
+
+def test_the_server_is_told_who_asks(tmp_path: Path) -> None:
+    """Site owners see Folio's link check in their logs, not an anonymous script."""
+    agents: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            agents.append(self.headers.get("User-Agent", ""))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/page"
+        assert check_body(tmp_path, f"See [the page]({url}).", online=True) == []
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert agents == ["Folio link check (+https://github.com/)"]
+
+
+def test_a_refused_connection_is_said_plainly(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/x"  # closed: nothing listens
+    [finding] = check_body(tmp_path, f"See [the page]({url}).", online=True)
+    assert finding.rule == "dead-link" and finding.message.startswith(f"'{url}': no answer (")
+    assert "refused" in finding.message and "urlopen" not in finding.message
+
+
+def test_a_server_that_hangs_up_without_answering(tmp_path: Path) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def hang_up() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return  # the listener is closed: the test is over
+            with connection:
+                connection.recv(65536)  # the whole request, then hang up
+
+    threading.Thread(target=hang_up, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/x"
+        [finding] = check_body(tmp_path, f"See [the page]({url}).", online=True)
+    finally:
+        listener.close()
+    assert finding.rule == "dead-link"
+    assert finding.message == (f"'{url}': no answer "
+                               "(Remote end closed connection without response)")
