@@ -266,7 +266,7 @@ def _email_sources(ctx: Context) -> Iterator[Finding]:
     for link in images:
         lower = link.target.lower()
         if lower.startswith("data:") or urllib.parse.urlsplit(lower).path.endswith(".svg"):
-            kind = "data:" if lower.startswith("data:") else "SVG"
+            kind = "a data:" if lower.startswith("data:") else "an SVG"
             yield link.text.finding(link.offset, "email-images",
-                                    f"'{link.target[:60]}': a {kind} image, which Gmail and "
+                                    f"'{link.target[:60]}': {kind} image, which Gmail and "
                                     "Outlook do not show; use PNG or JPEG", "warning")

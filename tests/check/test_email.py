@@ -180,7 +180,7 @@ def test_pictures_the_email_cannot_show_before_it_is_built(tmp_path: Path) -> No
          "'images/cover.svg' and the email's other pictures (4 in all) have no web address: "
          "email.eml carries them, but email.html pasted into a sending service shows none; "
          "upload email-images/ and set 'email: asset_base_url:'"),
-        ("01-a.md", 3, "warning", f"'images/cover.svg': a SVG {unseen}"),
-        ("01-a.md", 6, "warning", f"'images/chart.svg': a SVG {unseen}"),
-        ("01-a.md", 8, "warning", f"'images/map.SVG': a SVG {unseen}"),
+        ("01-a.md", 3, "warning", f"'images/cover.svg': an SVG {unseen}"),
+        ("01-a.md", 6, "warning", f"'images/chart.svg': an SVG {unseen}"),
+        ("01-a.md", 8, "warning", f"'images/map.SVG': an SVG {unseen}"),
         ("01-a.md", 10, "warning", f"'{data[:60]}': a data: {unseen}")]
