@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from folio.check import check_edition, mailto_problem, url_problem
-from tests.check.conftest import check_body, write_edition
+from tests.check.conftest import CONFIG, check_body, write_edition
 
 
 def test_anchors_reach_sections_and_headings(tmp_path: Path) -> None:
@@ -27,7 +27,12 @@ def test_anchors_reach_sections_and_headings(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("target", ["https://example.org", "https://sub.example.co.uk/a_b?x=1",
                                     "images/x.png", "#top", "tel:+44123", "mailto:a@b.org",
-                                    "http://127.0.0.1:8000/", "*|UNSUB|*", "report.pdf"])
+                                    "http://127.0.0.1:8000/", "*|UNSUB|*", "report.pdf",
+                                    "http://[::1]:8000/", "https://192.168.1.10/x", "sms:+4412",
+                                    "ftp://files.example.org/a", "webcal://example.org/c.ics",
+                                    "geo:51.5,-0.1", "data:text/plain,hi", "skype:someone",
+                                    "HTTPS://EXAMPLE.ORG/A", "photo.JPG",
+                                    "https://xn--bcher-kva.example"])
 def test_good_urls(target: str) -> None:
     assert url_problem(target) is None
 
@@ -43,6 +48,20 @@ def test_good_urls(target: str) -> None:
     ("javascript:alert(1)", "'javascript:' links do not work in a published edition"),
     ("C:\\Users\\me\\report.docx", "'c:' links do not work in a published edition"),
     ("https://example..org", "'example..org' is not a complete site name"),
+    ("https://192.168.1", "'192.168.1' is not a complete site name"),
+    ("https//example.org", "the address is missing the ':' after http(s)"),
+    ("HTTP//example.org", "the address is missing the ':' after http(s)"),
+    ("http/example.org", "the address is missing the ':' after http(s)"),
+    ("//example.org/x", "the address starts with //; write https://"),
+    ("WWW.example.org", "the address has no https:// in front, so it points to a file"),
+    ("HTTPS:/example.org", "'https:' must be followed by //"),
+    ("https://http://example.org", "the address has its scheme twice"),
+    ("https://[::1", "the address cannot be read (check the port or brackets)"),
+    ("https:///path", "the address has no site name"),
+    ("vbscript:msgbox", "'vbscript:' links do not work in a published edition"),
+    ("File:///C:/report.docx", "'file:' links do not work in a published edition"),
+    ("mialto:info@example.org", "'mialto:' looks like a misspelt 'mailto:'"),
+    ("htp://example.org", "'htp:' looks like a misspelt 'http:'"),
 ])
 def test_bad_urls(target: str, problem: str) -> None:
     assert url_problem(target) == problem
@@ -53,6 +72,11 @@ def test_mailto() -> None:
     assert mailto_problem("mailto:info@example.org?subject=Hi") is None
     assert mailto_problem("mailto:info@") == "'info@' is not a complete e-mail address"
     assert mailto_problem("mailto:") == "the mailto: link has no address"
+    assert mailto_problem("mailto:?subject=Hi") == "the mailto: link has no address"
+    assert mailto_problem("mailto:info%40example.org") is None  # percent-encoded
+    assert mailto_problem("mailto:a@example.org, b@example.org") is None
+    assert mailto_problem("mailto:a@example.org,b@example") == (
+        "'b@example' is not a complete e-mail address")
 
 
 # --- dead links (only with online=True) ----------------------------------------------------
@@ -89,6 +113,12 @@ def test_dead_links_only_online(tmp_path: Path, local_site: str) -> None:
     assert [(f.rule, f.message.split("'")[1]) for f in findings] == [
         ("dead-link", f"{local_site}/gone")]
     assert "404" in findings[0].message
+
+
+def test_dead_links_can_be_switched_off_when_online(tmp_path: Path, local_site: str) -> None:
+    body = f"See [the old page]({local_site}/gone)."
+    config = CONFIG + "checks: {dead-link: false}\n"
+    assert check_body(tmp_path, body, config, online=True) == []
 
 
 def test_offline_says_so_once(tmp_path: Path) -> None:
