@@ -206,3 +206,17 @@ def test_words_ending_in_ise_or_ize_either_way_are_no_variants(tmp_path: Path,
     """'surprise' and 'expertise' have no -ize form in use; 'downsize' and 'capsize' are
     spelt with -ize in British English too."""
     assert messages(tmp_path, body) == []
+
+
+@pytest.mark.parametrize("body, flagged", [
+    ("We met at the at the start.", "at the at the"),          # two words
+    ("We thank all of our members we thank all of our members today.",
+     "We thank all of our members we thank all of our members"),  # six words
+    ("We thank all of our young members we thank all of our young members today.", None),
+    ("We looked at the at\n\nthe figures.", None),              # a paragraph between
+])
+def test_repeated_phrases_of_two_to_six_words(tmp_path: Path, body: str,
+                                              flagged: str | None) -> None:
+    found = [message.split("'")[1] for rule, _, message in messages(tmp_path, body)
+             if rule in ("repeated-word", "repeated-phrase")]
+    assert found == ([flagged] if flagged else [])

@@ -184,3 +184,16 @@ def test_pictures_the_email_cannot_show_before_it_is_built(tmp_path: Path) -> No
         ("01-a.md", 6, "warning", f"'images/chart.svg': an SVG {unseen}"),
         ("01-a.md", 8, "warning", f"'images/map.SVG': an SVG {unseen}"),
         ("01-a.md", 10, "warning", f"'{data[:60]}': a data: {unseen}")]
+
+
+def test_a_wide_table_is_named_at_its_header_row(tmp_path: Path) -> None:
+    body = ("Our results:\n\n| Region | Q1 | Q2 | Q3 | Q4 | 2025 | 2024 |\n"
+            "|---|---|---|---|---|---|---|\n| Europe | 1 | 2 | 3 | 4 | 10 | 9 |\n\n"
+            "An empty table: <table></table>\n")
+    folder = write_edition(tmp_path, {"01-a.md": body}, EMAIL_CONFIG)
+    [finding] = check_edition(folder)
+    assert (finding.rule, finding.line, finding.column) == ("email-tables", 6, 1)
+    assert finding.message == (
+        "this table has 7 columns, too many for a phone: the email shows it one row at a "
+        "time, with a link to the web page when email.web_url is set; keep email tables to "
+        "6 columns, or split this one")
