@@ -181,9 +181,11 @@ def test_a_name_of_five_letters_spelt_two_ways(tmp_path: Path) -> None:
 
 
 def test_short_names_and_names_used_once_each_are_left_alone(tmp_path: Path) -> None:
-    """'Amin' is another name than 'Amina', not a slip; two names used once each give no
-    majority to follow; a short name sorted first does not stop the others being judged."""
-    body = "Amina spoke. Amina left. Amin stayed. The EU met Okonkwo, Okonkwo and Okonwko."
+    """'Nkem' is another name than 'Nkemi', not a slip; two names used once each give no
+    majority to follow; names sorted first (short, used twice, used once with nothing near)
+    do not stop the others being judged."""
+    body = ("Adeyemi, Nkemi and Nkemi spoke. Nkem stayed. The EU met Okonkwo, Okonkwo and "
+            "Okonwko.")
     assert [message.split("'")[1] for _, _, message in messages(tmp_path / "a", body)] == [
         "Okonwko"]
     assert messages(tmp_path / "b", "Okonkwo spoke and Okonwko listened.") == []

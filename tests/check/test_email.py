@@ -172,18 +172,18 @@ def test_pictures_the_email_cannot_show_before_it_is_built(tmp_path: Path) -> No
     for name in ("cover.svg", "chart.svg", "map.SVG"):
         (folder / "images" / name).write_text(
             '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', "utf-8")
-    findings = [(Path(f.file).name, f.line, f.severity, f.message)
+    findings = [(Path(f.file).name, f.line, f.column, f.severity, f.message)
                 for f in check_edition(folder) if f.rule == "email-images"]
     unseen = "image, which Gmail and Outlook do not show; use PNG or JPEG"
     assert findings == [
-        ("edition.yaml", 5, "warning",
+        ("edition.yaml", 5, 1, "warning",
          "'images/cover.svg' and the email's other pictures (4 in all) have no web address: "
          "email.eml carries them, but email.html pasted into a sending service shows none; "
          "upload email-images/ and set 'email: asset_base_url:'"),
-        ("01-a.md", 3, "warning", f"'images/cover.svg': an SVG {unseen}"),
-        ("01-a.md", 6, "warning", f"'images/chart.svg': an SVG {unseen}"),
-        ("01-a.md", 8, "warning", f"'images/map.SVG': an SVG {unseen}"),
-        ("01-a.md", 10, "warning", f"'{data[:60]}': a data: {unseen}")]
+        ("01-a.md", 3, 8, "warning", f"'images/cover.svg': an SVG {unseen}"),
+        ("01-a.md", 6, 1, "warning", f"'images/chart.svg': an SVG {unseen}"),
+        ("01-a.md", 8, 1, "warning", f"'images/map.SVG': an SVG {unseen}"),
+        ("01-a.md", 10, 1, "warning", f"'{data[:60]}': a data: {unseen}")]
 
 
 def test_a_wide_table_is_named_at_its_header_row(tmp_path: Path) -> None:
@@ -197,3 +197,14 @@ def test_a_wide_table_is_named_at_its_header_row(tmp_path: Path) -> None:
         "this table has 7 columns, too many for a phone: the email shows it one row at a "
         "time, with a link to the web page when email.web_url is set; keep email tables to "
         "6 columns, or split this one")
+
+
+def test_pictures_without_any_email_settings_are_named_at_the_top(tmp_path: Path) -> None:
+    config = CONFIG.replace('email: {asset_base_url: "https://example.org/img/"}\n', "")
+    folder = write_edition(tmp_path, {"01-a.md": "![A chart](images/chart.png)\n"}, config)
+    (folder / "images").mkdir()
+    from PIL import Image
+    Image.new("RGB", (4, 4)).save(folder / "images" / "chart.png")
+    [finding] = check_edition(folder)
+    assert (Path(finding.file).name, finding.line, finding.column, finding.rule) == (
+        "edition.yaml", 1, 1, "email-images")

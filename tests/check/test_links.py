@@ -32,7 +32,8 @@ def test_anchors_reach_sections_and_headings(tmp_path: Path) -> None:
                                     "ftp://files.example.org/a", "webcal://example.org/c.ics",
                                     "geo:51.5,-0.1", "data:text/plain,hi", "skype:someone",
                                     "HTTPS://EXAMPLE.ORG/A", "photo.JPG",
-                                    "https://xn--bcher-kva.example"])
+                                    "https://xn--bcher-kva.example",
+                                    "ftps://files.example.org/a"])
 def test_good_urls(target: str) -> None:
     assert url_problem(target) is None
 
@@ -56,6 +57,7 @@ def test_good_urls(target: str) -> None:
     ("WWW.example.org", "the address has no https:// in front, so it points to a file"),
     ("HTTPS:/example.org", "'https:' must be followed by //"),
     ("https://http://example.org", "the address has its scheme twice"),
+    ("https://https//example.org", "the address has its scheme twice"),
     ("https://[::1", "the address cannot be read (check the port or brackets)"),
     ("https:///path", "the address has no site name"),
     ("vbscript:msgbox", "'vbscript:' links do not work in a published edition"),

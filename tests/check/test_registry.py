@@ -19,7 +19,7 @@ from folio.check import (
     format_findings,
     problem_findings,
 )
-from folio.check.registry import Check, rule
+from folio.check.registry import Check, reference, rule
 from folio.content import load_edition
 from folio.errors import ContentError, Problem
 from tests.check.conftest import CONFIG, write_edition
@@ -73,6 +73,20 @@ def test_an_always_rule_keeps_its_findings_when_switched_off(
     folder = write_edition(tmp_path, {"01-a.md": "Fine."},
                            CONFIG + "checks: {test-always: false}\n")
     assert [f.message for f in check_edition(folder)] == ["kept"]
+
+
+def test_a_new_rule_is_documented_in_the_reference(registered: list[Rule]) -> None:
+    """The docs' rule tables come from RULES: a new family gets a table of its own, a cell
+    keeps its '|' and line breaks from breaking the table, an example with a backtick is
+    fenced with two."""
+    new = Rule("test-doc", "test-family", "warning", "Finds a | b\nacross lines.",
+               "use `x` here", default=False)
+    registered.append(new)
+    rule(new)(lambda ctx: iter(()))
+    assert reference().endswith(
+        "### Test-family\n\n| rule | severity | finds | example that is flagged |\n"
+        "|---|---|---|---|\n| `test-doc` | warning | Finds a \\| b across lines. Off unless "
+        "asked for. | ``use `x` here`` |\n")
 
 
 def test_a_rule_registered_twice_is_refused(registered: list[Rule]) -> None:
