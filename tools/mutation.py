@@ -42,6 +42,12 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["tests/check/", "tests/test_docs.py::test_generated_tables_are_current",
          "--deselect", "tests/check/test_report.py::test_check_is_fast",
          "--ignore", "tests/check/test_pdf.py", "--ignore", "tests/check/test_lexicon.py"]),
+    # the masking and the dictionary of check, with the tests that read text through them
+    "check-texts": (["folio/check/texts.py", "folio/check/lexicon.py"],
+                    [f"tests/check/test_{name}.py" for name in (
+                        "texts", "lexicon", "rules", "editorial", "links", "accessibility",
+                        "report")]
+                    + ["--deselect", "tests/check/test_report.py::test_check_is_fast"]),
     "sources": (["folio/sources.py"], ["tests/test_sources.py"]),
     "importer-write": (["folio/importers/write.py"],
                        ["tests/importers/test_write.py", "tests/importers/test_replace.py"]),
