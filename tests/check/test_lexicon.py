@@ -1,10 +1,22 @@
-"""Tests of the English dictionary: British spellings are words, not typos."""
+"""Tests of the dictionaries: British spellings are words, not typos; inflected, prefixed
+and contracted forms of known words are words; suggestions follow the edition's spelling.
+
+Most tests read a dictionary of their own (`fresh`), not the shared `lexicon(...)`: the
+shared one remembers every verdict it gave, so it would answer from memory."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from folio.check.lexicon import lexicon
+from folio.check.lexicon import WIDE_SEARCHES, Lexicon, dictionary_for, lexicon
+
+
+@pytest.fixture(scope="module")
+def fresh() -> Iterator[Lexicon]:
+    """An English dictionary loaded for this module alone."""
+    yield Lexicon("en")
 
 
 @pytest.mark.parametrize("word", ["metre", "metres", "kilometres", "litres", "tyre",
@@ -16,3 +28,119 @@ def test_british_spellings_are_known(word: str) -> None:
 @pytest.mark.parametrize("word", ["metrre", "colur", "organsied"])
 def test_misspellings_are_not(word: str) -> None:
     assert not lexicon("en").known(word)
+
+
+@pytest.mark.parametrize("word", [
+    "report", "a",  # pyspellchecker's list, one letter
+    "allyship", "webinar", "changemaker",  # Folio's own list only
+    "arbour", "colour", "centre",  # British forms of en-variants.txt
+    "visualise", "criticising", "paralysed", "kilogrammes", "savoury", "oedema",  # by rule
+    "colour's", "members'", "changemaker's",  # possessives
+    "there'd", "should've", "colour'd",  # contractions of known words
+    "changemakers", "webinars", "livestreamed", "upskilling", "memes",  # inflected
+    "cochair", "superfish", "rebands", "cyberflashing", "unfollowing",  # prefixed
+])
+def test_words_a_fresh_dictionary_knows(fresh: Lexicon, word: str) -> None:
+    assert fresh.known(word)
+
+
+@pytest.mark.parametrize("word", [
+    "zq",  # two letters are not a word by their length alone
+    "acheive", "acheive's", "acheive'll",  # a misspelling stays one with an ending
+    "colour'xy",  # no such contraction
+    "houseing",  # -ing on a common word it does not take
+    "superdog",  # a prefix before a word of three letters
+    "reband",  # a prefixed word of six letters
+])
+def test_words_a_fresh_dictionary_does_not_know(fresh: Lexicon, word: str) -> None:
+    assert not fresh.known(word)
+
+
+def test_the_word_lists_are_read_without_their_comments(fresh: Lexicon) -> None:
+    assert "allyship" in fresh.extra
+    assert not [word for word in fresh.extra if word.startswith("#") or not word.strip()]
+    assert fresh.variants["colour"] == "color"
+    assert not [word for word in fresh.variants if word.startswith("#")]
+
+
+@pytest.mark.parametrize(("british", "american"), [
+    ("favourites", "favorites"), ("colourful", "colorful"), ("honoured", "honored"),
+    ("centres", "centers"), ("theatres", "theaters"),
+])
+def test_variant_pairs_carry_their_endings(fresh: Lexicon, british: str, american: str
+                                           ) -> None:
+    assert fresh.variants[british] == american
+
+
+def test_endings_are_not_added_where_they_would_not_fit(fresh: Lexicon) -> None:
+    # "centre" ends in -e: "centreing" is no word; only its plural is paired
+    assert "centreing" not in fresh.variants and "centreed" not in fresh.variants
+
+
+def test_run_together_halves_must_be_common(fresh: Lexicon) -> None:
+    assert fresh.common("of") and fresh.common("the") and fresh.common("allyship")
+    assert not fresh.common("ox")  # two letters, not one of the short words
+    assert fresh.common("cancels")  # used 1,000 times in the frequency list: just enough
+    assert not fresh.common("assessed")  # 999 times
+    assert fresh.common("assessed", least=999)
+
+
+@pytest.mark.parametrize(("word", "british", "american"), [
+    ("acheive", "achieve", "achieve"),
+    ("colr", "cold", "cold"),
+    ("recieveing", "receiving", "receiving"),  # two edits away
+    ("organizatoins", "organisations", "organizations"),
+])
+def test_suggestions_follow_the_edition_spelling(fresh: Lexicon, word: str, british: str,
+                                                 american: str) -> None:
+    assert fresh.suggest(word, True) == british
+    assert fresh.suggest(word, False) == american
+
+
+def test_no_suggestion_for_a_very_long_word(fresh: Lexicon) -> None:
+    assert fresh.suggest("electroencephalogramss", False) is None  # 21 letters
+    assert fresh.suggest("electroencephalogramz", False) is None
+
+
+def test_words_of_more_than_twelve_letters_get_one_edit_suggestions_only(fresh: Lexicon
+                                                                        ) -> None:
+    assert fresh.suggest("acomodate", False) == "accommodate"  # two edits
+    assert fresh.suggest("enviromentall", False) is None  # two edits, 13 letters
+
+
+def test_two_edit_searches_are_bounded() -> None:
+    english = Lexicon("en")
+    english._wide_searches = WIDE_SEARCHES - 1
+    assert english.suggest("acomodate", False) == "accommodate"
+    assert english.suggest("recieveing", False) is None  # the last search was spent
+    assert english.suggest("acheeve", False) == "achieve"  # one edit: no search needed
+
+
+@pytest.mark.parametrize(("american", "british"), [
+    ("color", "colour"), ("organized", "organised"), ("organizations", "organisations"),
+    ("realizing", "realising"), ("size", "size"), ("seize", "seize"), ("report", "report"),
+])
+def test_british_forms(fresh: Lexicon, american: str, british: str) -> None:
+    assert fresh.british(american) == british
+
+
+@pytest.mark.parametrize(("tag", "dictionary"), [
+    ("en-GB", "en"), ("fr_CA", "fr"), ("PT-br", "pt"), ("ar", "ar"), ("sw", None)])
+def test_dictionary_for(tag: str, dictionary: str | None) -> None:
+    assert dictionary_for(tag) == dictionary
+
+
+def test_french_elisions_and_accents() -> None:
+    french = Lexicon("fr")
+    assert french.known("l'été") and french.known("qu'il") and french.known("d'accord")
+    assert not french.known("l'étéé")
+    assert not french.known("quelquech'été")  # seven letters before the apostrophe
+    assert french.known("e\u0301te\u0301") == french.known("ete")
+
+
+def test_arabic_marks_and_joined_words() -> None:
+    arabic = Lexicon("ar")
+    assert arabic.known("كتاب")
+    assert arabic.known("كِتَاب")  # with its vowel marks
+    assert arabic.known("والكتاب") and arabic.known("بالكتاب") and arabic.known("للكتاب")
+    assert not arabic.known("والكتابب")
