@@ -182,7 +182,7 @@ class Lexicon:
             if american == word:
                 return british
         match = re.search(r"iz(e[sdr]?|ers|ing|ations?)$", word)
-        if match and word not in IZE_ONLY:
+        if match and word[: match.start()] + "ize" not in IZE_ONLY:  # seized, prizes
             return word[: match.start()] + "is" + match[1]
         return word
 

@@ -7,10 +7,12 @@ shared one remembers every verdict it gave, so it would answer from memory."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from folio.check.lexicon import WIDE_SEARCHES, Lexicon, dictionary_for, lexicon
+from tests.check.conftest import check_body
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +121,7 @@ def test_two_edit_searches_are_bounded() -> None:
 @pytest.mark.parametrize(("american", "british"), [
     ("color", "colour"), ("organized", "organised"), ("organizations", "organisations"),
     ("realizing", "realising"), ("size", "size"), ("seize", "seize"), ("report", "report"),
+    ("seized", "seized"), ("prizes", "prizes"), ("resizing", "resizing"),
 ])
 def test_british_forms(fresh: Lexicon, american: str, british: str) -> None:
     assert fresh.british(american) == british
@@ -144,3 +147,8 @@ def test_arabic_marks_and_joined_words() -> None:
     assert arabic.known("كِتَاب")  # with its vowel marks
     assert arabic.known("والكتاب") and arabic.known("بالكتاب") and arabic.known("للكتاب")
     assert not arabic.known("والكتابب")
+
+
+def test_a_british_edition_is_not_told_to_write_seised(tmp_path: Path) -> None:
+    [finding] = check_body(tmp_path, "The police siezed the goods.")
+    assert "did you mean 'seized'?" in finding.message
