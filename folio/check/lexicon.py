@@ -121,7 +121,9 @@ class Lexicon:
             return self.known(word.rsplit("'", 1)[0])
         if "'" in word:
             head, _, tail = word.partition("'")
-            return tail in {"t", "re", "ve", "ll", "d", "m"} and self.known(head.removesuffix("n"))
+            if tail == "t":  # isn't, don't: the n belongs to not
+                head = head.removesuffix("n")
+            return tail in {"t", "re", "ve", "ll", "d", "m"} and self.known(head)
         if any(self.listed(form) for form in _american_forms(word)):
             return True
         for base, plural in _bases(word):

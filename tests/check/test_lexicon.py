@@ -38,7 +38,8 @@ def test_misspellings_are_not(word: str) -> None:
     "arbour", "colour", "centre",  # British forms of en-variants.txt
     "visualise", "criticising", "paralysed", "kilogrammes", "savoury", "oedema",  # by rule
     "colour's", "members'", "changemaker's",  # possessives
-    "there'd", "should've", "colour'd",  # contractions of known words
+    "there'd", "should've", "colour'd", "children'll", "women'd",  # contractions
+    "hadn't", "needn't",
     "changemakers", "webinars", "livestreamed", "upskilling", "memes",  # inflected
     "cochair", "superfish", "rebands", "cyberflashing", "unfollowing",  # prefixed
 ])
@@ -49,7 +50,7 @@ def test_words_a_fresh_dictionary_knows(fresh: Lexicon, word: str) -> None:
 @pytest.mark.parametrize("word", [
     "zq",  # two letters are not a word by their length alone
     "acheive", "acheive's", "acheive'll",  # a misspelling stays one with an ending
-    "colour'xy",  # no such contraction
+    "colour'xy", "childrent't", "acheiven't",  # no such contractions
     "houseing",  # -ing on a common word it does not take
     "superdog",  # a prefix before a word of three letters
     "reband",  # a prefixed word of six letters
@@ -152,3 +153,7 @@ def test_arabic_marks_and_joined_words() -> None:
 def test_a_british_edition_is_not_told_to_write_seised(tmp_path: Path) -> None:
     [finding] = check_body(tmp_path, "The police siezed the goods.")
     assert "did you mean 'seized'?" in finding.message
+
+
+def test_a_contraction_of_a_word_ending_in_n_is_a_word(tmp_path: Path) -> None:
+    assert check_body(tmp_path, "The children'll love it, and the women'd agree.") == []
