@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from folio.check import check_edition
 from tests.check.conftest import CONFIG, check_body, write_edition
 
@@ -46,3 +48,56 @@ def test_code_and_comments_are_skipped(tmp_path: Path) -> None:
     body = ("Text.\n\n```\nthe the acheive TODO\n```\n\n<!-- TODO the the -->\n\n"
             "Use `the the` here.\n")
     assert check_body(tmp_path, body) == []
+
+
+def found(tmp_path: Path, body: str, config: str = CONFIG) -> list[tuple[int, int, str, str]]:
+    """Check one section and return (line, column, rule, message) of every finding."""
+    return [(f.line, f.column, f.rule, f.message) for f in check_body(tmp_path, body, config)]
+
+
+# --- what the messages quote ---------------------------------------------------------
+
+
+def test_a_quote_from_the_first_character(tmp_path: Path) -> None:
+    assert found(tmp_path, "The the report is out.") == [
+        (4, 1, "repeated-word", "'The the': 'The' is written twice in a row; delete one")]
+
+
+def test_a_quote_across_lines_is_on_one_line(tmp_path: Path) -> None:
+    [(_, _, _, message)] = found(tmp_path, "We thank the \n  the team.")
+    assert message.startswith("'the the': ")
+
+
+def test_a_quote_of_spaces_keeps_them(tmp_path: Path) -> None:
+    [(_, _, _, message)] = found(tmp_path, "The report was published  in May.")
+    assert message == "'as published  in May.': 2 spaces in a row; use one"
+
+
+@pytest.mark.parametrize(("link", "quoted"), [
+    ("![](images/" + "a" * 104 + ".png)", "![](images/" + "a" * 104 + ".png)"),  # 120
+    ("![](images/" + "a" * 105 + ".png)", "![](images/" + "a" * 105 + ".pn…"),  # 121
+    ("![](images/" + "a" * 103 + '.png "b")', "![](images/" + "a" * 103 + ".png…"),
+])
+def test_a_long_link_is_cut_at_120_characters(tmp_path: Path, link: str, quoted: str
+                                              ) -> None:
+    [(_, _, rule, message)] = found(tmp_path, link)
+    assert (rule, message.split("': ")[0]) == ("image-alt", f"'{quoted}")
+
+
+# --- where findings point, in the text and in YAML -------------------------------------
+
+
+def test_a_value_that_cannot_be_placed_points_at_its_line(tmp_path: Path) -> None:
+    body = '---\ntitle: "Caf\\u00e9 the the"\n---\nText.'
+    assert [f[:3] for f in found(tmp_path, body)] == [(2, 1, "repeated-word")]
+
+
+def test_a_finding_after_a_comment_of_several_lines(tmp_path: Path) -> None:
+    body = "<!-- a note\nover two lines -->\nThe report  was out."
+    assert [f[:3] for f in found(tmp_path, body)] == [(6, 11, "spacing")]
+
+
+def test_a_word_alone_on_the_first_line_is_its_own_block(tmp_path: Path) -> None:
+    assert found(tmp_path / "a", "Members\n\nMembers joined in May.") == []
+    assert [f[2] for f in found(tmp_path / "b", "Members members joined in May.")] == [
+        "repeated-word"]
