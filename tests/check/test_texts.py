@@ -101,3 +101,104 @@ def test_a_word_alone_on_the_first_line_is_its_own_block(tmp_path: Path) -> None
     assert found(tmp_path / "a", "Members\n\nMembers joined in May.") == []
     assert [f[2] for f in found(tmp_path / "b", "Members members joined in May.")] == [
         "repeated-word"]
+
+
+# --- what counts as code -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [
+    "~~~\nthe the acheive\n~~~",  # a fence of tildes
+    "```\nthe the\n\nacheive\n```",  # a blank line inside
+    "```\n~~~\nthe the\n\n```",  # tildes do not close backticks
+    "````\nthe the\n\n```\nacheive\n````",  # nor a shorter fence
+    "```python\nthe the\n\nacheive\n```",  # an info string
+])
+def test_fenced_code_is_skipped_up_to_its_closing_fence(tmp_path: Path, code: str) -> None:
+    findings = found(tmp_path, code + "\n\nWe thank the the team.\n")
+    closing = 4 + code.count("\n") + 2
+    assert [f[:3] for f in findings] == [(closing, 10, "repeated-word")]
+
+
+def test_text_right_after_a_closing_fence_is_checked(tmp_path: Path) -> None:
+    findings = found(tmp_path, "```\nthe the\n\nacheive\n```\nWe thank the the team.\n")
+    assert [f[:3] for f in findings] == [(9, 10, "repeated-word")]
+
+
+def test_an_indented_code_block_at_the_start_is_skipped(tmp_path: Path) -> None:
+    assert found(tmp_path, "    the the codeblok\n\nText.") == []
+
+
+# --- the prose and links of front matter and edition.yaml ------------------------------
+
+
+SECTION = """---
+title: The the title
+summary: Our the the summary
+caption: A the the caption
+image: images/p.png
+image_alt: An the the picture
+quote: We the the quote
+attribution: By the the author
+figures:
+  - value: "10"
+    label: the the figure
+cta:
+  label: Join the the team
+  url: "htps://example.org/join"
+events:
+  - date: 2025-06-01
+    title: The the fair
+    place: The the hall
+    url: "htps://example.org/e"
+---
+Body.
+"""
+
+
+def test_every_prose_field_of_a_section_is_checked_in_place(tmp_path: Path) -> None:
+    from PIL import Image
+
+    folder = write_edition(tmp_path, {"01-a.md": SECTION})
+    (folder / "images").mkdir()
+    Image.new("RGB", (4, 4)).save(folder / "images" / "p.png")
+    assert [(f.line, f.column, f.rule) for f in check_edition(folder)] == [
+        (2, 8, "repeated-word"), (3, 14, "repeated-word"), (4, 12, "repeated-word"),
+        (6, 15, "repeated-word"), (7, 11, "repeated-word"), (8, 17, "repeated-word"),
+        (11, 12, "repeated-word"), (13, 15, "repeated-word"), (14, 9, "url"),
+        (17, 12, "repeated-word"), (18, 12, "repeated-word"), (19, 11, "url")]
+
+
+EDITION = """title: Our the the edition
+subtitle: A the the subtitle
+description: The the description
+organisation: Test Organisation
+date: 2025-06-01
+language: en-GB
+website: "htps://example.org/site"
+cover_image_alt: A the the cover
+email:
+  subject: The the subject
+  preheader: The the preheader
+  web_url: "htps://example.org/web"
+  pdf_url: "htps://example.org/pdf"
+  asset_base_url: "htps://example.org/img/"
+"""
+
+
+def test_every_prose_and_address_field_of_edition_yaml_is_checked_in_place(tmp_path: Path
+                                                                          ) -> None:
+    findings = check_body(tmp_path, "Body.", EDITION)
+    assert [(Path(f.file).name, f.line, f.column, f.rule) for f in findings] == [
+        ("edition.yaml", 1, 12, "repeated-word"), ("edition.yaml", 2, 13, "repeated-word"),
+        ("edition.yaml", 3, 14, "repeated-word"), ("edition.yaml", 7, 11, "url"),
+        ("edition.yaml", 8, 20, "repeated-word"), ("edition.yaml", 10, 12, "repeated-word"),
+        ("edition.yaml", 11, 14, "repeated-word"), ("edition.yaml", 12, 13, "url"),
+        ("edition.yaml", 13, 13, "url"), ("edition.yaml", 14, 20, "url")]
+
+
+def test_a_quotation_keeps_its_own_spelling(tmp_path: Path) -> None:
+    body = "We organise events and organise webinars."
+    quoted = f'---\ntitle: Voices\nquote: "We organize to win."\n---\n{body}'
+    summary = f'---\ntitle: Voices\nsummary: "We organize to win."\n---\n{body}'
+    assert found(tmp_path / "a", quoted) == []
+    assert [f[:3] for f in found(tmp_path / "b", summary)] == [(3, 14, "spelling-variants")]
