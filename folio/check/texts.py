@@ -472,7 +472,8 @@ def _body_headings(text: Text) -> list[Heading]:
         offset = text.line_starts[index]
         match = HEADING.match(line)
         if match and MASK not in line[: match.end(1)]:
-            title = re.sub(r"[ \t]+#+[ \t]*$", "", line[match.end():]).strip()
+            title = _heading_text(text, offset + match.end(), offset + len(line))
+            title = re.sub(r"[ \t]+#+[ \t]*$", "", title).strip()
             headings.append(Heading(text, offset + match.start(1), len(match[1]), title))
             continue
         underline = SETEXT.match(line)
@@ -481,9 +482,15 @@ def _body_headings(text: Text) -> list[Heading]:
             if not (HEADING.match(above) or LIST_ITEM.match(above) or TABLE_ROW.match(above)
                     or SETEXT.match(above)):
                 level = 1 if underline[1][0] == "=" else 2
-                headings.append(Heading(text, text.line_starts[index - 1], level,
-                                        above.strip()))
+                start = text.line_starts[index - 1]
+                headings.append(Heading(text, start, level,
+                                        _heading_text(text, start, start + len(above))))
     return headings
+
+
+def _heading_text(text: Text, start: int, end: int) -> str:
+    """Return a heading's words as the page shows them: code spans kept, comments dropped."""
+    return " ".join(HTML_COMMENT.sub(" ", text.raw[start:end]).split())
 
 
 def gather(edition: Edition) -> Context:

@@ -202,3 +202,16 @@ def test_a_quotation_keeps_its_own_spelling(tmp_path: Path) -> None:
     summary = f'---\ntitle: Voices\nsummary: "We organize to win."\n---\n{body}'
     assert found(tmp_path / "a", quoted) == []
     assert [f[:3] for f in found(tmp_path / "b", summary)] == [(3, 14, "spelling-variants")]
+
+
+# --- headings ------------------------------------------------------------------------
+
+
+def test_a_heading_with_code_or_a_comment_is_named_as_the_page_names_it(tmp_path: Path
+                                                                          ) -> None:
+    body = ("See [the file](#text-the-config-file), [the note](#text-a-note) and "
+            "[the setting](#text-the-setting-config).\n\n## The `config` file\n\n"
+            "# A <!-- x --> note\n\nThe setting `config`\n--------------------\n")
+    assert found(tmp_path, body) == [
+        (6, 1, "heading-levels", "'## The `config` file' skips a level after the section "
+                                 "title; use #")]
