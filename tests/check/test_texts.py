@@ -215,3 +215,70 @@ def test_a_heading_with_code_or_a_comment_is_named_as_the_page_names_it(tmp_path
     assert found(tmp_path, body) == [
         (6, 1, "heading-levels", "'## The `config` file' skips a level after the section "
                                  "title; use #")]
+
+
+# --- links: what they point to, where they are, how they are quoted ---------------------
+
+
+LINKS = [
+    ('Read [the report](htps://example.org/r "The title").',
+     [(4, 6, "url", "'[the report](htps://example.org/r \"The title\")': 'htps:' looks like a "
+                    "misspelt 'https:'")]),
+    ("Read [the report](<htps://example.org/a b>).",
+     [(4, 6, "url", "'[the report](<htps://example.org/a b>)': the address has a space in it")]),
+    ("Read [the report]( ).",
+     [(4, 6, "url", "'[the report]( )': the link has no address")]),
+    ("[![](images/logo.png)](https://example.org)",
+     [(4, 2, "image-alt", "'![](images/logo.png)': images/logo.png has no alt text; describe "
+                          "what it shows")]),
+    ("[![]( )](https://example.org)",
+     [(4, 2, "image-alt", "'![]( )': the picture has no alt text; describe what it shows"),
+      (4, 2, "url", "'![]( )': the link has no address")]),
+    ("Read [the report][r].\n\n[r]: htps://example.org/r",
+     [(6, 6, "url", "'htps://example.org/r': 'htps:' looks like a misspelt 'https:'")]),
+    ("See ![][pic] and [nothing][none].\n\n[PIC]: images/p.png",
+     [(4, 5, "image-alt", "'![][pic]': the picture has no alt text; describe what it shows")]),
+    ("See ![the chart][] here.\n\n[the chart]: images/p.png", []),
+    ("See <htps://example.org/r> now.",
+     [(4, 5, "url", "'<htps://example.org/r>': 'htps:' looks like a misspelt 'https:'")]),
+    ("A <a href=\"htps://example.org/r\">report</a> and <a href='#nowhere'>the notes</a>.",
+     [(4, 3, "url", "'<a href=\"htps://example.org/r\">report</a>': 'htps:' looks like a "
+                    "misspelt 'https:'"),
+      (4, 49, "anchor", "'<a href='#nowhere'>the notes</a>': nothing in the edition is "
+                        "called '#nowhere'")]),
+    ('A <A HREF="https://example.org/r"><b>here</b></A>.',
+     [(4, 3, "link-text", "'here': link text that says nothing on its own; name where the "
+                          "link leads")]),
+    ("<img src=\"images/p.png\"> <img alt=\"\" src=\"images/q.png\"> "
+     "<img src='images/r.png' alt='r.png'> <IMG ALT=\"\">",
+     [(4, 1, "image-alt", "'<img src=\"images/p.png\">': images/p.png has no alt text; "
+                          "describe what it shows"),
+      (4, 58, "image-alt", "'r.png': the alt text of images/r.png is a file name; describe "
+                           "what the picture shows"),
+      (4, 95, "url", "'<IMG ALT=\"\">': the link has no address")]),
+    ("Visit http://example.org. Or (see http://en.wikipedia.org/wiki/Safety_(law)).",
+     [(4, 7, "http-link", "'http://example.org': use https:// (readers' browsers warn about "
+                          "http:// pages)"),
+      (4, 7, "link-text", "'http://example.org': a bare address; screen readers spell it "
+                          "out: write [what it leads to](http://example.org)"),
+      (4, 35, "http-link", "'http://en.wikipedia.org/wiki/Safety_(law)': use https:// "
+                           "(readers' browsers warn about http:// pages)"),
+      (4, 35, "link-text", "'http://en.wikipedia.org/wiki/Safety_(law)': a bare address; "
+                           "screen readers spell it out: write [what it leads to]"
+                           "(http://en.wikipedia.org/wiki/Safety_(law))")]),
+    ("See [https://example.org/x](https://example.org/x).",
+     [(4, 5, "link-text", "'https://example.org/x': a bare address as link text; say what "
+                          "it leads to")]),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), LINKS)
+def test_links_are_found_and_quoted(tmp_path: Path, body: str,
+                                    expected: list[tuple[int, int, str, str]]) -> None:
+    assert found(tmp_path, body) == expected
+
+
+def test_links_in_front_matter_prose(tmp_path: Path) -> None:
+    body = ('---\ntitle: Voices\nsummary: "Read [the report](htps://example.org/r)."\n---\n'
+            "Text.\n\n[unused]: https://example.org/u\n")
+    assert [f[:3] for f in found(tmp_path, body)] == [(3, 16, "url")]
