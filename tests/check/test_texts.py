@@ -282,3 +282,36 @@ def test_links_in_front_matter_prose(tmp_path: Path) -> None:
     body = ('---\ntitle: Voices\nsummary: "Read [the report](htps://example.org/r)."\n---\n'
             "Text.\n\n[unused]: https://example.org/u\n")
     assert [f[:3] for f in found(tmp_path, body)] == [(3, 16, "url")]
+
+
+@pytest.mark.parametrize("body", [
+    "Text.\n\n\tthe the codeblok\n\nMore.",  # indented with a tab
+    "Text.\n\n    codeblok one\n    the the\n\nMore.",  # two lines of code
+    "    codeblok\n\n```\nthe the\n\nx\n```",  # a fence after indented code
+])
+def test_indented_code_is_skipped(tmp_path: Path, body: str) -> None:
+    assert found(tmp_path, body) == []
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    ("    codeblok\n\nA paragraph with\n    an indented the the line.", (7, 17)),
+    ("- item\n\n    the the continued", (6, 5)),  # a list item goes on
+    ("1. item\n\n    the the continued", (6, 5)),
+    ("Text[^1].\n\n[^1]: note\n\n    more the the", (8, 10)),  # so does a footnote
+])
+def test_indented_prose_is_checked(tmp_path: Path, body: str, where: tuple[int, int]) -> None:
+    assert [f[:3] for f in found(tmp_path, body)] == [(*where, "repeated-word")]
+
+
+@pytest.mark.parametrize("body", [
+    "See [the report][acheive] and the the end.\n\n[acheive]: https://example.org",
+    "See ![the chart][acheive] and the the end.\n\n[acheive]: images/p.png",
+])
+def test_a_reference_is_masked_and_the_text_around_it_stays_in_place(tmp_path: Path,
+                                                                     body: str) -> None:
+    assert [f[:3] for f in found(tmp_path, body)] == [(4, 31, "repeated-word")]
+
+
+def test_the_text_of_a_reference_link_is_checked(tmp_path: Path) -> None:
+    body = "See [the acheive][r] now.\n\n[r]: https://example.org"
+    assert [f[:3] for f in found(tmp_path, body)] == [(4, 10, "spelling")]
