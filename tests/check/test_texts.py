@@ -315,3 +315,29 @@ def test_a_reference_is_masked_and_the_text_around_it_stays_in_place(tmp_path: P
 def test_the_text_of_a_reference_link_is_checked(tmp_path: Path) -> None:
     body = "See [the acheive][r] now.\n\n[r]: https://example.org"
     assert [f[:3] for f in found(tmp_path, body)] == [(4, 10, "spelling")]
+
+
+# --- blocks: a word repeated across a block boundary is no repeated word ----------------
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    ("We thank the members\nmembers of the board.", (4, 14)),  # one paragraph
+    ("> We thank the members\n> members of the board.", (4, 16)),  # one quotation
+])
+def test_a_word_repeated_inside_a_block(tmp_path: Path, body: str, where: tuple[int, int]
+                                        ) -> None:
+    assert [f[:3] for f in found(tmp_path, body)] == [(*where, "repeated-word")]
+
+
+@pytest.mark.parametrize("body", [
+    "# Members\nMembers joined in May.",  # after a heading
+    "Members joined\n# members",  # before a heading
+    "- Members\n- members joined in May.",  # list items
+    "| Members | 2 |\nmembers joined in May.",  # after a table row
+    "Members joined | 2\nmembers joined in May.",  # a row without its outer bars
+    "We thank the members\n| members | 2 |",  # before a table row
+    "Members\n=======\nMembers joined in May.",  # after a setext heading
+    "We thank the members\n> members of the board.",  # a quotation begins
+])
+def test_a_word_repeated_across_blocks(tmp_path: Path, body: str) -> None:
+    assert "repeated-word" not in [f[2] for f in found(tmp_path, body)]
