@@ -341,3 +341,24 @@ def test_a_word_repeated_inside_a_block(tmp_path: Path, body: str, where: tuple[
 ])
 def test_a_word_repeated_across_blocks(tmp_path: Path, body: str) -> None:
     assert "repeated-word" not in [f[2] for f in found(tmp_path, body)]
+
+
+def test_a_byte_order_mark_moves_nothing(tmp_path: Path) -> None:
+    folder = write_edition(tmp_path, {"01-a.md": "Text."},
+                           "\ufeff" + CONFIG.replace("Test edition", "Our the the year"))
+    (folder / "01-a.md").write_text("\ufeff---\ntitle: The the title\n---\nWe thank the the team.",
+                                    encoding="utf-8")
+    assert [(Path(f.file).name, f.line, f.column) for f in check_edition(folder)] == [
+        ("edition.yaml", 1, 12), ("01-a.md", 2, 8), ("01-a.md", 4, 10)]
+
+
+def test_a_front_matter_address_is_quoted_as_written(tmp_path: Path) -> None:
+    body = '---\ntitle: Join\ncta:\n  label: Join the team\n  url: "htps://example.org/j"\n---\n'
+    assert found(tmp_path, body) == [
+        (5, 9, "url", "'htps://example.org/j': 'htps:' looks like a misspelt 'https:'")]
+
+
+def test_the_word_list_names_words_and_phrases(tmp_path: Path) -> None:
+    config = CONFIG + 'words: ["Duran  Duran", "Zyxo’s", "Okafor-Smyth", "Ngozi Adeyemmi"]\n'
+    body = "We saw Duran Duran, Zyxo’s and Zyxo's team, Okafor-Smyth and Adeyemmi."
+    assert found(tmp_path, body, config) == []
