@@ -362,3 +362,26 @@ def test_the_word_list_names_words_and_phrases(tmp_path: Path) -> None:
     config = CONFIG + 'words: ["Duran  Duran", "Zyxo’s", "Okafor-Smyth", "Ngozi Adeyemmi"]\n'
     body = "We saw Duran Duran, Zyxo’s and Zyxo's team, Okafor-Smyth and Adeyemmi."
     assert found(tmp_path, body, config) == []
+
+
+def test_closing_hashes_are_not_part_of_a_heading(tmp_path: Path) -> None:
+    assert found(tmp_path, "See [the title](#text-title).\n\n# Title ##") == []
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Intro\n=====\n\n### Deep", [(7, 1, "'### Deep' skips a level after # heading; use ##")]),
+    ("Intro\n-----\n\n#### Deep",
+     [(4, 1, "'## Intro' skips a level after the section title; use #"),
+      (7, 1, "'#### Deep' skips a level after ## heading; use ###")]),
+    # a line of dashes under a list item, a table row or after a blank line is a rule
+    ("- item\n---\n\n## Next", [(7, 1, "'## Next' skips a level after the section title; "
+                                       "use #")]),
+    ("| a | b |\n---\n\n## Next", [(7, 1, "'## Next' skips a level after the section title; "
+                                          "use #")]),
+    ("Intro\n\n---\n\n## Next", [(8, 1, "'## Next' skips a level after the section title; "
+                                        "use #")]),
+])
+def test_underlined_headings(tmp_path: Path, body: str,
+                             expected: list[tuple[int, int, str]]) -> None:
+    assert [(line, column, message) for line, column, _, message in found(tmp_path, body)
+            ] == expected
