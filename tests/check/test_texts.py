@@ -266,6 +266,18 @@ LINKS = [
       (4, 35, "link-text", "'http://en.wikipedia.org/wiki/Safety_(law)': a bare address; "
                            "screen readers spell it out: write [what it leads to]"
                            "(http://en.wikipedia.org/wiki/Safety_(law))")]),
+    ('A <a href="htps://example.org/r">the\nreport</a>.',  # over two lines
+     [(4, 3, "url", "'<a href=\"htps://example.org/r\">the report</a>': 'htps:' looks like a "
+                    "misspelt 'https:'")]),
+    ('<img src="images/p.png" alt="A chart\nof members"> <IMG SRC="images/q.png" ALT="q.png">',
+     [(5, 14, "image-alt", "'q.png': the alt text of images/q.png is a file name; describe "
+                           "what the picture shows")]),
+    ("See ![chart.png][] here.\n\n[chart.png]: images/chart.png",
+     [(4, 5, "image-alt", "'chart.png': the alt text of the picture is a file name; "
+                          "describe what the picture shows")]),
+    ('[![](images/logo.png "The logo")](https://example.org)',
+     [(4, 2, "image-alt", "'![](images/logo.png \"The logo\")': images/logo.png has no alt "
+                          "text; describe what it shows")]),
     ("See [https://example.org/x](https://example.org/x).",
      [(4, 5, "link-text", "'https://example.org/x': a bare address as link text; say what "
                           "it leads to")]),
