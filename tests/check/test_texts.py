@@ -278,6 +278,19 @@ LINKS = [
     ('[![](images/logo.png "The logo")](https://example.org)',
      [(4, 2, "image-alt", "'![](images/logo.png \"The logo\")': images/logo.png has no alt "
                           "text; describe what it shows")]),
+    ("[Logo: ![](images/logo.png)](https://example.org)",  # a picture inside, not first
+     [(4, 8, "image-alt", "'![](images/logo.png)': images/logo.png has no alt text; describe "
+                          "what it shows")]),
+    ("Write to [us][r].\n\n[r]: info@example.org",
+     [(6, 6, "mailto", "'info@example.org': an e-mail address needs mailto: in front "
+                       "(mailto:info@example.org)")]),
+    ("See [the notes](<#nowhere>).",
+     [(4, 5, "anchor", "'[the notes](<#nowhere>)': nothing in the edition is called "
+                       "'#nowhere'")]),
+    ("See [the report](https://example.org/r) and the the end.",  # the words after a link
+     [(4, 45, "repeated-word", "'the the': 'the' is written twice in a row; delete one")]),
+    (" ### Deep",  # an indented heading
+     [(4, 2, "heading-levels", "'### Deep' skips a level after the section title; use #")]),
     ("See [https://example.org/x](https://example.org/x).",
      [(4, 5, "link-text", "'https://example.org/x': a bare address as link text; say what "
                           "it leads to")]),
@@ -397,3 +410,9 @@ def test_underlined_headings(tmp_path: Path, body: str,
                              expected: list[tuple[int, int, str]]) -> None:
     assert [(line, column, message) for line, column, _, message in found(tmp_path, body)
             ] == expected
+
+
+def test_a_value_is_placed_after_its_key(tmp_path: Path) -> None:
+    body = ('---\ntitle: Join\ncaption: a the the caption\ncta:\n  label: Join the team\n'
+            '  url: "https://example.org/join"\n---\nText.\n')
+    assert [f[:3] for f in found(tmp_path, body)] == [(3, 12, "repeated-word")]
