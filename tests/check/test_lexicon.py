@@ -44,6 +44,7 @@ def test_misspellings_are_not(word: str) -> None:
     "reposted", "crowdfunded", "upcycled", "reimagined", "codesigning", "reimagining",
     "podcasters", "upcyclers", "podcaster", "upcycler", "intersectionally", "abdominals",
     "unavouch",  # a prefix before a word used 100 times
+    "podcasting", "downvoting", "neurodiversities", "accountabilities", "analysers",
     "cochair", "superfish", "rebands", "cyberflashing", "unfollowing",  # prefixed
 ])
 def test_words_a_fresh_dictionary_knows(fresh: Lexicon, word: str) -> None:
@@ -74,8 +75,15 @@ def test_the_word_lists_are_read_into_a_new_dictionary() -> None:
     assert {english.variants[british] for british in (
         "favourites", "colourful", "honoured", "centres", "theatres")} == {
         "favorites", "colorful", "honored", "centers", "theaters"}
+    endings = ["armours", "armoured", "armouring", "armourer", "armourers", "flavourful",
+               "colourfully", "flavourless", "colourable", "favourably", "labourite",
+               "labourites", "behaviourist", "behaviourists", "behaviourally"]
+    assert {british: english.variants.get(british) for british in endings} == {
+        british: british.replace("our", "or") for british in endings}
     # "centre" ends in -e: "centreing" is no word; only its plural is paired
     assert "centreing" not in english.variants and "centreed" not in english.variants
+    assert english.variants["fibres"] == "fibers"
+    assert "enroled" not in english.variants  # nor endings after an -l: enrol, enrolled
     assert english._wide_searches == 0 and english.suggest("acomodations", False) == (
         "accommodations")  # two edits and twelve letters: the first wide search
 
@@ -156,6 +164,7 @@ def test_arabic_marks_and_joined_words() -> None:
     assert arabic.known("كتاب")
     assert arabic.known("كِتَاب")  # with its vowel marks
     assert arabic.known("والكتاب") and arabic.known("بالكتاب") and arabic.known("للكتاب")
+    assert arabic.known("والطالب") and arabic.known("فالطالب")  # only with its clitic off
     assert not arabic.known("والكتابب")
 
 
