@@ -175,3 +175,9 @@ def test_a_british_edition_is_not_told_to_write_seised(tmp_path: Path) -> None:
 
 def test_a_contraction_of_a_word_ending_in_n_is_a_word(tmp_path: Path) -> None:
     assert check_body(tmp_path, "The children'll love it, and the women'd agree.") == []
+
+
+def test_persian_words_with_a_joined_and() -> None:
+    persian = Lexicon("fa")
+    assert persian.known("ومدرسه") and persian.known("بخانه")  # and a school, to a house
+    assert not persian.known("ومدرسهه")
