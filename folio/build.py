@@ -567,9 +567,10 @@ def build(
             raise FolioError(f"no editions found in {content}/; create one with " +
                              command_line("new NAME"))
     links = site_links(content)
-    if jobs is None:  # count the stale editions only when there are enough to need it
-        jobs = default_jobs(len(folders)) if default_jobs(len(folders)) == 1 else default_jobs(
-            sum(1 for folder in folders if stale_formats(
+    if jobs is None:
+        jobs = default_jobs(len(folders))
+        if jobs > 1:  # enough editions for a pool: count those that need building
+            jobs = default_jobs(sum(1 for folder in folders if stale_formats(
                 folder, out, formats, force=force, keep_html=keep_html,
                 links=links.get(folder.name))[0]))
     parallel = jobs > 1 and len(folders) > 1

@@ -244,3 +244,50 @@ def test_a_helper_that_dies_mid_job_leaves_the_layout_to_the_build(project: Path
     seen = run_helper(project, "kill")
     assert seen["pdf"] == expected and seen["alive"] is False
     assert seen["next"] == expected  # the next edition is laid out in the build's process
+
+
+LIBRARIES = """
+import ctypes.util, re, sys
+sys.path.insert(0, sys.argv[1])
+usual = ctypes.util.find_library
+if sys.argv[2] == "cache-lacks-them":  # no library loads while only the cache is asked
+    import cffi
+    dlopen = cffi.FFI.dlopen
+
+    def refused(self, name, flags=0):
+        if ctypes.util.find_library is not usual:
+            raise OSError(f"{name}: not in the linker's cache")
+        return dlopen(self, name, flags)
+
+    cffi.FFI.dlopen = refused
+if sys.argv[2] == "usual":
+    import weasyprint
+else:
+    from folio.formats.pdf.helper import import_weasyprint
+    import_weasyprint()
+assert ctypes.util.find_library is usual
+from weasyprint import HTML
+assert HTML(string="<p>Hello</p>").write_pdf().startswith(b"%PDF")
+maps = open("/proc/self/maps").read()
+print(sorted(set(re.findall(r"/\\S*(?:pango|harfbuzz|fontconfig|gobject)\\S*", maps))))
+"""
+
+
+def test_the_helper_loads_weasyprint_libraries_from_the_linker_cache_or_else_as_usual() -> None:
+    """The helper's quicker way to load WeasyPrint's libraries loads the same files; where
+    the linker's cache lacks them, it loads them the usual way, saying nothing."""
+    import subprocess
+    import sys
+
+    from tests.formats.pdf.helpers import ROOT
+
+    def libraries(way: str) -> str:
+        done = subprocess.run([sys.executable, "-c", LIBRARIES, str(ROOT), way],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    usual = libraries("usual")
+    assert "libpango" in usual and "libharfbuzz" in usual
+    assert libraries("cached") == usual
+    assert libraries("cache-lacks-them") == usual  # nothing printed but the list
