@@ -40,8 +40,9 @@ except SystemExit as stop:
     if stop.code:
         raise
 # The PDF helper process counts too: stop it, then add its peak to ours (an upper bound).
-import multiprocessing
-for child in multiprocessing.active_children():
+# (A build that started no helper never imported multiprocessing: nor does this.)
+multiprocessing = sys.modules.get("multiprocessing")
+for child in multiprocessing.active_children() if multiprocessing else []:
     child.terminate()
     child.join()
 sys.stderr.write("peak-rss-kb=%d\\n" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
