@@ -92,11 +92,33 @@ def running(text: str, budget: int = RUNNING_HEAD) -> str:
     return cut.rstrip(" ,;:.-–—") + "…"
 
 
+TITLE_BLOCK_POINTS = 154 * 72 / 25.4
+"""The width of the cover's title block (154 mm), in points."""
+TITLE_GLYPH_EMS, TITLE_SPACE_EMS = 0.52, 0.25
+"""A generous average width of a letter and of a space of the bold heading face, in ems."""
+
+
+def title_lines(text: str, size: float) -> int:
+    """Return about how many lines `text` takes in the title block at `size` points."""
+    lines, used = 1, 0.0
+    for word in text.split():
+        width = len(word) * TITLE_GLYPH_EMS * size
+        if used and used + TITLE_SPACE_EMS * size + width > TITLE_BLOCK_POINTS:
+            lines, used = lines + 1, width
+        else:
+            used += (TITLE_SPACE_EMS * size if used else 0) + width
+    return lines
+
+
 def cover_title_size(text: str) -> float:
     """Return the cover title's size in points: 52 pt, smaller as the title grows, so
     that a title of up to about 150 characters holds on at most four lines of the 154 mm
-    title block (22 pt, the smallest, still reads as a title from across a table)."""
-    return round(min(52.0, max(22.0, 3300 / max(len(text), 1))), 1)
+    title block, long words (German compounds) included. 22 pt, the smallest, still
+    reads as a title from across a table."""
+    size = min(52.0, max(22.0, 3300 / max(len(text), 1)))
+    while size > 22.0 and title_lines(text, size) > 4:
+        size = max(22.0, size - 0.5)
+    return round(size, 1)
 
 
 def has_contents(edition: Edition) -> bool:
