@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Folio's command line: `python generate.py --help`."""
 
-import sys
-
-from folio.cli import main
+from folio.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run()

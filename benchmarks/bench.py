@@ -32,21 +32,20 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 # A child that runs a command line in-process and reports its own peak memory (RSS).
 MEASURED = """
-import resource, runpy, sys
+import atexit, resource, runpy, sys
+
+def peak():
+    # After the build's own exit handlers (registered later, so run first), which stop
+    # its PDF helper: the helper's peak counts too, added to ours (an upper bound).
+    # Folio's command line ends the process right after the exit handlers.
+    used = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    used += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    sys.stderr.write("peak-rss-kb=%d\\n" % used)
+    sys.stderr.flush()
+
+atexit.register(peak)
 sys.argv = {argv!r}
-try:
-    runpy.run_path(sys.argv[0], run_name="__main__")
-except SystemExit as stop:
-    if stop.code:
-        raise
-# The PDF helper process counts too: stop it, then add its peak to ours (an upper bound).
-# (A build that started no helper never imported multiprocessing: nor does this.)
-multiprocessing = sys.modules.get("multiprocessing")
-for child in multiprocessing.active_children() if multiprocessing else []:
-    child.terminate()
-    child.join()
-sys.stderr.write("peak-rss-kb=%d\\n" % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                                       + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+runpy.run_path(sys.argv[0], run_name="__main__")
 """
 
 FLOOR = """
