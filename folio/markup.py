@@ -227,8 +227,13 @@ def column_labels(table: str) -> list[str]:
     return labels
 
 
+@lru_cache(maxsize=1024)
 def render_markdown(text: str, prefix: str) -> tuple[str, tuple[str, ...]]:
-    """Render Markdown to sanitised HTML; return (body, footnotes) with `prefix`ed ids."""
+    """Render Markdown to sanitised HTML; return (body, footnotes) with `prefix`ed ids.
+
+    Remembered by text and prefix, like `inline`: a `watch` session renders again only
+    the sections that changed.
+    """
     html = _renderer().convert(text, prefix)
     notes: list[str] = []
     block = FOOTNOTES.search(html)
@@ -244,8 +249,13 @@ def render_markdown(text: str, prefix: str) -> tuple[str, tuple[str, ...]]:
     return header_rows(sanitize(html)), tuple(notes)
 
 
+@lru_cache(maxsize=4096)
 def inline(text: str) -> Markup:
-    """Render one line of front-matter text (a title, summary, caption) as inline HTML."""
+    """Render one line of front-matter text (a title, summary, caption) as inline HTML.
+
+    Remembered by text: the web page and the email show the same titles and summaries,
+    and a `watch` session renders again only those that changed.
+    """
     if not text:
         return Markup("")
     html = _renderer().convert(text, "inline")
