@@ -250,13 +250,13 @@ LIBRARIES = """
 import ctypes.util, re, sys
 sys.path.insert(0, sys.argv[1])
 usual = ctypes.util.find_library
-if sys.argv[2] == "cache-lacks-them":  # no library loads while only the cache is asked
+if sys.argv[2] == "loader-lacks-them":  # no library loads while the search is skipped
     import cffi
     dlopen = cffi.FFI.dlopen
 
     def refused(self, name, flags=0):
         if ctypes.util.find_library is not usual:
-            raise OSError(f"{name}: not in the linker's cache")
+            raise OSError(f"{name}: not found by the loader alone")
         return dlopen(self, name, flags)
 
     cffi.FFI.dlopen = refused
@@ -273,9 +273,9 @@ print(sorted(set(re.findall(r"/\\S*(?:pango|harfbuzz|fontconfig|gobject)\\S*", m
 """
 
 
-def test_the_helper_loads_weasyprint_libraries_from_the_linker_cache_or_else_as_usual() -> None:
+def test_the_helper_loads_weasyprint_libraries_by_their_file_names_or_else_as_usual() -> None:
     """The helper's quicker way to load WeasyPrint's libraries loads the same files; where
-    the linker's cache lacks them, it loads them the usual way, saying nothing."""
+    the loader alone cannot find them, it loads them the usual way, saying nothing."""
     import subprocess
     import sys
 
@@ -289,5 +289,5 @@ def test_the_helper_loads_weasyprint_libraries_from_the_linker_cache_or_else_as_
 
     usual = libraries("usual")
     assert "libpango" in usual and "libharfbuzz" in usual
-    assert libraries("cached") == usual
-    assert libraries("cache-lacks-them") == usual  # nothing printed but the list
+    assert libraries("quick") == usual
+    assert libraries("loader-lacks-them") == usual  # nothing printed but the list
