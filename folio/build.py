@@ -29,7 +29,15 @@ from . import __version__
 from .archive import SiteLinks, site_inputs, site_links
 from .errors import FolioError, Problem, command_line, printable
 from .formats import FORMATS, Files
-from .sources import find_edition, find_editions, theme_chain, yaml_settings
+from .sources import (
+    SETTINGS_MEMO,
+    find_edition,
+    find_editions,
+    memo_to_keep,
+    recall_settings,
+    theme_chain,
+    yaml_settings,
+)
 
 if TYPE_CHECKING:
     from .check import Finding
@@ -566,6 +574,7 @@ def build(
         if not folders:
             raise FolioError(f"no editions found in {content}/; create one with " +
                              command_line("new NAME"))
+    recall_settings(out)
     links = site_links(content)
     if jobs is None:
         jobs = default_jobs(len(folders))
@@ -600,4 +609,9 @@ def build(
     else:
         # Forcing named editions forces their outputs only: the archive is rebuilt when
         # what it shows changed, or when the whole project is forced.
-        yield build_archive(content, out, force=force and not editions)
+        archive = build_archive(content, out, force=force and not editions)
+        yield archive
+        # A build that failed leaves the build folder as it was, memo included.
+        if archive.ok and (memo := memo_to_keep()) is not None and out.is_dir():
+            with contextlib.suppress(OSError):  # a memo only: the next build reads the YAML
+                write_atomic(out / SETTINGS_MEMO, memo)

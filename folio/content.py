@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import pictures
 from .errors import ContentError, Problem, command_line
+from .safe_yaml import NoAliasLoader
 from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
-from .sources import NoAliasLoader
 
 if TYPE_CHECKING:
     from .archive import SiteLinks

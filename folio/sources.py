@@ -5,13 +5,16 @@ Cheap to import on purpose: an up-to-date build reads only this much of Folio.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import difflib
+import hashlib
+import json
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import FolioError, command_line, display_path
 
@@ -29,25 +32,49 @@ THEME_NAME = r"^[a-z0-9][a-z0-9_-]*$"
 """What a theme may be called: a plain folder name, never a path (`/etc`, `../x`)."""
 
 
-class NoAliasLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses anchors and aliases (no alias bombs)."""
+SETTINGS_MEMO = ".folio-settings.json"
+"""The file in the build folder that keeps YAML settings already read, for the next run."""
+MEMO_ENTRIES = 512
+"""How many files' settings the memo keeps, the most recently learned."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "YAML aliases (*name) are not allowed; write the value out in full",
-                event.start_mark,
-            )
-        return super().compose_node(parent, index)
+_memo: dict[str, str] = {}
+"""Settings already read, as JSON text, by the SHA-256 of their file's bytes."""
+_learned = False
+_memo_lock = threading.Lock()
 
 
 def yaml_settings(path: Path) -> dict[str, Any]:
-    """Read a YAML file as plain data, or {} when it is missing, broken or uses aliases."""
+    """Read a YAML file as plain data, or {} when it is missing, broken or uses aliases.
+
+    What a file's exact bytes hold is read once: the answer is kept by their digest, in
+    this process and, through `recall_settings` and `memo_to_keep`, for the next build,
+    so that a build with nothing to do never even imports PyYAML (a fifth of its time).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    digest = hashlib.sha256(raw).hexdigest()
+    known = _memo.get(digest)
+    if known is not None:
+        settings: dict[str, Any] = json.loads(known, object_hook=_untag)
+        return settings
+    settings = _parse_settings(raw)
+    frozen = _freeze(settings)
+    if frozen is not None:
+        _remember(digest, frozen)
+    return settings
+
+
+def _parse_settings(raw: bytes) -> dict[str, Any]:
+    import yaml
+
     fast = getattr(yaml, "CSafeLoader", None)  # libyaml: a no-op build is mostly this
     try:
-        text = path.read_text("utf-8")
+        text = raw.decode("utf-8")
         if fast is None:
+            from .safe_yaml import NoAliasLoader
+
             loader = NoAliasLoader(text)
             try:
                 data = loader.get_single_data()
@@ -60,6 +87,71 @@ def yaml_settings(path: Path) -> dict[str, Any]:
     except Exception:
         return {}
     return data if isinstance(data, dict) and _names_only(data) else {}
+
+
+def _tag(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return {"\0datetime": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"\0date": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _untag(mapping: dict[str, Any]) -> Any:
+    if len(mapping) == 1:
+        (key, value), = mapping.items()
+        kind = {"\0datetime": datetime.datetime, "\0date": datetime.date}.get(key)
+        if kind is not None and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                return kind.fromisoformat(value)
+    return mapping
+
+
+def _freeze(settings: dict[str, Any]) -> str | None:
+    """Return settings as JSON text that reads back as the same data, or None if none does
+    (YAML's sets, binary data, NaN, a key that looks like a date's tag)."""
+    try:
+        text = json.dumps(settings, default=_tag, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
+    again = json.loads(text, object_hook=_untag)
+    return text if again == settings and repr(again) == repr(settings) else None
+
+
+def _remember(digest: str, frozen: str) -> None:
+    global _learned
+    with _memo_lock:  # `watch` reads settings from its server's threads too
+        _memo.pop(digest, None)
+        _memo[digest] = frozen
+        while len(_memo) > MEMO_ENTRIES:
+            del _memo[next(iter(_memo))]
+        _learned = True
+
+
+def recall_settings(folder: Path) -> None:
+    """Learn the settings a previous build kept in `folder`; a broken memo is ignored.
+
+    The memo lives among the build's outputs, which Folio alone writes: what it holds is
+    used only for a file whose bytes have the digest it is kept under.
+    """
+    global _learned
+    try:
+        kept = json.loads((folder / SETTINGS_MEMO).read_text("utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(kept, dict):
+        learned = _learned
+        for digest, frozen in kept.items():
+            if isinstance(frozen, str) and digest not in _memo:
+                _remember(digest, frozen)
+        _learned = learned
+
+
+def memo_to_keep() -> bytes | None:
+    """Return the memo for the build folder when this process learned settings, else None."""
+    if not _learned:
+        return None
+    return json.dumps(_memo, ensure_ascii=False, indent=0).encode()
 
 
 def _names_only(data: Any) -> bool:

@@ -145,12 +145,22 @@ def test_noop_build_does_not_import_weasyprint(built: Path) -> None:
 
     root = Path(__file__).resolve().parent.parent
     code = ("import sys; from folio.cli import main; code = main([]); "
-            "print('weasyprint' in sys.modules, 'mrml' in sys.modules); sys.exit(code)")
+            "print('weasyprint' in sys.modules, 'mrml' in sys.modules, 'yaml' in sys.modules); "
+            "sys.exit(code)")
     done = subprocess.run([sys.executable, "-c", code], cwd=built, capture_output=True,
                           text=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "False False", done.stdout
+    # Nor PyYAML: the settings come from the memo the last build kept (sources.py).
+    assert done.stdout.strip().splitlines()[-1] == "False False False", done.stdout
     assert "up to date" in done.stdout
+
+
+def test_an_edited_setting_is_read_again_though_a_memo_is_kept(built: Path) -> None:
+    assert (built / "build" / ".folio-settings.json").is_file()
+    edit(built / "content" / "mini" / "edition.yaml", "title: ", "title: Renamed ")
+    assert build_all(built)["mini"] == sorted(ALL)
+    assert "Renamed " in (built / "build" / "mini" / "index.html").read_text()
+    assert "Renamed " in (built / "build" / "index.html").read_text()  # the archive too
 
 
 def test_failed_format_keeps_its_last_good_output_and_the_others_build(built: Path) -> None:

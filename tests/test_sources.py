@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 import yaml
 
 from folio.errors import FolioError
+from folio.safe_yaml import NoAliasLoader
 from folio.sources import (
     BUILTIN_THEMES,
-    NoAliasLoader,
     _builtin_themes,
     edition_folder,
     find_edition,
@@ -253,3 +254,98 @@ def test_an_unknown_edition_when_there_are_none(
     assert no_edition("first", tmp_path / "content") == (
         "there is no edition 'first' in content/; create it with `folio new first`")
 
+
+
+# --- the memo of settings already read ----------------------------------------------------
+
+
+@pytest.fixture
+def memo(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """An empty memo for this test; the module's own is left as it was."""
+    from folio import sources
+
+    fresh: dict[str, str] = {}
+    monkeypatch.setattr(sources, "_memo", fresh)
+    monkeypatch.setattr(sources, "_learned", False)
+    return fresh
+
+
+DATED = ("title: Année 2025\ndate: 2025-12-15\nsent: 2025-12-15 09:30:00+01:00\n"
+         "count: 3\nshare: 1.5\ndraft: false\nnothing:\ntags: [a, 2, {b: 2024-01-02}]\n")
+
+
+def test_a_file_read_again_gives_the_same_data_from_the_memo(
+        tmp_path: Path, memo: dict[str, str]) -> None:
+    import datetime
+
+    path = tmp_path / "edition.yaml"
+    path.write_text(DATED, encoding="utf-8")
+    first = yaml_settings(path)
+    assert len(memo) == 1
+    again = yaml_settings(path)
+    assert again == first == yaml.safe_load(DATED)
+    assert repr(again) == repr(first)  # the same types: dates stay dates, 3 stays an int
+    assert isinstance(again["date"], datetime.date)
+    assert again["sent"].utcoffset() == datetime.timedelta(hours=1)
+    again["tags"].append("changed")  # each answer is a copy of its own
+    assert yaml_settings(path)["tags"] == ["a", 2, {"b": datetime.date(2024, 1, 2)}]
+
+
+def test_the_memo_answers_only_for_the_same_bytes(tmp_path: Path, memo: dict[str, str]) -> None:
+    path = tmp_path / "edition.yaml"
+    path.write_text("title: One\n")
+    assert yaml_settings(path) == {"title": "One"}
+    path.write_text("title: Two\n")
+    assert yaml_settings(path) == {"title": "Two"}
+    assert len(memo) == 2
+
+
+@pytest.mark.parametrize("text", [
+    "tags: !!set {a, b}\n",
+    "logo: !!binary aGVsbG8=\n",
+    "ratio: .nan\n",
+    "odd: {\"\\0date\": \"2025-01-01\"}\n",  # text that would read back as a date
+])
+def test_settings_json_cannot_hold_are_read_each_time(
+        tmp_path: Path, memo: dict[str, str], text: str) -> None:
+    path = tmp_path / "edition.yaml"
+    path.write_text(text)
+    first = yaml_settings(path)
+    assert first and not memo
+    assert repr(yaml_settings(path)) == repr(first)
+
+
+def test_the_memo_is_kept_for_the_next_build_and_a_broken_one_is_ignored(
+        tmp_path: Path, memo: dict[str, str]) -> None:
+    from folio import sources
+
+    path = tmp_path / "edition.yaml"
+    path.write_text(DATED)
+    assert sources.memo_to_keep() is None  # nothing learned yet
+    expected = yaml_settings(path)
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / sources.SETTINGS_MEMO).write_bytes(sources.memo_to_keep() or b"")
+    memo.clear()
+    sources._learned = False
+    sources.recall_settings(tmp_path / "build")
+    assert len(memo) == 1 and sources.memo_to_keep() is None  # recalled, not learned
+    assert repr(yaml_settings(path)) == repr(expected)
+    for broken in ("{not json", "[1, 2]", '{"abc": 3}'):
+        memo.clear()
+        (tmp_path / "build" / sources.SETTINGS_MEMO).write_text(broken)
+        sources.recall_settings(tmp_path / "build")
+        assert memo == {}
+    sources.recall_settings(tmp_path / "nowhere")
+    assert repr(yaml_settings(path)) == repr(expected)
+
+
+def test_the_memo_keeps_the_most_recent_files(
+        tmp_path: Path, memo: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from folio import sources
+
+    monkeypatch.setattr(sources, "MEMO_ENTRIES", 3)
+    for number in range(5):
+        path = tmp_path / f"{number}.yaml"
+        path.write_text(f"number: {number}\n")
+        yaml_settings(path)
+    assert [json.loads(text) for text in memo.values()] == [{"number": n} for n in (2, 3, 4)]
