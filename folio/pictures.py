@@ -116,11 +116,13 @@ def raster_problem(data: bytes, relative: str) -> str | None:
     import hashlib
 
     key = (hashlib.blake2b(data, digest_size=20).digest(), relative)
-    if key not in RASTER_VERDICTS:
-        if len(RASTER_VERDICTS) >= RASTER_VERDICTS_KEPT:
-            del RASTER_VERDICTS[next(iter(RASTER_VERDICTS))]
-        RASTER_VERDICTS[key] = _raster_problem(data, relative)
-    return RASTER_VERDICTS[key]
+    if key in RASTER_VERDICTS:
+        return RASTER_VERDICTS[key]
+    verdict = _raster_problem(data, relative)
+    if len(RASTER_VERDICTS) >= RASTER_VERDICTS_KEPT:
+        RASTER_VERDICTS.pop(next(iter(RASTER_VERDICTS)), None)
+    RASTER_VERDICTS[key] = verdict
+    return verdict
 
 
 def _raster_problem(data: bytes, relative: str) -> str | None:
