@@ -30,7 +30,20 @@ IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 MAX_SECTION_BYTES = 1_000_000
 MAX_YAML_BYTES = 200_000
 
-Lines = dict[tuple[Any, ...], int]
+
+class Lines(dict[tuple[Any, ...], int]):
+    """Where each key path of a YAML document is: as a dict, the line of its key.
+
+    `columns` holds the 1-based column of each key (of each item, in a list), `places`
+    the (line, column) where each value itself starts. They differ most in flow style:
+    in `cta: {label: Join us, url: ...}` the url is neither at the line's start nor
+    after its first colon.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: dict[tuple[Any, ...], int] = {}
+        self.places: dict[tuple[Any, ...], tuple[int, int]] = {}
 
 
 @dataclass(frozen=True)
@@ -62,8 +75,8 @@ class Edition:
     root: Path
     config: EditionConfig
     sections: tuple[Section, ...]
-    lines: Lines = field(default_factory=dict, compare=False, repr=False)
-    """Line of every key of `edition.yaml`, by key path (for later checks)."""
+    lines: Lines = field(default_factory=Lines, compare=False, repr=False)
+    """Where every key and value of `edition.yaml` is, by key path (for later checks)."""
     site: SiteLinks | None = None
     """Where the edition sits in the archive, filled in by the build; None on its own."""
 
@@ -99,7 +112,7 @@ def parse_yaml(
     if len(text.encode()) > MAX_YAML_BYTES:
         problems.append(Problem(path, first_line,
                                 "the YAML block is over 200 KB; keep settings short"))
-        return None, {}
+        return None, Lines()
     try:
         loader = NoAliasLoader(text)
         try:
@@ -108,28 +121,28 @@ def parse_yaml(
             if node is not None:
                 _check_nodes(loader, node, path, first_line, problems)
             if len(problems) > before:
-                return None, {}
+                return None, Lines()
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         problems.append(_yaml_problem(exc, path, first_line))
-        return None, {}
+        return None, Lines()
     except yaml.YAMLError as exc:
         problems.append(Problem(path, first_line, f"the YAML cannot be read: {exc}"))
-        return None, {}
+        return None, Lines()
     except RecursionError:
         rows = text.split("\n")
         deepest = max(range(len(rows)), key=lambda i: rows[i].count("[") + rows[i].count("{"))
         problems.append(Problem(path, first_line + deepest, "the YAML is nested too deeply to "
                                 "read; "
                                 "write the brackets out in fewer levels"))
-        return None, {}
+        return None, Lines()
     except Exception as exc:  # a constructor failing in a way _check_nodes did not foresee
         problems.append(Problem(path, first_line, f"the YAML cannot be read ({exc}); put "
                                 "values meant as text in double quotes"))
-        return None, {}
-    lines: Lines = {}
+        return None, Lines()
+    lines = Lines()
     if node is not None:
         _collect_lines(node, (), lines, first_line)
     return data, lines
@@ -167,12 +180,14 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: Path, first_line: int) -> Pro
             mark = (exc.context_mark if opened and exc.context_mark
                     else exc.problem_mark or exc.context_mark)
             line = first_line + mark.line if mark else first_line
-            return Problem(path, line, f"the YAML cannot be read: {plain}; {fix}")
+            return Problem(path, line, f"the YAML cannot be read: {plain}; {fix}",
+                           mark.column + 1 if mark else None)
     else:
         message = (f"the YAML cannot be read: {what}; check the indentation and put values "
                    "that contain ': ' or ' #' in double quotes")
     mark = exc.problem_mark or exc.context_mark
-    return Problem(path, first_line + mark.line if mark else first_line, message)
+    return Problem(path, first_line + mark.line if mark else first_line, message,
+                   mark.column + 1 if mark else None)
 
 
 def _check_nodes(
@@ -182,20 +197,22 @@ def _check_nodes(
     stack = [root]
     while stack:
         node = stack.pop()
-        line = first + node.start_mark.line
+        line, column = first + node.start_mark.line, node.start_mark.column + 1
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in node.value:
-                key_line = first + key.start_mark.line
+                key_line, key_column = first + key.start_mark.line, key.start_mark.column + 1
                 stack.append(value)
                 if not (isinstance(key, yaml.ScalarNode) and key.tag.endswith(":str")):
                     shown = key.value if isinstance(key, yaml.ScalarNode) else "a list or block"
                     problems.append(Problem(path, key_line, f"the key {shown!r} is not a name "
                                             "(YAML reads it as a number, a date, true/false or "
-                                            "a block); put it in quotes or rename it"))
+                                            "a block); put it in quotes or rename it",
+                                            key_column))
                 elif key.value in seen:
                     problems.append(Problem(path, key_line, f"'{key.value}' is given twice "
-                                            f"(also on line {seen[key.value]}); keep only one"))
+                                            f"(also on line {seen[key.value]}); keep only one",
+                                            key_column))
                 else:
                     seen[key.value] = key_line
         elif isinstance(node, yaml.SequenceNode):
@@ -211,21 +228,23 @@ def _check_nodes(
                         else f"a valid {tag} ({why[:120]})")
                 problems.append(Problem(path, line, f"the value '{node.value[:60]}' cannot be "
                                         f"read as {hint}; correct it, or put it in double "
-                                        "quotes if it is meant as text"))
+                                        "quotes if it is meant as text", column))
                 continue
             if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
                 problems.append(Problem(path, line, "this value contains a \\u escape of half "
                                         "a character (a lone surrogate); write the character "
-                                        "itself"))
+                                        "itself", column))
 
 
-def _collect_lines(node: yaml.Node, at: tuple[Any, ...], lines: Lines, first: int) -> None:
-    lines[at] = node.start_mark.line + first
+def _collect_lines(node: yaml.Node, at: tuple[Any, ...], lines: Lines, first: int,
+                   key: yaml.Node | None = None) -> None:
+    """Record where the value at key path `at` starts, and where its key (or item) does."""
+    mark = (key or node).start_mark
+    lines[at], lines.columns[at] = first + mark.line, mark.column + 1
+    lines.places[at] = (first + node.start_mark.line, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines[(*at, key.value)] = key.start_mark.line + first
-            _collect_lines(value, (*at, key.value), lines, first)
-            lines[(*at, key.value)] = key.start_mark.line + first
+        for name, value in node.value:
+            _collect_lines(value, (*at, name.value), lines, first, name)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _collect_lines(item, (*at, index), lines, first)
@@ -237,6 +256,22 @@ def line_of(lines: Lines, at: tuple[Any, ...], default: int | None = None) -> in
         if at[:end] in lines:
             return lines[at[:end]]
     return default
+
+
+def place_of(lines: Lines, at: tuple[Any, ...], key: bool = False
+             ) -> tuple[int | None, int | None]:
+    """Return the (line, column) of the value at key path `at`, or of its key with `key`.
+
+    A path the file does not have (a missing key, or a schema location that goes past the
+    value, as for a union) falls back to the nearest path above it that it has.
+    """
+    for end in range(len(at), -1, -1):
+        known = at[:end]
+        if known in lines:
+            if key:
+                return lines[known], lines.columns.get(known)
+            return lines.places.get(known, (lines[known], None))
+    return None, None
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -269,7 +304,9 @@ def validate(
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
-            problems.append(Problem(path, line_of(lines, loc, 1), explain(model, error)))
+            line, column = place_of(lines, loc, key=error["type"] in ("extra_forbidden",
+                                                                      "missing"))
+            problems.append(Problem(path, line or 1, explain(model, error), column))
         return None
 
 
@@ -355,25 +392,28 @@ def _model_in(annotation: Any) -> Any:
 
 
 def _check_image(
-    root: Path, relative: str, path: Path, line: int | None, problems: list[Problem]
+    root: Path, relative: str, path: Path, place: tuple[int | None, int | None],
+    problems: list[Problem],
 ) -> None:
-    """Record a problem when an image path escapes the edition, is missing or unreadable."""
+    """Record a problem when an image path escapes the edition, is missing or unreadable.
+
+    `place` is the (line, column) of the value that names the picture.
+    """
     target = (root / relative).resolve()
     if not target.is_relative_to(root.resolve()):
-        problems.append(Problem(path, line, f"image '{relative}' is outside the edition folder; "
-                                "copy it into images/ and write images/<name>"))
-        return
-    if target.suffix.lower() not in IMAGE_TYPES:
-        problems.append(Problem(path, line, f"'{relative}' is not a picture Folio can use; "
-                                "use a .png, .jpg, .gif, .webp or .svg file"))
-        return
-    if not target.exists():
+        reason: str | None = (f"image '{relative}' is outside the edition folder; copy it "
+                              "into images/ and write images/<name>")
+    elif target.suffix.lower() not in IMAGE_TYPES:
+        reason = (f"'{relative}' is not a picture Folio can use; use a .png, .jpg, .gif, .webp "
+                  "or .svg file")
+    elif not target.exists():
         near = difflib.get_close_matches(relative, _images_in(root), n=1)
         hint = f"; did you mean '{near[0]}'?" if near else "; put the file in images/"
-        problems.append(Problem(path, line, f"image '{relative}' does not exist{hint}"))
-        return
-    if reason := pictures.problem(target, relative):
-        problems.append(Problem(path, line, reason))
+        reason = f"image '{relative}' does not exist{hint}"
+    else:
+        reason = pictures.problem(target, relative)
+    if reason:
+        problems.append(Problem(path, place[0], reason, place[1]))
 
 
 def regular_file_inside(path: Path, folder: Path) -> bool:
@@ -423,15 +463,16 @@ def load_section(
         return None
     for key in LAYOUT_REQUIRES[meta.layout]:
         if not getattr(meta, key):
-            problems.append(Problem(path, line_of(lines, ("layout",)),
-                                    f"layout '{meta.layout}' needs '{key}'; add it to the front "
-                                    "matter or choose another layout"))
+            line, column = place_of(lines, ("layout",))
+            problems.append(Problem(path, line, f"layout '{meta.layout}' needs '{key}'; add it "
+                                    "to the front matter or choose another layout", column))
     if meta.image:
         if not meta.image_alt or not meta.image_alt.strip():
             problems.append(Problem(path, line_of(lines, ("image",)),
                                     "'image_alt' is required with 'image': describe the picture "
-                                    "in a sentence for readers who cannot see it"))
-        _check_image(root, meta.image, path, line_of(lines, ("image",)), problems)
+                                    "in a sentence for readers who cannot see it",
+                                    lines.columns.get(("image",))))
+        _check_image(root, meta.image, path, place_of(lines, ("image",)), problems)
     return Section(slug=match["slug"], number=int(match["number"]), path=path, meta=meta,
                    body=body, body_line=body_line)
 
@@ -445,7 +486,7 @@ def load_edition(folder: Path | str) -> Edition:
         raise ContentError([Problem(root, None, "there is no edition folder here; create it "
                                     f"with {command_line(f'new {root.name}')}")])
     config: EditionConfig | None = None
-    lines: Lines = {}
+    lines = Lines()
     if (config_path.is_symlink() or config_path.exists()) and not regular_file_inside(
             config_path, root):
         problems.append(Problem(config_path, None, "edition.yaml must be a plain file in the "
@@ -463,10 +504,11 @@ def load_edition(folder: Path | str) -> Edition:
         if config is not None:
             for key in ("logo", "cover_image"):
                 if value := getattr(config, key):
-                    _check_image(root, value, config_path, line_of(lines, (key,)), problems)
+                    _check_image(root, value, config_path, place_of(lines, (key,)), problems)
             if config.cover_image and not config.cover_image_alt:
                 problems.append(Problem(config_path, line_of(lines, ("cover_image",)),
-                                        "'cover_image_alt' is required with 'cover_image'"))
+                                        "'cover_image_alt' is required with 'cover_image'",
+                                        lines.columns.get(("cover_image",))))
 
     sections: list[Section] = []
     seen: dict[str, Path] = {}
@@ -519,11 +561,13 @@ def _order(
         if slug not in by_slug:
             near = difflib.get_close_matches(slug, list(by_slug), n=1)
             hint = f"; did you mean '{near[0]}'?" if near else ""
-            problems.append(Problem(path, line_of(lines, ("sections", index)),
-                                    f"'sections' lists '{slug}', which has no file{hint}"))
+            line, column = place_of(lines, ("sections", index))
+            problems.append(Problem(path, line, f"'sections' lists '{slug}', which has no "
+                                    f"file{hint}", column))
         else:
             ordered.append(by_slug.pop(slug))
     for slug in by_slug:
         problems.append(Problem(path, line_of(lines, ("sections",)),
-                                f"'sections' does not list '{slug}'; add it or delete the file"))
+                                f"'sections' does not list '{slug}'; add it or delete the file",
+                                lines.columns.get(("sections",))))
     return ordered

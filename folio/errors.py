@@ -16,6 +16,8 @@ class Problem:
     path: Path | str
     line: int | None
     message: str
+    column: int | None = None
+    """Where on the line, 1-based, when known; `check` reports it, the build's text does not."""
 
     def __str__(self) -> str:
         if not str(self.path):

@@ -26,7 +26,7 @@ def test_build_lists_check_errors_and_still_builds(project: Path) -> None:
     done = generate(project, "build", "mini", "--format", "web,email")
     assert done.returncode == 0, done.stderr
     assert "warning: mini: check finds 1 error(s) that would be published" in done.stderr
-    assert "content/mini/edition.yaml:3:1: error placeholder: 'organisation: Your " \
+    assert "content/mini/edition.yaml:3:15: error placeholder: 'organisation: Your " \
            "organisation'" in done.stderr
     assert "build --strict" in done.stderr
     assert set(outputs(project)) >= {"index.html", "email.html"}

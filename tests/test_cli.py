@@ -135,7 +135,19 @@ def test_check_json_reports_a_content_error_as_a_finding(project: Path) -> None:
     assert done.returncode == 1
     [finding] = json.loads(done.stdout)
     assert finding["file"] == "content/mini/03-voice.md" and finding["line"] == 3
+    assert finding["column"] == len("layout: ") + 1  # the value, not the key
     assert finding["severity"] == "error" and "'layout' must be one of" in finding["message"]
+
+
+def test_check_points_into_a_one_line_mapping(project: Path) -> None:
+    section = project / "content" / "mini" / "06-join.md"
+    section.write_text(section.read_text().replace('"https://example.org/join"',
+                                                   "example.org/join"))
+    done = run(project, "check", "mini")
+    assert done.returncode == 1
+    line = 'cta: {label: Become a member, url: example.org/join}'
+    assert (f"content/mini/06-join.md:5:{line.index('example') + 1}: error url: "
+            "'example.org/join': ") in done.stdout
 
 
 def test_every_argument_has_help() -> None:

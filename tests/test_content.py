@@ -99,3 +99,62 @@ def test_section_order_from_edition_yaml(project: Path) -> None:
                                          "picture, dates]\n")
     edition = load_edition(folder)
     assert edition.sections[0].slug == "join"
+
+
+# --- where a problem points: the value itself, in block and in flow style -----------------
+
+
+def pointed(folder: Path) -> list[tuple[str, str]]:
+    """Load a broken edition; return each problem's message and the text from its column on."""
+    with pytest.raises(ContentError) as caught:
+        load_edition(folder)
+    found = []
+    for p in caught.value.problems:
+        assert p.line and p.column, p
+        line = Path(p.path).read_text().split("\n")[p.line - 1]
+        found.append((p.message, line[p.column - 1:]))
+    return found
+
+
+CTA_STYLES = {
+    "block": 'cta:\n  label: Become a member\n  url: "{url}"\n',
+    "flow": 'cta: {{label: Become a member, url: "{url}"}}\n',
+    "flow, two lines": 'cta: {{label: Become a member,\n      url: "{url}"}}\n',
+}
+JOIN_CTA = 'cta: {label: Become a member, url: "https://example.org/join"}\n'
+
+
+@pytest.mark.parametrize("style", CTA_STYLES.values(), ids=CTA_STYLES.keys())
+def test_a_bad_nested_value_is_pointed_at_itself(project: Path, style: str) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "06-join.md", JOIN_CTA, style.format(url=""))
+    [(message, at)] = pointed(folder)
+    assert message == "'cta.url' must not be empty" and at.startswith('""')
+
+
+@pytest.mark.parametrize("style", CTA_STYLES.values(), ids=CTA_STYLES.keys())
+def test_an_unknown_nested_key_is_pointed_at_itself(project: Path, style: str) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "06-join.md", JOIN_CTA,
+         style.format(url="https://example.org/join").replace("url:", "link:"))
+    found = pointed(folder)
+    assert [m for m, _ in found] == ["'cta.url' is required; add a line `url: ...`",
+                                     "unknown key 'link'; known keys: label, url"]
+    assert found[0][1].startswith("cta:") and found[1][1].startswith("link:")
+
+
+def test_an_unreadable_value_in_a_flow_list_is_pointed_at_itself(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "05-dates.md", "date: 2026-03-05", "date: 2026-02-30")
+    [(message, at)] = pointed(folder)
+    assert message.startswith("the value '2026-02-30' cannot be read as a date")
+    assert at.startswith("2026-02-30, title: Members' meeting")
+
+
+def test_a_bad_value_in_flow_style_edition_yaml_is_pointed_at_itself(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "edition.yaml", "email:\n  subject: Mini Review is out\n",
+         "pdf: {paper: A4, variant: pdf/ua-2}\nemail:\n  subject: Mini Review is out\n")
+    [(message, at)] = pointed(folder)
+    assert message.startswith("'pdf.variant' must be one of")
+    assert at == "pdf/ua-2}"

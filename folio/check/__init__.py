@@ -113,8 +113,8 @@ def claim_findings(edition: Edition) -> list[Finding]:
 
 def problem_findings(error: FolioError) -> list[Finding]:
     """Return the problems that stopped an edition from loading as error findings."""
-    return [Finding(display_path(p.path) if str(p.path) else "", p.line or 1, 1, "content",
-                    "error", p.message) for p in error.problems]
+    return [Finding(display_path(p.path) if str(p.path) else "", p.line or 1, p.column or 1,
+                    "content", "error", p.message) for p in error.problems]
 
 
 def format_findings(findings: list[Finding], fmt: str) -> str:

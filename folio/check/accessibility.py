@@ -194,7 +194,7 @@ def check_language(ctx: Context) -> Iterator[Finding]:
 def check_interface_words(ctx: Context) -> Iterator[Finding]:
     """Flag interface words that would show in English in a non-English edition."""
     language = ctx.edition.config.language
-    line = ctx.edition.lines.get(("language",), 1)
+    line, column = ctx.place(("language",))
     strings = ctx.theme.strings if ctx.theme else {}
     missing = words_for(language, strings).missing()
     if not missing:
@@ -210,4 +210,4 @@ def check_interface_words(ctx: Context) -> Iterator[Finding]:
         message = (f"'language: {language}': {len(missing)} interface word(s) have no {name} "
                    f"translation and show in English: {quoted}; translate them in Folio's "
                    "catalogue or under `strings:` in the theme's theme.yaml")
-    yield Finding(ctx.edition_file, line, 1, "interface-words", "warning", message)
+    yield Finding(ctx.edition_file, line, column, "interface-words", "warning", message)

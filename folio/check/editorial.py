@@ -124,8 +124,8 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
                                    f"'{match[0]}': {what}; replace or delete it")
     organisation = ctx.edition.config.organisation
     if organisation.strip().casefold() in PLACEHOLDER_ORGANISATIONS:
-        line = ctx.edition.lines.get(("organisation",), 1)
-        yield Finding(ctx.edition_file, line, 1, "placeholder", "error",
+        line, column = ctx.place(("organisation",))
+        yield Finding(ctx.edition_file, line, column, "placeholder", "error",
                       f"'organisation: {organisation}': write the publishing organisation's name")
 
 

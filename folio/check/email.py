@@ -246,8 +246,8 @@ def _email_image_problem(src: str) -> str | None:
 
 def _no_asset_base(ctx: Context, images: list[str]) -> Finding:
     """Say once, at edition.yaml, that the email's pictures have no address on the web."""
-    line = ctx.edition.lines.get(("email",), 1)
-    return Finding(ctx.edition_file, line, 1, "email-images", "warning",
+    line, column = ctx.place(("email",), key=True)
+    return Finding(ctx.edition_file, line, column, "email-images", "warning",
                    f"'{images[0]}' and the email's other pictures ({len(images)} in all) have "
                    "no web address: email.eml carries them, but email.html pasted into a "
                    "sending service shows none; upload email-images/ and set "

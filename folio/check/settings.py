@@ -56,6 +56,6 @@ def check_unknown_switches(ctx: Context) -> Iterator[Finding]:
         if name not in RULES:
             near = difflib.get_close_matches(name, list(RULES), n=1)
             hint = f"; did you mean '{near[0]}'?" if near else ""
-            yield Finding(ctx.edition_file, edition.lines.get(("checks", name), 1), 1,
-                          "unknown-check", "error",
+            line, column = ctx.place(("checks", name), key=True)
+            yield Finding(ctx.edition_file, line, column, "unknown-check", "error",
                           f"'checks: {name}': there is no such rule{hint}")

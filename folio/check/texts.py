@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..content import Edition, Section, parse_yaml, split_front_matter
+from ..content import Edition, Section, parse_yaml, place_of, split_front_matter
 from ..errors import display_path
 from ..schema import ThemeConfig
 from .registry import RULES, Finding
@@ -34,10 +34,12 @@ class Where:
     """File offset of every character of the text, when it is not a plain slice."""
     line: int | None = None
     """The one line to report when the text could not be placed in the file."""
+    column: int = 1
+    """The column to report with `line`."""
 
     def __call__(self, offset: int) -> tuple[int, int]:
         if self.line is not None:
-            return self.line, 1
+            return self.line, self.column
         if self.offsets is not None:
             at = self.offsets[min(offset, len(self.offsets) - 1)] if self.offsets else 0
         else:
@@ -310,6 +312,14 @@ class Context:
     theme: ThemeConfig | None = None
     online: bool = False
 
+    def place(self, at: tuple[str, ...], key: bool = False) -> tuple[int, int]:
+        """Return the (line, column) in edition.yaml of the value at key path `at` (of its
+        key with `key`); (1, 1) when edition.yaml does not have it."""
+        if at not in self.edition.lines:
+            return 1, 1
+        line, column = place_of(self.edition.lines, at, key)
+        return line or 1, column or 1
+
     @property
     def british(self) -> bool:
         return not self.edition.config.language.lower().startswith("en-us")
@@ -340,14 +350,19 @@ def _align(value: str, source: str, start: int) -> list[int] | None:
     return offsets
 
 
-def _value_text(file: str, source: str, starts: list[int], line: int | None, value: str,
-                name: str) -> Text:
-    """Place a YAML string value in its file, character by character where possible."""
-    line = line or 1
-    start = starts[min(line, len(starts)) - 1]
-    colon = source.find(":", start)
-    offsets = _align(value, source, colon + 1 if colon >= 0 else start)
-    where = Where(starts, offsets=offsets) if offsets else Where(starts, line=line)
+def _value_text(file: str, source: str, starts: list[int], place: tuple[int, int] | None,
+                value: str, name: str) -> Text:
+    """Place a YAML string value in its file, character by character where possible.
+
+    `place` is the (line, column) where the value starts (its opening quote, if quoted):
+    in flow style (`cta: {label: Join us, url: ...}`) that is mid-line. A value whose
+    characters cannot be followed (escapes) is reported at that place.
+    """
+    line, column = place or (1, 1)
+    start = starts[min(line, len(starts)) - 1] + column - 1
+    offsets = _align(value, source, start)
+    where = (Where(starts, offsets=offsets) if offsets
+             else Where(starts, line=line, column=column))
     return Text(file, value, where, part=name, quotation=name == "quote")
 
 
@@ -360,32 +375,33 @@ def _section_texts(section: Section) -> tuple[list[Text], list[Link]]:
     links: list[Link] = []
     front, _, _ = split_front_matter(source)
     _, lines = parse_yaml(front or "", section.path, [], first_line=2)
+    places = lines.places
     meta = section.meta
     for name in PROSE_FIELDS:
         value = getattr(meta, name)
         if value:
-            texts.append(_value_text(file, source, starts, lines.get((name,)), value, name))
+            texts.append(_value_text(file, source, starts, places.get((name,)), value, name))
     for index, figure in enumerate(meta.figures):
-        texts.append(_value_text(file, source, starts, lines.get(("figures", index, "label")),
+        texts.append(_value_text(file, source, starts, places.get(("figures", index, "label")),
                                  figure.label, "figure"))
     if meta.cta:
-        label = _value_text(file, source, starts, lines.get(("cta", "label")), meta.cta.label,
+        label = _value_text(file, source, starts, places.get(("cta", "label")), meta.cta.label,
                             "cta")
         texts.append(label)
-        url = _value_text(file, source, starts, lines.get(("cta", "url")), meta.cta.url, "url")
+        url = _value_text(file, source, starts, places.get(("cta", "url")), meta.cta.url, "url")
         links.append(Link(url, 0, meta.cta.url, meta.cta.label, "field"))
     for index, event in enumerate(meta.events):
         for name in ("title", "place"):
             value = getattr(event, name)
             if value:
                 texts.append(_value_text(file, source, starts,
-                                         lines.get(("events", index, name)), value, "event"))
+                                         places.get(("events", index, name)), value, "event"))
         if event.url:
-            url = _value_text(file, source, starts, lines.get(("events", index, "url")),
+            url = _value_text(file, source, starts, places.get(("events", index, "url")),
                               event.url, "url")
             links.append(Link(url, 0, event.url, None, "field"))
     if meta.image:
-        image = _value_text(file, source, starts, lines.get(("image",)), meta.image, "url")
+        image = _value_text(file, source, starts, places.get(("image",)), meta.image, "url")
         links.append(Link(image, 0, meta.image, meta.image_alt, "field-image"))
     return texts, links
 
@@ -397,24 +413,24 @@ def _edition_texts(edition: Edition) -> tuple[list[Text], list[Link], str]:
     source = file_text(path)
     starts = _starts(source)
     config = edition.config
+    places = edition.lines.places
     texts = []
     for key in EDITION_PROSE:
         value: Any = config
         for part in key:
             value = getattr(value, part)
         if value:
-            texts.append(_value_text(file, source, starts, edition.lines.get(key), value,
-                                     key[-1]))
+            texts.append(_value_text(file, source, starts, places.get(key), value, key[-1]))
     links = []
     for key in (("website",), ("email", "web_url"), ("email", "pdf_url"),
                 ("email", "asset_base_url")):
         value = getattr(config.email, key[1]) if len(key) == 2 else getattr(config, key[0])
         if value:
-            text = _value_text(file, source, starts, edition.lines.get(key), value, "url")
+            text = _value_text(file, source, starts, places.get(key), value, "url")
             kind = "field-folder" if key[-1] == "asset_base_url" else "field"
             links.append(Link(text, 0, value, None, kind))
     if config.cover_image_alt:
-        texts.append(_value_text(file, source, starts, edition.lines.get(("cover_image_alt",)),
+        texts.append(_value_text(file, source, starts, places.get(("cover_image_alt",)),
                                  config.cover_image_alt, "image_alt"))
     return texts, links, file
 

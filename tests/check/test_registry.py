@@ -121,11 +121,11 @@ def test_claim_findings_ignore_the_switches_and_the_other_rules(tmp_path: Path) 
 
 
 def test_problems_that_stop_loading_become_error_findings(tmp_path: Path) -> None:
-    error = ContentError([Problem(tmp_path / "edition.yaml", 3, "bad date"),
+    error = ContentError([Problem(tmp_path / "edition.yaml", 3, "bad date", 18),
                           Problem(tmp_path / "01-a.md", None, "no title"),
                           Problem("", None, "no edition here")])
     assert problem_findings(error) == [
-        Finding(str(tmp_path / "edition.yaml"), 3, 1, "content", "error", "bad date"),
+        Finding(str(tmp_path / "edition.yaml"), 3, 18, "content", "error", "bad date"),
         Finding(str(tmp_path / "01-a.md"), 1, 1, "content", "error", "no title"),
         Finding("", 1, 1, "content", "error", "no edition here")]
 

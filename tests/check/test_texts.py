@@ -87,9 +87,9 @@ def test_a_long_link_is_cut_at_120_characters(tmp_path: Path, link: str, quoted:
 # --- where findings point, in the text and in YAML -------------------------------------
 
 
-def test_a_value_that_cannot_be_placed_points_at_its_line(tmp_path: Path) -> None:
+def test_a_value_that_cannot_be_placed_points_at_its_start(tmp_path: Path) -> None:
     body = '---\ntitle: "Caf\\u00e9 the the"\n---\nText.'
-    assert [f[:3] for f in found(tmp_path, body)] == [(2, 1, "repeated-word")]
+    assert [f[:3] for f in found(tmp_path, body)] == [(2, 8, "repeated-word")]  # the quote
 
 
 def test_a_finding_after_a_comment_of_several_lines(tmp_path: Path) -> None:
@@ -416,3 +416,50 @@ def test_a_value_is_placed_after_its_key(tmp_path: Path) -> None:
     body = ('---\ntitle: Join\ncaption: a the the caption\ncta:\n  label: Join the team\n'
             '  url: "https://example.org/join"\n---\nText.\n')
     assert [f[:3] for f in found(tmp_path, body)] == [(3, 12, "repeated-word")]
+
+
+# --- values in flow style: `key: {a: ..., b: ...}` on one line or spread over two ---------
+
+CTA_STYLES = {
+    "block": "cta:\n  label: Help the team\n  url: htps://example.org/join\n",
+    "flow": "cta: {label: Help the team, url: htps://example.org/join}\n",
+    "flow, two lines": "cta: {label: Help the team,\n      url: htps://example.org/join}\n",
+    "flow, quoted": "cta: {label: 'Help the team', url: \"htps://example.org/join\"}\n",
+    "flow, url first": "cta: {url: htps://example.org/join, label: Help the team}\n",
+}
+
+
+def pointed_at(folder: Path, finding: object) -> str:
+    """Return the text of the file from where a finding points, to the end of its line."""
+    file, line, column = (getattr(finding, name) for name in ("file", "line", "column"))
+    text = (Path(file) if Path(file).is_absolute() else Path.cwd() / file).read_text()
+    return text.split("\n")[line - 1][column - 1:]
+
+
+@pytest.mark.parametrize("cta", CTA_STYLES.values(), ids=CTA_STYLES.keys())
+def test_a_value_in_flow_style_is_pointed_at_itself(tmp_path: Path, cta: str) -> None:
+    text = f"---\ntitle: Join\nlayout: cta\n{cta}---\nText.\n"
+    folder = write_edition(tmp_path, {"01-join.md": text})
+    [finding] = check_edition(folder)
+    assert finding.rule == "url"
+    assert pointed_at(folder, finding).startswith("htps://example.org/join")
+
+
+@pytest.mark.parametrize("cta", CTA_STYLES.values(), ids=CTA_STYLES.keys())
+def test_prose_in_flow_style_is_pointed_at_itself(tmp_path: Path, cta: str) -> None:
+    text = f"---\ntitle: Join\nlayout: cta\n{cta.replace('Help the', 'Help the the')}---\nText.\n"
+    folder = write_edition(tmp_path, {"01-join.md": text})
+    found = [f for f in check_edition(folder) if f.rule == "repeated-word"]
+    assert [pointed_at(folder, f)[:7] for f in found] == ["the the"]
+
+
+def test_edition_yaml_in_flow_style_is_pointed_at_itself(tmp_path: Path) -> None:
+    config = CONFIG.replace(
+        'email: {asset_base_url: "https://example.org/img/"}',
+        'email: {asset_base_url: "https://example.org/img/", web_url: htps://example.org/web,\n'
+        '        subject: Help the the team}') + "checks: {spelling: true, speling: false}\n"
+    folder = write_edition(tmp_path, {"01-a.md": "Text."}, config)
+    found = {f.rule: pointed_at(folder, f) for f in check_edition(folder)}
+    assert found["url"].startswith("htps://example.org/web")
+    assert found["repeated-word"].startswith("the the team")
+    assert found["unknown-check"].startswith("speling: false")

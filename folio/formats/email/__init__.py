@@ -28,7 +28,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ...content import Edition
+from ...content import Edition, place_of
 from ...context import SectionView, template_context
 from ...errors import ContentError, Problem
 from ...markup import sanitize
@@ -172,16 +172,17 @@ def _check_addresses(edition: Edition) -> None:
     for key, value in (("from", edition.config.email.sender),
                        ("reply_to", edition.config.email.reply_to)):
         if value and (problem := address_problem(value)):
-            line = edition.lines.get(("email", key))
+            line, column = place_of(edition.lines, ("email", key))
             problems.append(Problem(edition.root / "edition.yaml", line,
-                                    f"'email.{key}' {problem}, not {value!r}"))
+                                    f"'email.{key}' {problem}, not {value!r}", column))
     subject, where = ((edition.config.email.subject, ("email", "subject"))
                       if edition.config.email.subject else (edition.config.title, ("title",)))
     if any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in subject):
-        problems.append(Problem(edition.root / "edition.yaml", edition.lines.get(where),
+        line, column = place_of(edition.lines, where)
+        problems.append(Problem(edition.root / "edition.yaml", line,
                                 f"'{'.'.join(where)}' is the email's subject, which must be one "
                                 "line of text, without line breaks, tabs or control "
-                                "characters"))
+                                "characters", column))
     if problems:
         raise ContentError(problems)
 
