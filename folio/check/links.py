@@ -1,7 +1,9 @@
 """Link rules: the links of an edition -> findings for links that lead nowhere.
 
-- url: a malformed address (RFC 3986): a space, no scheme (so the browser reads it as a
-  file next to the page), no site name, a misspelt or doubled scheme;
+- url: a malformed address (RFC 3986): a space, a site name with no scheme
+  (`www.example.org/annual`, `example.org/report.pdf`: the browser reads it as a file next
+  to the page, and in the email it leads nowhere), no site name, a misspelt or doubled
+  scheme;
 - http-link: http:// where https:// is expected; browsers mark http:// pages "Not secure";
 - anchor: a #link that matches no id the web page has (sections, headings, explicit ids);
 - mailto: a malformed mailto: link (RFC 6068), or an e-mail address linked without mailto:;
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from ..markup import slugify
 from .registry import Finding, Rule, rule
-from .texts import DOMAIN, EMAIL, Context, Link
+from .texts import EMAIL, Context, Link
 
 SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 HOST = re.compile(r"^(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)\.?$")
@@ -49,11 +51,10 @@ def url_problem(target: str) -> str | None:
             return "the address is missing the ':' after http(s)"
         if target.startswith("//"):
             return "the address starts with //; write https://"
-        if re.match(r"(?i)^www\.", target) or (
-                DOMAIN.fullmatch(target) and not re.search(r"\.(md|html?|pdf|png|jpe?g)$", target)):
-            return "the address has no https:// in front, so it points to a file"
-        return None
+        return _no_scheme(target)
     scheme = match[1].lower()
+    if "." in scheme and re.match(r"\d+(?:[/?#]|$)", target[match.end():]):
+        return _no_scheme(target)  # example.org:8080/x: a site and its port
     if scheme in ("http", "https"):
         rest = target[match.end():]
         if not rest.startswith("//"):
@@ -78,6 +79,42 @@ def url_problem(target: str) -> str | None:
     if near:
         return f"'{scheme}:' looks like a misspelt '{near[0]}:'"
     return None
+
+
+COUNTRY = re.compile(r"^[a-z]{2}$")
+"""A country's ending (.uk, .de, .ke): every two-letter ending is one, or reserved."""
+GENERIC_ENDINGS = {
+    "com", "org", "net", "int", "gov", "edu", "mil", "info", "biz", "ngo", "ong", "app", "dev",
+    "io", "global", "online", "news", "charity", "foundation", "fund", "earth", "world",
+    "today", "africa", "asia", "museum", "coop", "education", "health", "community",
+    "network", "media", "press", "blog", "site", "website", "studio", "agency", "club",
+    "social", "support", "care", "green", "eco", "law", "school", "university", "academy"}
+"""Endings of site names that are not countries', the ones an organisation is likely to
+link to; a name ending otherwise is taken for a file (`report.v2.pdf`, `data.csv`)."""
+FILE_ENDINGS = {"ai", "cc", "cs", "db", "gz", "js", "md", "mo", "ps", "py", "rb", "rm", "rs",
+                "sh", "so", "ts", "xz"}
+"""Two-letter endings that are also common file types: `logo.ai` is a file next to the
+page, `example.ai/about` or `www.example.ai` a site."""
+
+
+def _no_scheme(target: str) -> str | None:
+    """Say that a link written without https:// leads to a file, when it names a site.
+
+    `www.example.org/annual` and `example.org/report.pdf` become, in every output, links
+    to files beside the page. A first part that is no site name (`images/chart.png`,
+    `report.v2.pdf`, `../x`, `?page=2`) is a relative link, left alone.
+    """
+    first = re.split(r"[/?#]", target, maxsplit=1)[0]
+    host = re.sub(r":\d+$", "", first).rstrip(".").lower()
+    if not HOST.match(host) or "@" in first:
+        return None
+    ending = host.rsplit(".", 1)[-1]
+    country = bool(COUNTRY.match(ending)) and (ending not in FILE_ENDINGS
+                                                or len(first) < len(target))
+    if not (host.startswith("www.") or ending in GENERIC_ENDINGS or country):
+        return None
+    return ("the address has no https:// in front, so it is read as a file beside the page "
+            f"and leads nowhere; did you mean 'https://{target}'?")
 
 
 def mailto_problem(target: str) -> str | None:
@@ -112,7 +149,8 @@ FOOTNOTE_ID = re.compile(r"^[a-z0-9-]+-fn(?:ref)?-\w+$")
 
 @rule(
     Rule("url", "links", "error",
-         "A malformed web address: a space, a missing https://, no site name, a misspelt scheme.",
+         "A malformed web address: a space, a site written without https:// (read as a file "
+         "beside the page), no site name, a misspelt scheme.",
          "[our report](htps://example.org/report)"),
     Rule("http-link", "links", "warning",
          "A link with http:// where https:// is expected.",

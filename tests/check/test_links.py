@@ -38,13 +38,18 @@ def test_good_urls(target: str) -> None:
     assert url_problem(target) is None
 
 
+def no_scheme(target: str) -> str:
+    return ("the address has no https:// in front, so it is read as a file beside the page "
+            f"and leads nowhere; did you mean 'https://{target}'?")
+
+
 @pytest.mark.parametrize("target, problem", [
     ("", "the link has no address"),
     ("htps://example.org", "'htps:' looks like a misspelt 'https:'"),
     ("https:/example.org", "'https:' must be followed by //"),
     ("https://exa mple.org", "the address has a space in it"),
-    ("example.org", "the address has no https:// in front, so it points to a file"),
-    ("www.example.org", "the address has no https:// in front, so it points to a file"),
+    ("example.org", no_scheme("example.org")),
+    ("www.example.org", no_scheme("www.example.org")),
     ("https://localhost.", "'localhost.' is not a complete site name"),
     ("javascript:alert(1)", "'javascript:' links do not work in a published edition"),
     ("C:\\Users\\me\\report.docx", "'c:' links do not work in a published edition"),
@@ -54,7 +59,7 @@ def test_good_urls(target: str) -> None:
     ("HTTP//example.org", "the address is missing the ':' after http(s)"),
     ("http/example.org", "the address is missing the ':' after http(s)"),
     ("//example.org/x", "the address starts with //; write https://"),
-    ("WWW.example.org", "the address has no https:// in front, so it points to a file"),
+    ("WWW.example.org", no_scheme("WWW.example.org")),
     ("HTTPS:/example.org", "'https:' must be followed by //"),
     ("https://http://example.org", "the address has its scheme twice"),
     ("https://https//example.org", "the address has its scheme twice"),
@@ -67,6 +72,90 @@ def test_good_urls(target: str) -> None:
 ])
 def test_bad_urls(target: str, problem: str) -> None:
     assert url_problem(target) == problem
+
+
+# A site written without https:// becomes, in every output, a link to a file beside the page.
+NO_SCHEME = ["example.org/report.pdf", "www.example.org/annual", "Example.ORG/Annual",
+             "example.org/annual-review/2025.html", "news.bbc.co.uk/x", "www.example.ai",
+             "example.ai/about", "un.org", "unicef.de/spenden?x=1#top", "example.org:8080/x",
+             "partner.ngo/", "bücher.de/x", "www.example", "example.charity"]
+# Relative links an edition may use, and names that only look like sites, stay quiet.
+RELATIVE = ["report.pdf", "report.v2.pdf", "data.csv", "images/photo.jpg", "images/chart.png",
+            "../x", "./report.pdf", "#section-id", "?page=2", "index.html", "notes.md",
+            "logo.ai", "archive.tar.gz", "v1.2/notes.pdf", "summary.de.pdf", "fr.pdf",
+            "annual.report/2025", "www", "e.g", "localhost:8000/x", "tel:+44123"]
+
+
+@pytest.mark.parametrize("target", NO_SCHEME)
+def test_a_site_without_https_is_caught_with_the_fix(target: str) -> None:
+    assert url_problem(target) == no_scheme(target)
+
+
+@pytest.mark.parametrize("target", RELATIVE)
+def test_a_relative_link_is_not_taken_for_a_site(target: str) -> None:
+    assert url_problem(target) is None
+
+
+def test_a_site_without_https_is_caught_wherever_it_is_linked(tmp_path: Path) -> None:
+    config = CONFIG.replace('email: {asset_base_url: "https://example.org/img/"}',
+                            'website: www.example.org\n'
+                            'email: {asset_base_url: "https://example.org/img/",\n'
+                            '        web_url: example.org/annual/}')
+    section = ("---\ntitle: Join\nlayout: cta\nsummary: See [the plan](example.org/plan.pdf).\n"
+               "cta: {label: Read the report, url: example.org/report.pdf}\n---\n"
+               "Read [the report](example.org/report.pdf) or [the summary][s], see "
+               '<a href="www.example.org/annual">the page</a>.\n\n'
+               "[s]: www.example.org/summary\n")
+    events = ("---\ntitle: Dates\nlayout: events\nevents:\n"
+              "  - {date: 2026-02-10, title: Webinar, url: example.org/webinar}\n---\n")
+    folder = write_edition(tmp_path, {"01-join.md": section, "02-dates.md": events}, config)
+    findings = [f for f in check_edition(folder) if f.rule == "url"]
+    pointed = []
+    for f in findings:
+        line = Path(f.file).read_text().split("\n")[f.line - 1]
+        pointed.append((Path(f.file).name, f.line, line[f.column - 1:]))
+    assert pointed == [
+        ("edition.yaml", 5, "www.example.org"),
+        ("edition.yaml", 7, "example.org/annual/}"),
+        ("01-join.md", 4, "[the plan](example.org/plan.pdf)."),
+        ("01-join.md", 5, "example.org/report.pdf}"),
+        ("01-join.md", 7, "[the report](example.org/report.pdf) or [the summary][s], see "
+                          '<a href="www.example.org/annual">the page</a>.'),
+        ("01-join.md", 7, '<a href="www.example.org/annual">the page</a>.'),
+        ("01-join.md", 9, "www.example.org/summary"),
+        ("02-dates.md", 5, "example.org/webinar}")]
+    fixes = [f.message.rsplit("did you mean ", 1)[-1] for f in findings]
+    assert fixes == ["'https://www.example.org'?", "'https://example.org/annual/'?",
+                     "'https://example.org/plan.pdf'?", "'https://example.org/report.pdf'?",
+                     "'https://example.org/report.pdf'?", "'https://www.example.org/annual'?",
+                     "'https://www.example.org/summary'?", "'https://example.org/webinar'?"]
+
+
+def test_relative_links_of_an_edition_stay_quiet(tmp_path: Path) -> None:
+    from PIL import Image
+
+    body = ("See [the chart](images/chart.png), [the report](report.v2.pdf), "
+            "[the data](data.csv), [back](#join), [up](../x), [the notes](notes.md), "
+            "[call us](tel:+44123) and [write](mailto:info@example.org).\n\n"
+            "![A chart of members by year](images/chart.png)\n")
+    section = ("---\ntitle: Join\nlayout: cta\nimage: images/photo.jpg\n"
+               "image_alt: Members at the spring meeting\n"
+               "cta: {label: Read the report, url: report.v2.pdf}\n---\n" + body)
+    folder = write_edition(tmp_path, {"01-join.md": section})
+    (folder / "images").mkdir()
+    for name in ("chart.png", "photo.jpg"):
+        Image.new("RGB", (4, 4)).save(folder / "images" / name)
+    assert [f for f in check_edition(folder) if f.rule == "url"] == []
+
+
+def test_the_build_quick_check_catches_a_site_without_https(tmp_path: Path) -> None:
+    from folio.build import quick_check
+    from folio.content import load_edition
+
+    folder = write_edition(tmp_path, {"01-a.md": "Read [the report](example.org/r.pdf)."})
+    [finding] = quick_check(load_edition(folder))
+    assert (finding.rule, finding.line, finding.column) == ("url", 4, 6)
+    assert finding.message.endswith("did you mean 'https://example.org/r.pdf'?")
 
 
 def test_mailto() -> None:
