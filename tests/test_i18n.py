@@ -16,7 +16,7 @@ from folio.theme import load_theme
 from tools.catalogues import files
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ["fr", "es", "ar"]
+LANGUAGES = ["fr", "es", "ar", "de"]
 """The catalogues Folio ships besides English, which the messages are written in."""
 PLACE = re.compile(r"%\((\w+)\)s")
 
@@ -42,9 +42,9 @@ def test_every_message_is_translated_with_the_same_places(language: str) -> None
 
 def test_english_needs_no_catalogue_and_a_missing_language_falls_back_to_english() -> None:
     assert Words("en-GB").missing() == []
-    german = Words("de")
-    assert german.gettext("Contents") == "Contents"
-    assert german.missing() == list(messages())
+    italian = Words("it")
+    assert italian.gettext("Contents") == "Contents"
+    assert italian.missing() == list(messages())
 
 
 def test_a_regional_tag_finds_the_language_catalogue() -> None:
@@ -64,7 +64,8 @@ def test_the_package_data_ships_the_catalogues() -> None:
 
 @pytest.mark.parametrize(("language", "expected"), [
     ("en-GB", "15 December 2025"), ("fr", "15 décembre 2025"), ("es", "15 de diciembre de 2025"),
-    ("ar", "15 ديسمبر 2025"), ("fr-CA", "15 décembre 2025"), ("xx", "15 December 2025")])
+    ("ar", "15 ديسمبر 2025"), ("de", "15. Dezember 2025"), ("de-AT", "15. Dezember 2025"),
+    ("fr-CA", "15 décembre 2025"), ("xx", "15 December 2025")])
 def test_dates_in_the_locale_form(language: str, expected: str) -> None:
     assert Words(language).long_date(datetime.date(2025, 12, 15)) == expected
 
@@ -74,6 +75,8 @@ def test_month_and_year() -> None:
     assert Words("fr").month_year(day) == "février 2026"
     assert Words("en-GB").month_year(day, short=True) == "Feb 2026"
     assert Words("ar").month_year(day) == "فبراير 2026"
+    assert Words("de").month_year(day) == "Februar 2026"
+    assert Words("de-AT").month_year(datetime.date(2026, 1, 5)) == "Jänner 2026"
 
 
 @pytest.mark.parametrize(("language", "expected"), [
@@ -90,13 +93,13 @@ def test_a_theme_overrides_interface_words_by_language(tmp_path: Path) -> None:
         "name: house\nextends: plain\n"
         "body_font: {family: Lato, package: font_lato, files: {regular: Lato-Regular.ttf}}\n"
         "heading_font: {family: Lato, package: font_lato, files: {bold: Lato-Black.ttf}}\n"
-        "strings:\n  fr: {Contents: Table des matières}\n  de: {Contents: Inhalt}\n",
+        "strings:\n  fr: {Contents: Table des matières}\n  it: {Contents: Indice}\n",
         encoding="utf-8")
     theme = load_theme("house", tmp_path)
     assert theme.words("fr").gettext("Contents") == "Table des matières"
     assert theme.words("fr").gettext("Unsubscribe") == "Se désabonner"
-    assert theme.words("de-AT").gettext("Contents") == "Inhalt"
-    assert "Contents" not in theme.words("de").missing()
+    assert theme.words("it-CH").gettext("Contents") == "Indice"
+    assert "Contents" not in theme.words("it").missing()
     # The script fonts of the default theme reach a theme that extends it.
     assert [f.family for f in theme.config.script_fonts][:1] == ["Noto Naskh Arabic"]
 

@@ -4,7 +4,7 @@ Run after changing an interface word: `python tools/catalogues.py`. It extracts 
 message of the built-in templates ({% trans %}, _()) and of the Python code that writes
 words (`_()`) into `folio/locales/folio.pot`, brings each `folio.po` up to date with it
 (new messages empty, gone ones commented out) and compiles every `folio.mo`. Add a
-language with `python tools/catalogues.py --add de`, then translate its `folio.po`.
+language with `python tools/catalogues.py --add it`, then translate its `folio.po`.
 `--check` changes nothing and exits 1 when a file is not up to date.
 """
 
@@ -93,7 +93,7 @@ def main() -> int:
     """Bring the catalogues up to date, or with `--check` say which are not."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--add", action="append", default=[], metavar="LANGUAGE",
-                        help="start a catalogue for a new language (a BCP 47 tag: de, pt_BR)")
+                        help="start a catalogue for a new language (a BCP 47 tag: it, pt_BR)")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
     options = parser.parse_args()
     stale = []

@@ -189,7 +189,7 @@ def check_language(ctx: Context) -> Iterator[Finding]:
          "The web page, PDF and email would show some of their fixed words (Contents, "
          "Unsubscribe, ...) in English, for lack of a translation into the edition's "
          "language in Folio's catalogue or the theme's `strings:`.",
-         "language: de (Folio has no German catalogue)"),
+         "language: it (Folio has no Italian catalogue)"),
 )
 def check_interface_words(ctx: Context) -> Iterator[Finding]:
     """Flag interface words that would show in English in a non-English edition."""
