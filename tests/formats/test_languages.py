@@ -1,9 +1,10 @@
-"""Editions in English, French and Arabic: every output speaks the edition's language.
+"""Editions in English, French, German and Arabic: every output speaks the edition's language.
 
-The English `mini`, the French `francais` and the Arabic `arabic-review` fixtures are built in
-every format (the two translated ones a second time as a full email, to show its notes):
-no English interface word is left in a translated output, dates are in the locale's
-form, the Arabic outputs run right to left, and every character of the PDFs is drawn
+The English `mini`, the French `francais`, the German `jahresbericht-2025` and the Arabic
+`arabic-review` fixtures are built in every format (the three translated ones a second time
+as a full email, to show its notes): no English interface word is left in a translated
+output, dates are in the locale's form, the German outputs say German words and are marked
+`lang="de"`, the Arabic outputs run right to left, and every character of the PDFs is drawn
 with an embedded font that has it.
 """
 
@@ -25,13 +26,13 @@ from folio.schema import ThemeConfig
 from folio.theme import font_folder, load_theme
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
-EDITIONS = {"mini": "en-GB", "francais": "fr", "arabic-review": "ar"}
-TRANSLATED = ["francais", "arabic-review"]
+EDITIONS = {"mini": "en-GB", "francais": "fr", "jahresbericht-2025": "de", "arabic-review": "ar"}
+TRANSLATED = ["francais", "jahresbericht-2025", "arabic-review"]
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the three fixtures, and a full-mode email of the translated two."""
+    """Build the four fixtures, and a full-mode email of the translated three."""
     project = tmp_path_factory.mktemp("languages")
     for name in EDITIONS:
         shutil.copytree(FIXTURES / name, project / "content" / name)
@@ -119,6 +120,7 @@ def test_the_english_outputs_have_the_words_the_search_looks_for(built: Path) ->
 def test_dates_are_in_the_locale_form(built: Path, name: str) -> None:
     expected = {"mini": ("1 December 2025", "February 2026"),
                 "francais": ("15 décembre 2025", "février 2026"),
+                "jahresbericht-2025": ("15. Dezember 2025", "Februar 2026"),
                 "arabic-review": ("15 ديسمبر 2025", "فبراير 2026")}[name]
     texts = outputs(built, name)
     for output in ("index.html", "email.html", "email.txt"):
@@ -197,7 +199,7 @@ def _theme_fonts(config: ThemeConfig) -> dict[str, frozenset[int]]:
     return found
 
 
-@pytest.mark.parametrize("name", ["arabic-review", "francais", "mini"])
+@pytest.mark.parametrize("name", ["arabic-review", "francais", "jahresbericht-2025", "mini"])
 def test_every_character_of_the_pdf_is_drawn_with_an_embedded_font_that_has_it(
         built: Path, name: str) -> None:
     families = _theme_fonts(load_theme("default", built.parent).config)
@@ -257,3 +259,54 @@ def test_the_translated_web_pages_pass_the_nu_checker(built: Path) -> None:
                                "index.html", "--also-check-css"], capture_output=True,
                               text=True, timeout=300)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- German -----------------------------------------------------------------------------
+
+GERMAN = "jahresbericht-2025"
+
+
+def test_the_german_edition_speaks_german_in_every_output(built: Path) -> None:
+    """The catalogue's words, not the English ones, in each output of the German fixture."""
+    texts = outputs(built, GERMAN)
+    expected = {
+        "index.html": ["Zum Inhalt springen", "In dieser Ausgabe", "Jahresbericht lesen",
+                       "PDF herunterladen", "veröffentlicht am 15. Dezember 2025."],
+        "email.html": ["Diese E-Mail im Browser anzeigen", "Weiterlesen: Grußwort des Vorstands",
+                       "Den ganzen Jahresbericht lesen", "Laden Sie das PDF herunter",
+                       "Sie erhalten diese E-Mail", "Abmelden", "„Seit die Weidenufer"],
+        "email.txt": ["Diese E-Mail im Browser anzeigen: <", "[Bild: Ein schlichtes blaues",
+                      "Die ganze Ausgabe online lesen: <", "Abmelden: <https://example.org/de/"],
+        "full email.html": ["Anmerkungen", "Gefördert aus Mitteln"],
+        "full email.txt": ["Anmerkungen"],
+        "pdf": ["Inhalt", "Jahresbericht", "Seite 3 von 7", "Datum", "Veranstaltung", "Ort",
+                "Herausgeber: Stiftung Lebendige Weseraue, 15. Dezember 2025."],
+    }
+    for output, pieces in expected.items():
+        text = squeezed(texts[output]) if output == "pdf" else texts[output]
+        missing = [p for p in pieces if (squeezed(p) if output == "pdf" else p) not in text]
+        assert missing == [], f"{output} lacks {missing}"
+
+
+def test_the_german_outputs_say_they_are_german(built: Path) -> None:
+    from email import message_from_bytes, policy
+
+    folder = built / GERMAN
+    for name in ("index.html", "print.html", "email.html"):
+        text = (folder / name).read_text("utf-8")
+        assert re.search(r'<html[^>]*\blang="de"', text), name
+        assert 'dir="rtl"' not in text.split(">", 2)[1], name
+    with pikepdf.open(folder / f"{GERMAN}.pdf") as pdf:
+        assert str(pdf.Root.Lang) == "de"
+    message = message_from_bytes((folder / "email.eml").read_bytes(), policy=policy.default)
+    assert message["Content-Language"] == "de"
+
+
+def test_check_finds_nothing_to_say_about_the_german_fixture() -> None:
+    """No `interface-words` warning (nor any other): every fixed word has its German."""
+    from folio.check import check_edition, enabled_rules
+    from folio.content import load_edition
+
+    edition = load_edition(FIXTURES / GERMAN)
+    assert {"interface-words", "spelling"} <= enabled_rules(edition)
+    assert check_edition(FIXTURES / GERMAN, edition=edition) == []
