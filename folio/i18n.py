@@ -32,6 +32,9 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "ha", "he", "iw", "kh
 CURSIVE_LANGUAGES = frozenset({"ar", "ckb", "fa", "ks", "ps", "sd", "ug", "ur"})
 """Languages written in the Arabic script, whose letters join."""
 RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
+NOUN_CAPITALISING = frozenset({"de", "gsw", "lb", "nds"})
+"""Languages that capitalise every noun (German, Swiss German, Luxembourgish, Low German):
+a capital letter there does not mark a name."""
 
 
 def primary(language: str) -> str:
@@ -151,6 +154,11 @@ class Words:
     def cursive(self) -> bool:
         """Whether the language's letters join (Arabic script): never letter-spaced."""
         return primary(self.language) in CURSIVE_LANGUAGES
+
+    @property
+    def capitalises_nouns(self) -> bool:
+        """Whether every noun starts with a capital, so that a capital does not mark a name."""
+        return primary(self.language) in NOUN_CAPITALISING
 
     @property
     def start(self) -> str:

@@ -283,7 +283,9 @@ def print_document(edition: Edition, theme: Theme) -> PrintDocument:
     html = theme.render("pdf/document.html", context)
     body = html.find("<body")
     if body >= 0:
-        html = html[:body] + whole_compounds(html[body:], names=edition.config.pdf.hyphenation)
+        # German capitalises every noun: its long compounds are the words to hyphenate.
+        names = edition.config.pdf.hyphenation and not context["words"].capitalises_nouns
+        html = html[:body] + whole_compounds(html[body:], names=names)
     identifier = hashlib.sha256(location_free(html, policy).encode()).hexdigest()[:32]
     sources = {display_path(s.path): s.body for s in edition.sections}
     return PrintDocument(html, base_url, policy, pdf_options(edition, identifier.encode()),

@@ -459,3 +459,28 @@ def test_hyphenation_spares_names_and_short_pieces(tmp_path: Path) -> None:
     for head, tail in broken:
         assert not head[0].isupper(), f"a name was hyphenated: {head}{tail}"
         assert len(head.rstrip("-")) >= 3 and sum(c.isalpha() for c in tail) >= 3, (head, tail)
+
+
+def test_german_nouns_are_hyphenated(tmp_path: Path) -> None:
+    """German capitalises every noun: its long compounds break like any other long word."""
+    folder = tmp_path / "content" / "jahresbericht-2025"
+    shutil.copytree(FIXTURES / "jahresbericht-2025", folder)
+    set_pdf(folder, hyphenation=True)
+    (folder / "07-foerderung.md").write_text(
+        "---\ntitle: Förderung\n---\n"
+        "Die Landesregierung unterstützt die Auenrenaturierung mit Fördermitteln aus dem "
+        "Gewässerentwicklungsprogramm. Für die Wasserrahmenrichtlinienumsetzung legen die "
+        "Unterhaltungsverbände Maßnahmenpläne vor, die Naturschutzbehörden prüfen die "
+        "Genehmigungsunterlagen, und Hochwasserschutzgemeinschaften stimmen die "
+        "Bauabschnitte mit den Grundstückseigentümerinnen und Grundstückseigentümern ab. "
+        "Unsere Umweltbildungsreferentinnen begleiten Schulklassen, Bürgerinitiativen und "
+        "Fischereigenossenschaften bei Exkursionen zu den Renaturierungsflächen.\n",
+        encoding="utf-8")
+    broken = []
+    for page in pages(build_pdf(tmp_path, "jahresbericht-2025")):
+        for line, after in pairwise(body_lines(page)):
+            if line[-1]["text"].endswith("-") and line[-1]["text"][-2:-1].isalpha():
+                broken.append((line[-1]["text"], after[0]["text"]))
+    assert any(head[0].isupper() for head, _ in broken), broken
+    for head, tail in broken:
+        assert len(head.rstrip("-")) >= 3 and sum(c.isalpha() for c in tail) >= 3, (head, tail)
