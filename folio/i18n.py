@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import datetime
 import gettext
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup, escape
+
 if TYPE_CHECKING:
     from babel import Locale
+    from pyphen import Pyphen
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 """The compiled catalogues: `<language>/LC_MESSAGES/folio.mo`, and the template `folio.pot`."""
@@ -32,6 +36,10 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "ha", "he", "iw", "kh
 CURSIVE_LANGUAGES = frozenset({"ar", "ckb", "fa", "ks", "ps", "sd", "ug", "ur"})
 """Languages written in the Arabic script, whose letters join."""
 RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg"})
+BREAKABLE = re.compile(r"\w{20,}")
+"""A word long enough to overflow a heading on a phone (`Gewässerschutzpartnerschaften`)."""
+TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#\w]+;)")
+SOFT_HYPHEN = "\u00ad"
 NOUN_CAPITALISING = frozenset({"de", "gsw", "lb", "nds"})
 """Languages that capitalise every noun (German, Swiss German, Luxembourgish, Low German):
 a capital letter there does not mark a name."""
@@ -91,6 +99,18 @@ def messages() -> tuple[str, ...]:
     with (LOCALES / f"{DOMAIN}.pot").open("rb") as file:
         template = read_po(file)
     return tuple(str(m.id) for m in template if m.id and isinstance(m.id, str))
+
+
+@cache
+def _hyphenator(language: str) -> Pyphen | None:
+    """Return Pyphen's hyphenation dictionary of a language, or None if it has none."""
+    import pyphen
+
+    for tag in _candidates(language):
+        found = pyphen.language_fallback(tag)
+        if found:
+            return pyphen.Pyphen(lang=found, left=6, right=6)  # no `Gewäs-`, no `-ten`
+    return None
 
 
 @cache
@@ -190,6 +210,23 @@ class Words:
         # A translation may be the English word itself (`Notes` in French): ask the table.
         table = getattr(catalogue(self.language), "_catalog", {})
         return [m for m in messages() if m not in self._own and not table.get(m)]
+
+    def breakable(self, html: str) -> Markup:
+        """Return a heading's HTML with soft hyphens in its longest words.
+
+        A German compound wider than a phone's screen would otherwise overflow the heading
+        or be cut anywhere (`Gewässerschutzpartnersch|aften`); with soft hyphens it breaks
+        where the language's dictionary allows, with a hyphen, and only if it must.
+        """
+        text = escape(html)
+        hyphenator = _hyphenator(self.language)
+        if hyphenator is None:
+            return text
+        parts = TAG_OR_ENTITY.split(str(text))
+        for index in range(0, len(parts), 2):
+            parts[index] = BREAKABLE.sub(lambda m: hyphenator.inserted(m[0], SOFT_HYPHEN),
+                                         parts[index])
+        return Markup("".join(parts))
 
     def long_date(self, day: datetime.date) -> str:
         """Return a date as the locale writes it in full: `15 décembre 2025`."""

@@ -245,6 +245,7 @@ def _environment(folders: tuple[Path, ...], listing: int, words: Words) -> jinja
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         words.gettext, words.ngettext, newstyle=True)
     env.globals["words"] = words
+    env.filters["breakable"] = words.breakable
     return env
 
 

@@ -168,7 +168,7 @@ def test_failed_format_keeps_its_last_good_output_and_the_others_build(built: Pa
     shutil.copytree(BUILTIN_THEMES / "default", theme)
     build_all(built, force=True)
     before = stamps(built)
-    edit(theme / "web" / "page.html", "{{ title }}</h1>", "{{ title.nope }}</h1>")
+    edit(theme / "web" / "page.html", "{{ title|breakable }}</h1>", "{{ title.nope }}</h1>")
     edit(built / "content" / "mini" / "06-join.md", "Members shape", "All members shape")
     results = {r.edition: r for r in build(["mini"], content=built / "content",
                                            out=built / "build", jobs=1)}

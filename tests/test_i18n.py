@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from markupsafe import Markup
 
 from folio.i18n import LOCALES, Words, catalogue, direction, messages, words_for
 from folio.theme import load_theme
@@ -108,3 +109,14 @@ def test_words_for_lays_the_exact_tag_over_the_language() -> None:
     strings = {"pt": {"Contents": "Conteúdo"}, "pt-BR": {"Contents": "Sumário"}}
     assert words_for("pt-BR", strings).gettext("Contents") == "Sumário"
     assert words_for("pt-PT", strings).gettext("Contents") == "Conteúdo"
+
+
+def test_long_words_of_a_heading_get_soft_hyphens() -> None:
+    german = Words("de")
+    broken = german.breakable(Markup('Mehr <a href="#gewaesserschutzpartnerschaften">Gewässer'
+                                     "schutzpartnerschaften</a> &amp; Auenrenaturierung"))
+    assert broken == ('Mehr <a href="#gewaesserschutzpartnerschaften">Gewässer\u00adschutz'
+                      "\u00adpart\u00adner\u00adschaften</a> &amp; Auenrenaturierung")
+    assert german.breakable("<b>") == "&lt;b&gt;"  # plain text is escaped first
+    assert Words("en-GB").breakable("Northamptonshire") == "Northamptonshire"
+    assert Words("ar").breakable("ب" * 24) == "ب" * 24  # no dictionary: left alone

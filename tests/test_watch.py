@@ -212,7 +212,8 @@ def test_a_theme_change_rebuilds_every_edition(project: Path) -> None:
         notes = project / "content" / "notes.txt"  # beside the editions: no rebuild
         notes.write_text("ideas for next year\n")
         page = theme / "web" / "page.html"
-        page.write_text(page.read_text().replace("{{ title }}</h1>", "{{ title }} (draft)</h1>"))
+        page.write_text(page.read_text().replace("{{ title|breakable }}</h1>",
+                                                 "{{ title }} (draft)</h1>"))
         until(lambda: "Mini Review (draft)</h1>" in get(port, "/mini/")[1])
         until(lambda: "(draft)</h1>" in get(port, "/draft-newsletter/")[1])
     finally:

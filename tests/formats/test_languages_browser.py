@@ -1,5 +1,5 @@
-"""The Arabic fixture's web page and email in a real headless Chromium: right to left, and
-nothing wider than a phone."""
+"""The Arabic and German fixtures' web pages and emails in a real headless Chromium: right to
+left (Arabic), long compounds broken only at a hyphen (German), nothing wider than a phone."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from folio.build import build
 
 pytestmark = pytest.mark.browser
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "content" / "arabic-review"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "content"
+FIXTURE = FIXTURES / "arabic-review"
 
 OVERFLOW = """() => [...document.querySelectorAll('body *')]
     .filter(e => { const r = e.getBoundingClientRect();
@@ -75,4 +76,61 @@ def test_every_email_section_runs_right_to_left_and_fits(browser, arabic: Path,
     card = page.locator("h1.fo-h1").evaluate(
         "e => e.closest('table').getBoundingClientRect().right")
     assert title and card - (title["x"] + title["width"]) < 40
+    page.close()
+
+
+# --- German: long compounds in headings --------------------------------------------------
+
+CUT_WORDS = """(selector) => {
+  // Each place where a heading's line breaks between two letters with no hyphen drawn.
+  const cuts = [];
+  for (const heading of document.querySelectorAll(selector)) {
+    const text = heading.textContent, walker = document.createTreeWalker(heading, 4);
+    const tops = [];
+    for (let node; (node = walker.nextNode());) {
+      for (let i = 0; i < node.length; i++) {
+        const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+        // The last drawn box: a letter after a soft hyphen also reports one on the line before.
+        const drawn = [...range.getClientRects()].filter(r => r.width > 0).pop();
+        tops.push(drawn ? drawn.top : null);
+      }
+    }
+    let last = -1;
+    tops.forEach((top, i) => {
+      if (top === null) return;
+      if (last >= 0 && top > tops[last] + 4) {
+        const between = text.slice(last, i + 1);
+        if (!/[\\s\\u00ad-]/.test(between))
+          cuts.push(text.slice(Math.max(0, last - 8), i + 8));
+      }
+      last = i;
+    });
+  }
+  return cuts;
+}"""
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The German fixture (a title with a 29-letter compound) built for the web and email."""
+    project = tmp_path_factory.mktemp("german")
+    shutil.copytree(FIXTURES / "jahresbericht-2025", project / "content" / "jahresbericht-2025")
+    results = list(build(["jahresbericht-2025"], content=project / "content",
+                         out=project / "build", formats=["web", "email"]))
+    assert all(r.ok for r in results), [r.problems for r in results]
+    return project / "build" / "jahresbericht-2025"
+
+
+@pytest.mark.parametrize("name", ["index.html", "email.html"])
+@pytest.mark.parametrize("width", [320, 375])
+def test_german_compounds_break_at_a_hyphen_on_a_phone(browser, german: Path, name: str,
+                                                        width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto((german / name).as_uri())
+    assert page.evaluate("document.documentElement.lang") == "de"
+    title = page.locator("h1").inner_text()
+    assert "Gewässerschutzpartner" in title.replace("\u00ad", "")
+    assert page.evaluate(CUT_WORDS, "h1, h2") == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(OVERFLOW) == []
     page.close()
