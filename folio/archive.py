@@ -202,7 +202,6 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     """Render the archive page, its assets, the feed and the sitemap; return files, warnings."""
     from .context import long_date
     from .errors import ContentError, Problem
-    from .i18n import Words
     from .markup import inline, plain
     from .theme import load_theme
 
@@ -219,15 +218,16 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     views = []
     for entry in editions:
         config = entry.config
+        own = theme.words(config.language)  # each card's date and kind in its edition's language
         summary = config.summary or config.description or config.subtitle
         views.append({
             "slug": entry.slug, "href": f"{entry.slug}/index.html",
             "pdf_href": f"{entry.slug}/{entry.slug}.pdf" if entry.has_pdf else None,
-            "title": inline(config.title), "title_text": plain(config.title),
+            "title": own.breakable(inline(config.title)), "title_text": plain(config.title),
             "date": config.date.isoformat(),
-            "date_text": long_date(config.date, Words(config.language)),
-            "moment": f"{config.date.isoformat()}T00:00:00Z", "month": f"{config.date:%B}",
-            "kind": KINDS[config.kind], "summary": inline(summary),
+            "date_text": long_date(config.date, own),
+            "moment": f"{config.date.isoformat()}T00:00:00Z", "month": own.month(config.date),
+            "kind": own.gettext(KINDS[config.kind]), "summary": inline(summary),
             "summary_text": plain(summary), "organisation": config.organisation,
             "thumbnail": _thumbnail(entry, theme, files),
         })
@@ -242,6 +242,7 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
                         f"{SITE_FILE}")
     context = {
         "site": site, "lang": site.language or "en", "editions": views,
+        "words": theme.words(site.language or "en"),
         "organisation": newest.organisation if newest else site.title or "",
         "website": newest.website if newest else None,
         "address": newest.address if newest else "",

@@ -93,12 +93,14 @@ def available_languages() -> list[str]:
 
 @cache
 def messages() -> tuple[str, ...]:
-    """Return every message of the catalogue template (`folio.pot`), in its order."""
+    """Return every message of the catalogue template (`folio.pot`), in its order (the
+    singular of a message with plural forms)."""
     from babel.messages.pofile import read_po
 
     with (LOCALES / f"{DOMAIN}.pot").open("rb") as file:
         template = read_po(file)
-    return tuple(str(m.id) for m in template if m.id and isinstance(m.id, str))
+    # A message with plural forms is named by its singular (`%(count)s edition`).
+    return tuple(str(m.id if isinstance(m.id, str) else m.id[0]) for m in template if m.id)
 
 
 @cache
@@ -209,7 +211,8 @@ class Words:
             return []
         # A translation may be the English word itself (`Notes` in French): ask the table.
         table = getattr(catalogue(self.language), "_catalog", {})
-        return [m for m in messages() if m not in self._own and not table.get(m)]
+        return [m for m in messages() if m not in self._own and not table.get(m)
+                and not table.get((m, 0))]
 
     def breakable(self, html: str) -> Markup:
         """Return a heading's HTML with soft hyphens in its longest words.
@@ -239,6 +242,12 @@ class Words:
         from babel.dates import format_date
 
         return str(format_date(day, "LLL y" if short else "LLLL y", locale=_locale(self.language)))
+
+    def month(self, day: datetime.date) -> str:
+        """Return a date's month, standing alone: `Dezember`."""
+        from babel.dates import format_date
+
+        return str(format_date(day, "LLLL", locale=_locale(self.language)))
 
     def day(self, day: datetime.date) -> str:
         """Return a date's day of the month in the locale's digits."""

@@ -33,12 +33,31 @@ def test_every_message_is_translated_with_the_same_places(language: str) -> None
     with (LOCALES / language / "LC_MESSAGES" / "folio.po").open("rb") as file:
         po = read_po(file, locale=language)
     entries = [m for m in po if m.id]
-    assert {m.id for m in entries} == set(messages())
+    assert {m.id if isinstance(m.id, str) else m.id[0] for m in entries} == set(messages())
     for message in entries:
         assert message.string and not message.fuzzy, message.id
-        assert sorted(PLACE.findall(message.string)) == sorted(PLACE.findall(message.id)), \
-            message.id
+        if isinstance(message.id, str):
+            assert sorted(PLACE.findall(message.string)) == sorted(PLACE.findall(message.id)), \
+                message.id
+            continue
+        # Plural forms: as many as the language has, each with no place the English lacks
+        # (a form may leave the number out: `عدد واحد`, one issue).
+        assert len(message.string) == po.num_plurals and all(message.string), message.id
+        for form in message.string:
+            assert set(PLACE.findall(form)) <= set(PLACE.findall(message.id[1])), form
     assert Words(language).missing() == []
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("de", ["0 Ausgaben", "1 Ausgabe", "2 Ausgaben", "12 Ausgaben"]),
+    ("fr", ["0 numéro", "1 numéro", "2 numéros", "12 numéros"]),
+    ("es", ["0 números", "1 número", "2 números", "12 números"]),
+    ("ar", ["لا أعداد", "عدد واحد", "عددان", "12 عددًا"]),
+    ("en-GB", ["0 editions", "1 edition", "2 editions", "12 editions"])])
+def test_plural_forms_follow_the_language(language: str, expected: list[str]) -> None:
+    words = Words(language)
+    assert [words.ngettext("%(count)s edition", "%(count)s editions", n) % {"count": n}
+            for n in (0, 1, 2, 12)] == expected
 
 
 def test_english_needs_no_catalogue_and_a_missing_language_falls_back_to_english() -> None:

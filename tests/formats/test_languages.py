@@ -58,17 +58,23 @@ def squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text).casefold()
 
 
+def page_text(path: Path) -> str:
+    """Return an HTML output unescaped, without its class names (`edition-nav`), which are
+    no interface words."""
+    return html.unescape(re.sub(r'\sclass="[^"]*"', "", path.read_text("utf-8")))
+
+
 def outputs(built: Path, name: str) -> dict[str, str]:
     """Return the text of every output of an edition: HTML unescaped, PDF extracted."""
     found = {
-        "index.html": html.unescape((built / name / "index.html").read_text("utf-8")),
-        "email.html": html.unescape((built / name / "email.html").read_text("utf-8")),
+        "index.html": page_text(built / name / "index.html"),
+        "email.html": page_text(built / name / "email.html"),
         "email.txt": (built / name / "email.txt").read_text("utf-8"),
         "pdf": pdf_text(built / name / f"{name}.pdf"),
     }
     full = built / f"{name}-full"
     if full.is_dir():
-        found["full email.html"] = html.unescape((full / "email.html").read_text("utf-8"))
+        found["full email.html"] = page_text(full / "email.html")
         found["full email.txt"] = (full / "email.txt").read_text("utf-8")
     return found
 
@@ -310,3 +316,31 @@ def test_check_finds_nothing_to_say_about_the_german_fixture() -> None:
     edition = load_edition(FIXTURES / GERMAN)
     assert {"interface-words", "spelling"} <= enabled_rules(edition)
     assert check_edition(FIXTURES / GERMAN, edition=edition) == []
+
+
+def test_a_german_archive_and_its_navigation_speak_german(tmp_path: Path) -> None:
+    """The archive page takes the newest edition's language; the pages link in theirs."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / GERMAN, content / GERMAN)
+    earlier = content / "jahresbericht-2024"
+    shutil.copytree(FIXTURES / GERMAN, earlier)
+    config = earlier / "edition.yaml"
+    config.write_text(config.read_text("utf-8").replace("2025-12-15", "2024-12-16")
+                      .replace("Jahresbericht 2025:", "Jahresbericht 2024:"), "utf-8")
+    results = list(build(content=content, out=tmp_path / "build", formats=["web"]))
+    assert all(r.ok for r in results), [r.problems for r in results if not r.ok]
+    archive = page_text(tmp_path / "build" / "index.html")
+    assert re.search(r'<html[^>]*\blang="de"', archive)
+    for piece in ("Zu den Ausgaben springen", "2 Ausgaben", "Neueste Ausgabe lesen",
+                  "Alle Ausgaben, die neueste zuerst", "Aktuell", "Online lesen",
+                  "15. Dezember 2025", "16. Dezember 2024", "Jahresbericht"):
+        assert piece in archive, piece
+    newest = page_text(tmp_path / "build" / GERMAN / "index.html")
+    older = page_text(tmp_path / "build" / "jahresbericht-2024" / "index.html")
+    assert 'aria-label="Weitere Ausgaben"' in newest and "Alle Ausgaben" in newest
+    assert "Vorherige Ausgabe" in newest and "Nächste Ausgabe" in older
+    english = ["Skip to the editions", "edition", "Read the latest edition", "Every edition",
+               "Latest", "Read online", "Archive", "All editions", "Other editions",
+               "Previous edition", "Next edition", "Annual review"]
+    for text in (archive, newest, older):
+        assert [piece for piece in english if piece in text] == []
