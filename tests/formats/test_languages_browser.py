@@ -135,3 +135,22 @@ def test_german_compounds_break_at_a_hyphen_on_a_phone(browser, german: Path, na
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(OVERFLOW) == []
     page.close()
+
+
+@pytest.mark.parametrize("name", ["index.html", "../index.html"])
+def test_a_long_organisation_name_keeps_its_dot_when_the_date_wraps(browser, german: Path,
+                                                                    name: str) -> None:
+    """`STIFTUNG LEBENDIGE WESERAUE · 15. DEZEMBER 2025` does not fit a phone's line: the
+    date goes to the next line whole, and that line does not start with the dot."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto((german / name).resolve().as_uri())
+    boxes = page.evaluate("""() => Object.fromEntries(
+        ['.masthead__kicker', '.masthead__dot', '.masthead__date'].map(
+            s => [s, document.querySelector(s).getBoundingClientRect().toJSON()]))""")
+    kicker, dot, date = (boxes[k] for k in (".masthead__kicker", ".masthead__dot",
+                                            ".masthead__date"))
+    line = kicker["height"] / 2
+    assert date["top"] > kicker["top"] + line / 2  # the date wrapped to a second line
+    assert dot["top"] < kicker["top"] + line / 2  # the dot stayed on the first
+    assert date["left"] < kicker["left"] + 2  # and the second line starts with the date
+    page.close()
