@@ -27,6 +27,7 @@ from folio.errors import SendError
 from folio.formats.email.message import PLACEHOLDER_TO, build_message
 from folio.send import PASSWORD_VARIABLE
 from tests.test_send import free_port
+from tests.test_send_tls import certificate, trusted  # noqa: F401 (fixtures)
 
 PASSWORD = "s3cret-relay-pass"
 REFUSED = "gone@example.org"
@@ -64,10 +65,13 @@ DELIVERABLE = ["ada@example.org", LATER, "grace@example.org", "alan@example.org"
 class Relay:
     """A mail server's handler: refuses REFUSED (550), LATER once (451); keeps the rest."""
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, early: bool = False) -> None:
         self.envelopes: list = []
         self.ehlo = 0
         self.delay = delay
+        """Seconds the server takes over each message before it answers."""
+        self.early = early
+        """Keep a message before the delay: a client killed then has sent it, unknowing."""
         self.deferred: set[str] = set()
         self.drop: set[str] = set()
         """Addresses whose first DATA closes the connection without an answer."""
@@ -89,14 +93,17 @@ class Relay:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
         [address] = envelope.rcpt_tos
         if address in self.drop or address in self.unstable:
             self.drop.discard(address)
             server.transport.close()
             return "421 4.4.2 connection dropped"
-        self.envelopes.append(envelope)
+        if self.early:  # keep the message before answering, as a real relay may
+            self.envelopes.append(envelope)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if not self.early:
+            self.envelopes.append(envelope)
         return f"250 2.0.0 Ok: queued as {len(self.envelopes)}"
 
     def received(self) -> Counter:
@@ -246,7 +253,7 @@ def test_a_temporary_refusal_that_lasts_fails_the_row_and_a_rerun_tries_again(
 
 
 def test_rate_caps_messages_per_second(project, relay):
-    address, handler = relay
+    address, _ = relay
     merge_outputs(project, {f"{n:04}": f"reader{n}@example.org" for n in range(5)},
                   pdfs=False)
     started = datetime.datetime.now()
@@ -266,14 +273,14 @@ def test_rates():
 def test_dry_run_sends_and_writes_nothing(project, relay):
     address, handler = relay
     merge_outputs(project, ROWS)
-    summary, said = run(project, address, dry_run=True, attach_pdf=True)
+    _, said = run(project, address, dry_run=True, attach_pdf=True)
     assert handler.envelopes == [] and handler.ehlo == 0
     assert not (project / "build" / "mini" / "merge" / "outbox.sqlite").exists()
     assert said[0].startswith("would send 0001 to ada@example.org (") and "PDF attached" in said[0]
     assert said[-1].startswith("dry run: 5 to send, 0 sent or failed before")
     run(project, address)
     before = outbox(project)
-    summary, said = run(project, address, dry_run=True)
+    _, said = run(project, address, dry_run=True)
     assert said == ["dry run: 0 to send, 5 sent or failed before; nothing was sent and the "
                     "outbox is unchanged"]
     assert outbox(project) == before
@@ -320,7 +327,7 @@ def test_a_missing_pdf_and_a_message_too_large(project, relay):
 
 def test_unreachable_server_and_refused_login_leave_the_outbox_unchanged(
         project, relay, monkeypatch):
-    address, handler = relay
+    address, _ = relay
     merge_outputs(project, {"0001": "ada@example.org"})
     port = free_port()
     with pytest.raises(SendError, match=f"127.0.0.1:{port}: connection refused"):
@@ -365,3 +372,40 @@ def test_a_connection_lost_again_and_again_stops_the_run_and_a_rerun_sends_the_r
                        "sending it again with the same Message-ID")
     assert summary.ok and handler.received() == Counter(
         ["ada@example.org", "grace@example.org", "alan@example.org"])
+
+
+def test_starttls_and_login(project, trusted, monkeypatch):  # noqa: F811
+    """A server that takes mail only over TLS and after a login, as a relay on port 587."""
+    class TlsRelay(Relay):
+        def __init__(self) -> None:
+            super().__init__()
+            self.encrypted: list[bool] = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.encrypted.append(server.transport.get_extra_info("ssl_object") is not None)
+            return await super().handle_DATA(server, session, envelope)
+
+    def check(server, session, envelope, mechanism, data):
+        return AuthResult(success=isinstance(data, LoginPassword) and data.login == b"editor"
+                          and data.password == PASSWORD.encode(), handled=False)
+
+    handler = TlsRelay()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
+                            tls_context=trusted, require_starttls=True,
+                            authenticator=check, auth_require_tls=True)
+    controller.start()
+    monkeypatch.setenv(PASSWORD_VARIABLE, PASSWORD)
+    folder = merge_outputs(project, {"0001": "ada@example.org", "0004": "grace@example.org"})
+    try:
+        summary, _ = run(project, f"127.0.0.1:{controller.port}", starttls=True, user="editor",
+                         attach_pdf=True)
+        with pytest.raises(SendError, match=r"takes mail only after a login or over TLS "
+                           r"\(530 Must issue a STARTTLS command first\); add --starttls"):
+            merge_outputs(project, {"0005": "alan@example.org"})
+            run(project, f"127.0.0.1:{controller.port}", starttls=False, user=None)
+    finally:
+        controller.stop()
+    assert summary.ok and handler.encrypted == [True, True]
+    assert handler.received() == Counter(["ada@example.org", "grace@example.org"])
+    [attachment] = messages(handler)["grace@example.org"].iter_attachments()
+    assert attachment.get_content() == (folder / "0004.pdf").read_bytes()

@@ -31,7 +31,15 @@ from ..errors import SendError, display_path
 from ..sources import find_edition
 from . import outbox as outboxes
 from .messages import DEFAULT_MAX_SIZE, Row, merge_folder, message_id, outgoing, read_rows
-from .smtp import Refused, Server, close, connect, largest_message, transmit
+from .smtp import (
+    Refused,
+    Server,
+    close,
+    connect,
+    largest_message,
+    sender_refused,
+    transmit,
+)
 from .smtp import server as smtp_server
 
 __all__ = ["Summary", "deliver", "outbox_status", "parse_rate"]
@@ -204,10 +212,8 @@ class _Sending:
             except Refused as refusal:
                 if refusal.step == "sender" and refusal.permanent:
                     box.requeue(row.key)
-                    raise SendError(f"the mail server at {self.server.where} refused the "
-                                    f"sender {row.sender} ({refusal.reply}); set email.from in "
-                                    "edition.yaml to an address this server may send for"
-                                    ) from None
+                    raise sender_refused(self.server, row.sender, refusal.code,
+                                         refusal.reply) from None
                 if refusal.permanent:
                     self._fail(box, row, refusal.reply, True)
                     return True

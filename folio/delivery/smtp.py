@@ -153,9 +153,7 @@ def explain(exc: Exception, to: Server, sender: str, what: str = "the message") 
         return SendError(f"the mail server at {where} does not accept a login; leave out "
                          "--user, or add --starttls if it only allows logging in over TLS")
     if isinstance(exc, smtplib.SMTPSenderRefused):
-        return SendError(f"the mail server at {where} refused the sender {sender} "
-                         f"({reply_text(exc)}); set email.from in edition.yaml to an address "
-                         "this server may send for")
+        return sender_refused(to, sender, exc.smtp_code, reply_text(exc))
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return SendError(f"the mail server at {where} refused every address: "
                          f"{', '.join(exc.recipients)}")
@@ -173,6 +171,15 @@ def explain(exc: Exception, to: Server, sender: str, what: str = "the message") 
     if isinstance(exc, OSError):
         return SendError(f"could not reach the mail server at {where}: {exc.strerror or exc}")
     return SendError(f"the mail server at {where} failed: {exc}")
+
+
+def sender_refused(to: Server, sender: str, code: int, reply: str) -> SendError:
+    """Say why the server refused the sender: a login or TLS it wants, or the address."""
+    if code in (530, 554) and ("tls" in reply.lower() or "auth" in reply.lower()):
+        return SendError(f"the mail server at {to.where} takes mail only after a login or "
+                         f"over TLS ({reply}); add --starttls, and --user NAME")
+    return SendError(f"the mail server at {to.where} refused the sender {sender} ({reply}); "
+                     "set email.from in edition.yaml to an address this server may send for")
 
 
 def reply_text(exc: smtplib.SMTPResponseException) -> str:
