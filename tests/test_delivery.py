@@ -409,3 +409,28 @@ def test_starttls_and_login(project, trusted, monkeypatch):  # noqa: F811
     assert handler.received() == Counter(["ada@example.org", "grace@example.org"])
     [attachment] = messages(handler)["grace@example.org"].iter_attachments()
     assert attachment.get_content() == (folder / "0004.pdf").read_bytes()
+
+
+def test_a_sending_service_s_merge_tags_are_refused(project, relay):
+    path = project / "content" / "mini" / "edition.yaml"
+    path.write_text(path.read_text().replace("email:\n", "email:\n  merge_tags: mailchimp\n"))
+    merge_outputs(project, {"0001": "ada@example.org"})
+    with pytest.raises(SendError) as failure:
+        run(project, relay[0])
+    [problem] = failure.value.problems
+    assert problem.line == 11 and "email.merge_tags is 'mailchimp'" in problem.message
+    assert "merge_tags: none and your own unsubscribe_url" in problem.message
+    assert relay[1].envelopes == []
+
+
+def test_two_runs_at_once_cannot_send_the_same_messages(project, relay):
+    import fcntl
+
+    folder = merge_outputs(project, {"0001": "ada@example.org"}, pdfs=False)
+    with open(folder / ".outbox.lock", "a") as held:  # as a run in another process holds it
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(SendError, match=r"another `send mini --merge` is running"):
+            run(project, relay[0])
+    assert relay[1].envelopes == []
+    summary, _ = run(project, relay[0])
+    assert summary.ok and relay[1].received() == Counter(["ada@example.org"])

@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..content import load_edition
-from ..errors import SendError, display_path
+from ..content import line_of, load_edition
+from ..errors import Problem, SendError, command_line, display_path
 from ..sources import find_edition
 from . import outbox as outboxes
 from .messages import DEFAULT_MAX_SIZE, Row, merge_folder, message_id, outgoing, read_rows
@@ -100,7 +100,15 @@ def deliver(
     """
     # Phase 1: check every row, and decide what is left to send.
     folder = find_edition(edition, content)
-    settings = load_edition(folder).config.email
+    loaded = load_edition(folder)
+    settings = loaded.config.email
+    if settings.merge_tags not in ("none", "custom"):
+        raise SendError([Problem(
+            folder / "edition.yaml", line_of(loaded.lines, ("email", "merge_tags")),
+            f"email.merge_tags is '{settings.merge_tags}', whose tags only that service fills "
+            "in (the unsubscribe link would reach readers as a tag); to send the merge "
+            "yourself, write merge_tags: none and your own unsubscribe_url, then run "
+            f"{command_line(f'merge {folder.name}')} again")])
     merge = merge_folder(out, folder.name)
     attach = attach_pdf or settings.attach_pdf
     rows = read_rows(merge, folder.name, attach=attach,
