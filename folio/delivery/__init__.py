@@ -148,11 +148,11 @@ def deliver(
                 for row in plan:
                     if not sending.one(box, row, folder.name):
                         break
-                counts = box.counts()
+                after = box.entries()
         finally:
             sending.stop()
         summary.sent, summary.failed = sending.sent, sending.failed
-        summary.left = counts["queued"] + counts["sending"]
+        summary.left = sum(after[row.key].state in ("queued", "sending") for row in rows)
     if sending.stopped:
         raise SendError(f"{sending.stopped}; {summary.line()}: run the same command again "
                         "to send the rest")

@@ -17,7 +17,7 @@ import ssl
 import sys
 from dataclasses import dataclass
 
-from ..errors import SendError
+from ..errors import SendError, printable
 
 PASSWORD_VARIABLE = "FOLIO_SMTP_PASSWORD"
 TIMEOUT = 30
@@ -190,7 +190,7 @@ def reply_text(exc: smtplib.SMTPResponseException) -> str:
 def join_reply(code: int, text: bytes | str) -> str:
     """Return a reply as one line, `250 2.0.0 Ok: queued`."""
     words = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-    return f"{code} {' '.join(words.split())}".strip()
+    return printable(f"{code} {' '.join(words.split())}".strip())  # a server's words, inert
 
 
 # --- one message of many ------------------------------------------------------------
