@@ -117,3 +117,52 @@ def test_dry_run_and_status_before_any_send(project: Path) -> None:
     assert status.stdout.strip() == ("build/mini/merge/outbox.sqlite does not exist yet: "
                                      "nothing of mini has been sent")
     assert not (project / "build" / "mini" / "merge" / "outbox.sqlite").exists()
+
+
+def test_the_password_is_asked_for_in_a_terminal(project: Path) -> None:
+    """With no FOLIO_SMTP_PASSWORD, a run in a terminal asks, without echo, and logs in."""
+    import pty
+
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    password = "typed-at-the-prompt"
+
+    def check(server, session, envelope, mechanism, data):
+        return AuthResult(success=isinstance(data, LoginPassword)
+                          and data.password == password.encode(), handled=False)
+
+    handler = Relay()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
+                            authenticator=check, auth_require_tls=False)
+    controller.start()
+    merge_outputs(project, {"0001": "ada@example.org"}, pdfs=False)
+    env = {k: v for k, v in os.environ.items() if k != "FOLIO_SMTP_PASSWORD"}
+    env["PYTHONPATH"] = str(ROOT)
+    command = [sys.executable, str(ROOT / "generate.py"), "send", "mini", "--merge",
+               "--smtp", f"127.0.0.1:{controller.port}", "--user", "editor"]
+    try:
+        pid, terminal = pty.fork()
+        if pid == 0:  # the child: Folio, in a terminal of its own
+            os.chdir(project)
+            os.execve(sys.executable, command, env)
+        shown = b""
+        deadline = time.monotonic() + 60
+        while b"SMTP password for editor at 127.0.0.1" not in shown:
+            assert time.monotonic() < deadline, shown
+            shown += os.read(terminal, 1024)
+        os.write(terminal, password.encode() + b"\n")
+        while True:
+            try:
+                chunk = os.read(terminal, 1024)
+            except OSError:  # the child ended and closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        _, status = os.waitpid(pid, 0)
+    finally:
+        controller.stop()
+    assert os.waitstatus_to_exitcode(status) == 0, shown
+    assert password.encode() not in shown  # not echoed, not printed
+    assert b"sent 1, failed 0, left 0" in shown
+    assert handler.received() == Counter(["ada@example.org"])
