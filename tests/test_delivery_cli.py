@@ -99,6 +99,14 @@ def test_command_line_errors(project: Path) -> None:
     assert bad.stderr.startswith("error: build/mini/merge/0002.eml: row 0002: 'nobody' is not "
                                  "an email address; correct row 0002 in the data file")
     assert len(bad.stderr.strip().splitlines()) == 1
+    merge_outputs(project, {"0002": "grace@example.org"}, pdfs=False)
+    port = free_port()  # nothing listens there
+    unreachable = generate(project, "send", "mini", "--merge", "--smtp", f"127.0.0.1:{port}")
+    assert unreachable.returncode == 1 and unreachable.stdout == ""
+    assert unreachable.stderr.strip().splitlines() == [
+        f"error: could not connect to the mail server at 127.0.0.1:{port}: connection refused; "
+        "check --smtp HOST:PORT and that the server is running"]
+    assert not (project / "build" / "mini" / "merge" / "outbox.sqlite").exists()
     for arguments, said in ((["--to", "a@example.org", "--rate", "5/s"], "--rate goes with "
                              "--merge"),
                             (["--merge", "--rate", "fast"], "--rate 'fast' is not a rate")):
