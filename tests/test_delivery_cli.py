@@ -87,6 +87,7 @@ def test_kill_9_in_the_middle_then_a_rerun_delivers_the_rest(project: Path, earl
     assert lines[1].startswith("failed 0003 to gone@example.org: 550 5.1.1")
 
 
+@pytest.mark.slow
 def test_command_line_errors(project: Path) -> None:
     missing = generate(project, "send", "mini", "--merge", "--smtp", "127.0.0.1:9")
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
