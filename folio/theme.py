@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
+from . import sandbox
 from .content import parse_yaml, read_text, validate
 from .errors import Problem, TemplateError
 from .i18n import ENGLISH, Words, words_for
@@ -72,7 +73,7 @@ class Theme:
         """
         env = self.environment(context.get("words") or ENGLISH)
         try:
-            return env.get_template(name).render(context)
+            return sandbox.render(env.get_template(name), context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError([Problem(exc.filename or name, exc.lineno,
                                          f"template syntax error: {exc.message}; fix the "
@@ -89,12 +90,21 @@ class Theme:
             raise TemplateError([Problem(where or name, line, f"{exc.message}; check the name "
                                          "against the template variables listed in the docs' "
                                          "'Change the theme' page")]) from exc
+        except sandbox.TemplateLimit as exc:
+            where, line = exc.place if exc.place[0] else _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, f"{exc}; templates render in a "
+                                         "sandbox with limits of time and size")]) from exc
         except SecurityError as exc:
             where, line = _template_frame(exc)
             raise TemplateError([Problem(where or name, line, "this template reaches for "
                                          f"something templates may not use ({exc}); templates "
                                          "render in a sandbox: use only the template variables "
                                          "and filters")]) from exc
+        except (MemoryError, OverflowError) as exc:
+            where, line = _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, "this template asks for a value "
+                                         "too large to make; templates render in a sandbox "
+                                         "with limits of time and size")]) from exc
 
     def words(self, language: str) -> Words:
         """Return the interface words of a language, with this theme's `strings:` for it."""
@@ -227,7 +237,7 @@ def compiled_templates() -> jinja2.BytecodeCache | None:
     import hashlib
 
     settings = repr(sorted((key, repr(value)) for key, value in SETTINGS.items()))
-    digest = hashlib.sha256(f"{ImmutableSandboxedEnvironment.__name__} newstyle "
+    digest = hashlib.sha256(f"{sandbox.Sandbox.__name__} {sandbox.PACE} newstyle "
                             f"{settings}".encode()).hexdigest()[:16]
     try:
         return jinja2.FileSystemBytecodeCache(pattern=f"folio-{digest}-%s.cache")
@@ -239,8 +249,8 @@ def compiled_templates() -> jinja2.BytecodeCache | None:
 def _environment(folders: tuple[Path, ...], listing: int, words: Words) -> jinja2.Environment:
     # Templates come from editions and themes, which are untrusted: the sandbox keeps them
     # away from Python internals (`__class__`, `__globals__`) and from changing any object.
-    env = ImmutableSandboxedEnvironment(loader=_FolderLoader([str(f) for f in folders]),
-                                        bytecode_cache=compiled_templates(), **SETTINGS)
+    env = sandbox.Sandbox(loader=_FolderLoader([str(f) for f in folders]),
+                          bytecode_cache=compiled_templates(), **SETTINGS)
     env.policies["ext.i18n.trimmed"] = True  # a message's white space is collapsed
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         words.gettext, words.ngettext, newstyle=True)

@@ -13,8 +13,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from tests.conftest import FIXTURES, reported
 
@@ -88,6 +90,155 @@ def test_a_template_linking_outside_its_folder_is_refused(project: Path) -> None
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "web/outside/secret.txt: this template is a link to a file outside" in done.stderr
     assert b"TOP-SECRET-TEXT" not in published(project)
+
+
+# --- 1b. templates see data, not objects ----------------------------------------------
+
+PICKLE = "cos\\nsystem\\n(S'touch MARKER'\\ntR."
+OBJECT_EXPLOITS = [
+    f'{{{{ edition.parse_raw("{PICKLE}", proto="pickle", allow_pickle=True) }}}}',
+    "{{ edition.parse_file('/etc/passwd') }}",
+    "{{ edition.model_dump_json(indent=1000000000) }}",
+    "{{ theme.model_copy(update={'x': 1}) }}",
+    "{{ colours.model_validate_json('{}') }}",
+    "{{ edition['parse_file']('/etc/passwd') }}",
+    "{{ edition|attr('model_dump_json') }}",
+    "{{ sections[0].figures.__class__ }}",
+]
+PLACES = {  # the folder a template is put in, the command that renders it
+    "edition, build": ("content/mini/templates", ["build", "mini", "--format", "web"]),
+    "edition email, check": ("content/mini/templates", ["check", "mini"]),
+    "project theme, build": ("templates/mine", ["build", "mini", "--format", "web"]),
+}
+
+
+def place_template(project: Path, where: str, first_lines: str,
+                   template: str = "web/components/text.html") -> tuple[list[str], str]:
+    """Put a template starting with `first_lines` at one of `PLACES`; return the command
+    that renders it and how the error names it."""
+    folder, command = PLACES[where]
+    if "email" in where:
+        template = "email/head.css"
+    target = project / folder / template
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if folder == "templates/mine":
+        shutil.copy(ROOT / "templates" / "default" / "theme.yaml", project / folder)
+        config = project / MINI / "edition.yaml"
+        config.write_text(config.read_text() + "theme: mine\n")
+    original = (ROOT / "templates" / "default" / template).read_text()
+    target.write_text("{# line 1 #}\n" + first_lines + "\n" + original)
+    return command, f"{folder.rpartition('/')[2]}/{template}"
+
+
+@pytest.mark.parametrize("exploit", OBJECT_EXPLOITS)
+@pytest.mark.parametrize("where", list(PLACES))
+def test_templates_cannot_call_the_methods_of_what_they_are_given(
+    project: Path, where: str, exploit: str,
+) -> None:
+    marker = project / "pwned"
+    command, shown = place_template(project, where, exploit.replace("MARKER", str(marker)))
+    done = run(project, *command, timeout=120)
+    assert not marker.exists()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "bug in Folio" not in done.stdout + done.stderr
+    assert reported(f"{shown}, line 2: ", done), done.stdout + done.stderr
+    assert "sandbox" in done.stdout + done.stderr
+    assert "root:" not in done.stdout + done.stderr  # /etc/passwd was not read into a page
+    assert b"root:" not in published(project)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("code", "says"), [
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+     "took more than 10 seconds"),
+    ("{{ 10 ** (10 ** 8) }}", "too large"),
+    ("{% for i in range(10**9) %}{% endfor %}", "range() of 1,000,000,000 numbers"),
+    ("{{ 'x' * 10**9 }}", "the limit is 1,000,000"),
+    ("{{ 'x'|center(1000000000) }}", "larger than templates may use"),
+    ("{{ '%1000000000s' % 'x' }}", "a format asks for a width"),
+    ("{{ '{:>1000000000}'.format('x') }}", "a format asks for a width"),
+    ("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", "writes more than"),
+])
+def test_template_work_is_bounded_in_time_and_size(project: Path, code: str, says: str) -> None:
+    import time
+
+    command, shown = place_template(project, "edition, build", code)
+    started = time.monotonic()
+    done = run(project, *command, timeout=60)
+    assert time.monotonic() - started < 30
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "bug in Folio" not in done.stdout + done.stderr
+    assert reported(f"{shown}, line 2: ", done), done.stdout + done.stderr
+    assert says in done.stderr
+
+
+def test_every_method_a_template_can_reach_is_allowed(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walk every attribute a template may read on every object any template is given."""
+    import inspect
+
+    from folio import sandbox
+    from folio.archive import render_site
+    from folio.content import load_edition
+    from folio.formats import FORMATS
+    from folio.formats.pdf.document import print_document
+    from folio.markup import render_sections
+    from folio.theme import load_theme
+
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    given: list[tuple[Any, dict[str, Any]]] = []
+    real = sandbox.render
+    monkeypatch.setattr(sandbox, "render", lambda template, context: (
+        given.append((template.environment, context)), real(template, context))[1])
+    for name in ("mini", "constructs", "arabic-review"):
+        edition = render_sections(load_edition(tmp_path / "content" / name))
+        theme = load_theme(edition.config.theme, tmp_path, edition.root)
+        for fmt in ("web", "email"):
+            FORMATS[fmt].renderer()(edition, theme)
+        print_document(edition, theme)
+    render_site(tmp_path / "content", tmp_path / "build")
+    assert len(given) >= 10
+
+    allowed = {"SectionView.component", "FigureBand.row_of", "FigureBand.size",
+               "Words.gettext", "Words.ngettext", "Words.breakable", "Words.long_date",
+               "Words.month_year", "Words.month", "Words.day"}
+    plain = (*sandbox.PLAIN_TYPES, Markup)
+    seen: set[int] = set()
+    reached: set[str] = set()
+    for env, context in given:
+        stack: list[Any] = [*context.values(), *env.globals.values()]
+        while stack:
+            obj = stack.pop()
+            if id(obj) in seen or inspect.isroutine(obj) or isinstance(obj, type):
+                continue
+            seen.add(id(obj))
+            if isinstance(obj, (list, tuple, set, frozenset)):
+                stack.extend(obj)
+                continue
+            if isinstance(obj, dict):
+                stack.extend(obj.values())
+                continue
+            if isinstance(obj, plain) or type(obj).__module__.startswith("jinja2"):
+                continue
+            kind = type(obj)
+            assert kind.__module__.startswith("folio."), f"templates are given a {kind!r}"
+            for name in dir(obj):
+                try:
+                    value = getattr(obj, name)
+                except Exception:
+                    continue
+                if not env.is_safe_attribute(obj, name, value):
+                    continue
+                reached.add(f"{kind.__name__}.{name}")
+                if inspect.isroutine(value):
+                    assert f"{kind.__name__}.{name}" in allowed, (
+                        f"a template can call {kind.__name__}.{name}")
+                else:
+                    stack.append(value)
+    assert {"EditionConfig.title", "SectionView.component", "Colours.text"} <= reached
+    assert not any(name.split(".")[1].startswith(("model_", "parse_", "copy", "json", "dict",
+                                                  "schema", "construct", "validate"))
+                   for name in reached), sorted(reached)
 
 
 # --- 2, 3. themes by name only, fonts from installed packages only --------------------
