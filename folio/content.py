@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import stat
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from . import pictures
 from .errors import ContentError, Problem, command_line
 from .safe_yaml import NoAliasLoader
 from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
+from .sources import plain_file
 
 if TYPE_CHECKING:
     from .archive import SiteLinks
@@ -410,6 +410,9 @@ def _check_image(
         near = difflib.get_close_matches(relative, _images_in(root), n=1)
         hint = f"; did you mean '{near[0]}'?" if near else "; put the file in images/"
         reason = f"image '{relative}' does not exist{hint}"
+    elif not plain_file(root / relative, root):
+        reason = (f"image '{relative}' is reached through a link (or '..'); put the picture "
+                  "itself in images/ and write images/<name>")
     else:
         reason = pictures.problem(target, relative)
     if reason:
@@ -417,12 +420,8 @@ def _check_image(
 
 
 def regular_file_inside(path: Path, folder: Path) -> bool:
-    """Return whether `path` is a regular file, not a link, lying inside `folder`."""
-    try:
-        mode = path.lstat().st_mode
-    except OSError:
-        return False
-    return stat.S_ISREG(mode) and path.resolve().is_relative_to(folder.resolve())
+    """Return whether `path` is a regular file inside `folder`, reached through no link."""
+    return plain_file(path, folder)
 
 
 def _images_in(root: Path) -> list[str]:

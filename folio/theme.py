@@ -24,7 +24,7 @@ from .content import parse_yaml, read_text, validate
 from .errors import Problem, TemplateError
 from .i18n import ENGLISH, Words, words_for
 from .schema import FontSpec, ThemeConfig
-from .sources import BUILTIN_THEMES, theme_folder
+from .sources import BUILTIN_THEMES, plain_files, plain_folder, theme_folder
 
 SYSTEM_FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 """Where a theme's `folder:` fonts may be: the folders Debian's font packages install into."""
@@ -59,7 +59,7 @@ class Theme:
         """
         # The listing is part of the key: a template added to a folder of the chain can
         # hide one that an older environment has cached.
-        listing = tuple(sorted(str(p) for f in self.folders if f.is_dir() for p in f.rglob("*")))
+        listing = tuple(str(p) for f in self.folders for p in plain_files(f))
         env = _environment(self.folders, hash(listing), words)
         env.globals["theme"] = self.config
         env.globals["colours"] = self.config.colours
@@ -208,13 +208,17 @@ class _FolderLoader(jinja2.FileSystemLoader):
     """A template loader that reads only regular files lying inside their own folder."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> Any:
-        source, filename, uptodate = super().get_source(environment, template)
-        home = next(Path(f) for f in self.searchpath
-                    if Path(filename).is_relative_to(Path(f)))
-        if not Path(filename).resolve().is_relative_to(home.resolve()):
-            raise TemplateError([Problem(filename, None, "this template is a link to a file "
-                                         "outside its folder; put the template itself here")])
-        return source, filename, uptodate
+        # Checked before the file is opened: the first folder that has the name decides.
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in map(Path, self.searchpath):
+            path = folder.joinpath(*pieces)
+            if path.is_file():
+                if not inside(path, folder):
+                    raise TemplateError([Problem(path, None, "this template is a link to a "
+                                                 "file outside its folder; put the template "
+                                                 "itself here")])
+                break
+        return super().get_source(environment, template)
 
 
 SETTINGS: dict[str, Any] = {
@@ -312,8 +316,14 @@ def _inherit(chain: list[ThemeConfig]) -> ThemeConfig:
 def load_theme(name: str, project: Path, edition_root: Path | None = None) -> Theme:
     """Load theme `name` and the chain of themes it extends."""
     folders: list[Path] = []
-    if edition_root is not None and (edition_root / "templates").is_dir():
-        folders.append(edition_root / "templates")
+    if edition_root is not None:
+        own = edition_root / "templates"
+        if own.is_symlink():
+            raise TemplateError([Problem(own, None, "templates/ is a link to a folder "
+                                         "elsewhere; put the edition's own templates in a "
+                                         "templates/ folder inside it, or delete the link")])
+        if plain_folder(own):
+            folders.append(own)
     configs: list[ThemeConfig] = []
     current: str | None = name
     while current:

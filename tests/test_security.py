@@ -486,6 +486,113 @@ def test_section_files_that_are_not_plain_files_are_refused(project: Path, kind:
     assert not (project / "build" / "mini" / "index.html").exists()
 
 
+# --- 4b. links out of the edition, folders included -----------------------------------
+
+def embargoed(project: Path) -> Path:
+    """Add a second, embargoed edition whose text must never reach mini's outputs."""
+    other = project / "content" / "embargo"
+    shutil.copytree(project / MINI, other)
+    section = other / "01-introduction.md"
+    section.write_text(section.read_text() + "\nEMBARGOED-TEXT\n")
+    config = other / "edition.yaml"
+    config.write_text(config.read_text().replace("draft: true", "") + "draft: true\n")
+    return other
+
+
+@pytest.mark.parametrize("target", ["..", "/", "../embargo"])
+def test_an_edition_templates_folder_that_links_out_is_refused(project: Path,
+                                                               target: str) -> None:
+    import time
+
+    embargoed(project)
+    (project / MINI / "templates").symlink_to(target)
+    started = time.monotonic()
+    done = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert time.monotonic() - started < 30  # `templates -> /` is not walked
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert reported("mini/templates: templates/ is a link to a folder elsewhere", done)
+    assert b"EMBARGOED-TEXT" not in published(project)
+
+
+def test_a_linked_edition_yaml_never_shows_in_another_editions_links(project: Path) -> None:
+    outside = project / "outside.yaml"
+    config = (project / MINI / "edition.yaml").read_text()
+    outside.write_text(config.replace("title:", "title: OUTSIDE-TITLE #", 1)
+                       .replace("date: 2025-12-01", "date: 2026-02-01"))
+    linked = project / "content" / "linked"
+    shutil.copytree(project / MINI, linked)
+    (linked / "edition.yaml").unlink()
+    (linked / "edition.yaml").symlink_to(outside)
+    done = run(project, "build", "--format", "web", timeout=120)
+    assert done.returncode == 1
+    assert reported("linked/edition.yaml: ", done) and "plain file" in done.stderr
+    page = (project / "build" / "mini" / "index.html").read_text()
+    assert "OUTSIDE-TITLE" not in page
+    assert b"OUTSIDE-TITLE" not in published(project)
+
+
+@pytest.mark.parametrize("kind", ["fifo outside", "link to /dev/zero", "folder link to fifo"])
+def test_the_rebuild_key_never_opens_a_linked_file(project: Path, kind: str) -> None:
+    """A key that opened the link would block on the pipe, or read /dev/zero forever."""
+    fifo = project / "pipe"
+    os.mkfifo(fifo)
+    if kind == "fifo outside":
+        (project / MINI / "notes.txt").symlink_to(fifo)
+    elif kind == "link to /dev/zero":
+        (project / MINI / "images" / "zero.png").symlink_to("/dev/zero")
+    else:
+        (project / "elsewhere").mkdir()
+        os.mkfifo(project / "elsewhere" / "notes.txt")
+        (project / MINI / "more").symlink_to(project / "elsewhere")
+    done = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    again = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert "up to date" in again.stdout
+
+
+def test_a_huge_file_in_the_edition_is_keyed_without_reading_it(project: Path) -> None:
+    import time
+
+    with (project / MINI / "recording.wav").open("wb") as file:  # sparse: no disk used
+        file.truncate(8 * 1024**3)
+    started = time.monotonic()
+    done = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30
+    assert "MemoryError" not in done.stderr
+
+
+def test_a_picture_through_a_folder_link_is_refused(project: Path) -> None:
+    (project / "pictures").mkdir()
+    (project / "pictures" / "outside.png").write_bytes(png())
+    (project / MINI / "gallery").symlink_to(project / "pictures")
+    section = project / MINI / "04-picture.md"
+    section.write_text(section.read_text().replace("images/pic.png", "gallery/outside.png"))
+    done = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert done.returncode == 1
+    assert reported("mini/04-picture.md, line ", done)
+    assert "outside the edition" in done.stderr or "through a link" in done.stderr
+
+
+def test_import_never_copies_pictures_through_a_folder_link(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts"
+    (drafts / ".private").mkdir(parents=True)
+    (drafts / ".private" / "secret.png").write_bytes(png((7, 7, 7)))
+    (drafts / "pics").symlink_to(drafts / ".private")
+    (drafts / "fine.png").write_bytes(png())
+    (drafts / "draft.md").write_text("# Spring\n\n## One\n\n![s](pics/secret.png) "
+                                     "![f](fine.png)\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    done = run(project, "import", str(drafts / "draft.md"), "--name", "spring")
+    assert done.returncode == 0, done.stderr
+    assert "picture 'pics/secret.png' was not copied: it is a link" in done.stdout
+    images = sorted(p.name for p in (project / "content" / "spring" / "images").iterdir())
+    assert images == ["fine.png"]
+
+
 # --- 5, 9. the preview server: local names only, no redirect elsewhere, bounded ---------
 
 @pytest.fixture
