@@ -8,6 +8,7 @@ nothing outside the edition ended up read, executed or published.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -239,6 +240,46 @@ def test_every_method_a_template_can_reach_is_allowed(tmp_path: Path,
     assert not any(name.split(".")[1].startswith(("model_", "parse_", "copy", "json", "dict",
                                                   "schema", "construct", "validate"))
                    for name in reached), sorted(reached)
+
+
+# --- 1c. links that run code are left out of every output -------------------------------
+
+SCRIPT_LINKS = ["javascript:alert(document.domain)", " Java\tScript:alert(1)",
+                "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+                "vbscript:msgbox(1)"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("address", SCRIPT_LINKS)
+def test_script_links_are_left_out_of_every_output(project: Path, address: str) -> None:
+    edition = project / MINI
+    quoted = json.dumps(address)
+    join = edition / "06-join.md"
+    join.write_text(join.read_text().replace('"https://example.org/join"', quoted)
+                    + f"\nSee [the form]({address.replace(' ', '').replace(chr(9), '')}).\n")
+    dates = edition / "05-dates.md"
+    dates.write_text(dates.read_text().replace('"https://example.org/webinar"', quoted))
+    config = edition / "edition.yaml"
+    config.write_text(config.read_text().replace("https://example.org/mini/\n",
+                                                 f"{quoted}\n", 1) + f"website: {quoted}\n")
+    done = run(project, "build", "mini")
+    assert done.returncode == 0, done.stderr
+    assert "check finds" in done.stderr and "left out of every output" in done.stderr
+    scheme = address.strip().split(":")[0].lower().replace("\t", "")
+    for path in (project / "build").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".txt", ".eml", ".xml"):
+            text = path.read_text(errors="replace").lower().replace("\t", "")
+            assert f"{scheme}:" not in text.replace("data:image", ""), path
+    pdf = (project / "build" / "mini" / "mini.pdf").read_bytes()
+    assert f"{scheme}:".encode() not in pdf.lower().replace(b"data:image", b"")
+    done = run(project, "build", "mini", "--strict", "--force")
+    assert done.returncode == 1 and "--strict builds nothing" in done.stderr
+    done = run(project, "check", "mini", "--format", "json")
+    assert done.returncode == 1
+    found = {(Path(f["file"]).name, f["line"]) for f in json.loads(done.stdout)
+             if f["rule"] == "url" and f["severity"] == "error"}
+    assert {("06-join.md", 5), ("05-dates.md", 5), ("edition.yaml", 13), ("edition.yaml", 16),
+            ("06-join.md", 9)} <= found, found
 
 
 # --- 2, 3. themes by name only, fonts from installed packages only --------------------
