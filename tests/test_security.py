@@ -634,6 +634,20 @@ def test_import_never_copies_pictures_through_a_folder_link(tmp_path: Path) -> N
     assert images == ["fine.png"]
 
 
+# --- 10. publish: a target is a place, never an option ----------------------------------
+
+@pytest.mark.parametrize("target", ["--log-file=LOG", "-e touch MARKER", "--rsync-path=touch "
+                                    "MARKER:site", "user@-oProxyCommand=sh:site"])
+def test_publish_never_passes_a_target_as_an_option(project: Path, target: str) -> None:
+    marker, log = project / "pwned", project / "log"
+    target = target.replace("MARKER", str(marker)).replace("LOG", str(log))
+    done = run(project, "publish", "--", target, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "starts with '-', which rsync and ssh read as an option" in done.stderr
+    assert not marker.exists() and not log.exists()
+
+
 # --- 5, 9. the preview server: local names only, no redirect elsewhere, bounded ---------
 
 @pytest.fixture
@@ -771,6 +785,25 @@ def test_escape_sequences_in_content_are_printed_escaped(project: Path, tmp_path
     done = run(project, "import", str(draft), "--name", "drafted")
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout + done.stderr and "\\x1b" in done.stdout
+
+
+def test_every_line_printed_escapes_what_an_edition_wrote(project: Path, tmp_path: Path) -> None:
+    """Progress and publish lines name the edition's folder; build's summary of check
+    findings quotes the text: both pass through the one escaping stream."""
+    name = "mini\x1b]0;pwned\x07\x1b[2J"
+    (project / MINI).rename(project / "content" / name)
+    section = project / "content" / name / "01-introduction.md"
+    section.write_text(section.read_text() + "\nSee [the form](htps://example.org/\x1b[2J).\n")
+    outputs = []
+    for command in (["build", "--format", "web,email"],
+                    ["publish", str(tmp_path / "site")]):
+        done = run(project, *command, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout + done.stderr)
+    assert "check finds 1 error(s)" in outputs[0]
+    for text in outputs:
+        assert "\x1b" not in text and "\x07" not in text
+        assert "mini\\x1b]0;pwned\\x07\\x1b[2J" in text
 
 
 def test_watch_on_port_0_prints_the_port_it_serves_on(project: Path) -> None:
