@@ -683,6 +683,30 @@ def get(port: int, path: str, host: str = "127.0.0.1") -> tuple[bytes, bytes]:
     return head, body
 
 
+@pytest.mark.parametrize("path", ["/.folio-locks/mini.lock", "/%2efolio-locks/mini.lock",
+                                  "/mini/../.folio-locks/mini.lock", "/.folio-locks/",
+                                  "/mini/.notes/draft.txt", "/mini/.notes/", "/.folio-locks"])
+def test_watch_never_serves_a_hidden_path(project: Path, path: str) -> None:
+    from folio import watch
+
+    done = run(project, "build", "mini", "--format", "web", timeout=120)
+    assert done.returncode == 0, done.stderr
+    root = project / "build"
+    assert (root / ".folio-locks" / "mini.lock").is_file()
+    (root / "mini" / ".notes").mkdir()
+    (root / "mini" / ".notes" / "draft.txt").write_text("embargoed")
+    running = watch.serve(root, 0, watch.State())
+    try:
+        port = running.server_address[1]
+        assert get(port, "/mini/")[0].startswith(b"HTTP/1.0 200")
+        head, body = get(port, path)
+        assert head.startswith(b"HTTP/1.0 404"), head
+        assert b"embargoed" not in body
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
 @pytest.mark.parametrize("path", ["/%2f%2fevil.example/..", "//evil.example/%2e%2e",
                                   "/%2f%2fevil.example%2f..%2fmini", "/%5c%5cevil.example/.."])
 def test_redirects_stay_on_the_preview(server: int, path: str) -> None:
