@@ -485,6 +485,61 @@ def test_scripted_svgs_are_refused(project: Path, svg: str, where: str) -> None:
     assert b"alert(1)" not in published(project)
 
 
+def _nested_uses(depth: int, width: int) -> str:
+    parts = ['<defs><rect id="l0" width="1" height="1"/>']
+    for level in range(1, depth + 1):
+        parts.append(f'<g id="l{level}">' + f'<use href="#l{level - 1}"/>' * width + "</g>")
+    return "".join(parts) + f'</defs><use href="#l{depth}"/>'
+
+
+def _big_png_uri() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (15_000, 10_000)).save(buffer, "PNG")  # 150 megapixels, 24 KB
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+HEAVY_SVGS = {  # what the SVG holds -> what the error says
+    "fill:u\\72l(http://evil.example/x)": '<rect width="5" height="5" '
+                                           'style="fill:u\\72l(http://evil.example/x)"/>',
+    '@\\69mport "http://..."': '<style>@\\69mport "http://evil.example/a.css";</style>',
+    "image-set(...)": '<style>rect{fill:image-set("http://evil.example/a.png" 1x)}</style>',
+    "150-megapixel PNG inside": '<image width="5" height="5" href="BIGPNG"/>',
+    "use 9 deep x 10": _nested_uses(9, 10),
+    "300,000 tspans": "<text>" + "<tspan>a</tspan>" * 300_000 + "</text>",
+    "uses itself": '<g id="a"><rect width="1" height="1"/><use href="#a"/></g>',
+}
+HEAVY_SAYS = {"150-megapixel PNG inside": "15000x10000 pixels",
+              "use 9 deep x 10": "draws more than 200,000 elements",
+              "300,000 tspans": "300,002 elements", "uses itself": "uses itself"}
+
+
+@pytest.mark.parametrize("what", list(HEAVY_SVGS))
+def test_svgs_that_fetch_through_escapes_or_draw_forever_are_refused_in_seconds(
+    project: Path, what: str,
+) -> None:
+    import time
+
+    body = HEAVY_SVGS[what].replace("BIGPNG", _big_png_uri() if "BIGPNG" in
+                                    HEAVY_SVGS[what] else "")
+    (project / MINI / "images" / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' + body + "</svg>")
+    section = project / MINI / "04-picture.md"
+    section.write_text(section.read_text().replace("images/pic.png", "images/chart.svg"))
+    started = time.monotonic()
+    done = run(project, "build", "mini", timeout=120)
+    assert time.monotonic() - started < 30
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "bug in Folio" not in done.stderr
+    assert reported("mini/04-picture.md, line 4: ", done), done.stderr
+    assert HEAVY_SAYS.get(what, "a style that loads something") in done.stderr
+    assert not (project / "build" / "mini" / "index.html").exists()
+
+
 def test_a_plain_svg_drawing_is_published(project: Path) -> None:
     (project / MINI / "images" / "chart.svg").write_text(CLEAN_SVG)
     section = project / MINI / "04-picture.md"
