@@ -20,6 +20,7 @@ import functools
 import inspect
 import re
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -114,8 +115,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def is_safe_callable(self, obj: Any) -> bool:
         if not super().is_safe_callable(obj):
             return False
-        owner = getattr(obj, "__self__", None)
-        if owner is not None and not isinstance(owner, type):
+        owner = getattr(obj, "__self__", None)  # a bound method's object (a module: a builtin)
+        if owner is not None and not isinstance(owner, (type, types.ModuleType)):
             allowed = template_attributes(owner)
             return allowed is None or getattr(obj, "__name__", "") in allowed
         return not (isinstance(obj, type) and issubclass(obj, BaseModel))
@@ -203,8 +204,8 @@ def _bounded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
 def _paced(items: Any) -> Iterator[Any]:
     """Yield a loop's items, stopping the render once its time is up."""
     deadline = _deadline.get()
-    for count, item in enumerate(items):
-        if not count & 255 and deadline is not None and time.monotonic() > deadline:
+    for item in items:
+        if deadline is not None and time.monotonic() > deadline:
             raise TemplateLimit(f"this template took more than {RENDER_SECONDS:g} seconds; "
                                 "simplify its loops")
         yield item
