@@ -31,9 +31,12 @@ from .errors import FolioError, Problem, command_line, printable
 from .formats import FORMATS, Files
 from .sources import (
     SETTINGS_MEMO,
+    file_digest,
     find_edition,
     find_editions,
     memo_to_keep,
+    plain_file,
+    plain_files,
     recall_settings,
     theme_chain,
     yaml_settings,
@@ -233,7 +236,7 @@ class _Reads:
 
     def digest(self, path: Path) -> bytes:
         if path not in self.digests:
-            self.digests[path] = hashlib.sha256(path.read_bytes()).digest()
+            self.digests[path] = file_digest(path)
         return self.digests[path]
 
     def yaml(self, path: Path) -> dict[str, Any]:
@@ -253,10 +256,15 @@ def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None =
     read = read or _Reads()
     spec = FORMATS[fmt]
     digest = hashlib.sha256(f"folio {code_version()} {fmt}\n".encode())
-    settings = read.yaml(edition_dir / "edition.yaml")
+    # Only regular files reached through no link are read (`plain_files`): a link to
+    # /etc/shadow or into another edition is refused when the edition loads, and its
+    # target is never opened here. Its name and target still go into the key.
+    config = edition_dir / "edition.yaml"
+    settings = read.yaml(config) if plain_file(config, edition_dir) else {}
     digest.update(json.dumps(_without(settings, spec.ignores), sort_keys=True,
                              default=str).encode())
-    for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
+    links: list[str] = []
+    for path in plain_files(edition_dir, links):
         relative = path.relative_to(edition_dir)
         if path.name == "edition.yaml" or path.name.startswith(".") or \
                 relative.parts[0] == "templates":
@@ -267,12 +275,13 @@ def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None =
              *theme_chain(str(settings.get("theme", "default")), project, read.yaml)]
     for folder in chain:
         for sub in (*spec.templates, "assets"):
-            for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
+            for path in plain_files(folder / sub):
                 if path.name.startswith("."):
                     continue
                 digest.update(str(path).encode() + b"\0" + read.digest(path))
-        if (folder / "theme.yaml").is_file():
+        if plain_file(folder / "theme.yaml", folder):
             digest.update(read.digest(folder / "theme.yaml"))
+    digest.update("\n".join(links).encode())
     return digest.hexdigest()
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from .errors import FolioError, command_line, program
+from .errors import FolioError, command_line, escaped_output, program
 from .formats import FORMATS
 
 if TYPE_CHECKING:
@@ -191,7 +191,16 @@ def run() -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Everything it prints goes through `escaped_output`: text from an edition cannot drive
+    the terminal.
+    """
+    with escaped_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
     command = args.command or "build"
@@ -318,8 +327,9 @@ def _deliver(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .publish import publish
+    from .publish import check_target, publish
 
+    check_target(args.target)
     if _build(args):
         return 1
     outcome = publish(args.target, content=args.content, out=args.out, dry_run=args.dry_run)

@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "folio"
 COMMANDS = {"folio.cli", "folio.build", "folio.watch", "folio.send", "folio.scaffold",
             "folio.publish"}
 STAGES = {"folio.schema", "folio.sources", "folio.content", "folio.markup", "folio.theme",
+          "folio.sandbox",
           "folio.context", "folio.errors", "folio.archive",
           "folio.i18n", "folio.safe_yaml"}
 EMAIL_LIMITS = {"HEAD_STYLE_LIMIT", "SIZE_LIMIT", "SIZE_WARNING", "TABLE_COLUMNS",

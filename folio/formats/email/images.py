@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 log = logging.getLogger("folio")
 
@@ -43,6 +44,9 @@ class EmailImage:
 @dataclass
 class EmailImages:
     """The pictures an email uses, resized once each, with their future addresses."""
+
+    TEMPLATE_HELPERS: ClassVar[frozenset[str]] = frozenset(["use"])
+    """Templates get `use` as `image(...)`; nothing else of this object."""
 
     base_url: str
     """`asset_base_url` (ending in `/`), or `email-images/` when images are not hosted."""
