@@ -60,6 +60,8 @@ class Section:
     html: str = ""
     """The body as sanitised HTML, filled in by `markup.render_sections`."""
     footnotes: tuple[str, ...] = ()
+    charts: tuple[Any, ...] = ()
+    """The body's ```chart blocks as `folio.charts.Chart`s, filled in by `charts.read_charts`."""
 
     @property
     def id(self) -> str:
