@@ -113,30 +113,38 @@ def _csv(path: Path) -> tuple[list[Any], list[list[Any]]]:
 
 
 def _xlsx(path: Path, sheet: str | None) -> tuple[list[Any], list[list[Any]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        book = CalamineWorkbook.from_path(str(path))
+        if sheet is not None and sheet not in book.sheet_names:
+            raise DataError(f"{path.name} has no sheet '{sheet}'; its sheets: "
+                            + ", ".join(book.sheet_names))
+        found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
+        rows = [list(row) for row in found.to_python(skip_empty_area=True, nrows=MAX_ROWS + 2)]
+    except (CalamineError, OSError, ValueError) as exc:
         raise DataError(f"{path.name} cannot be read as an XLSX workbook; save it again from "
                         "the spreadsheet program as .xlsx") from exc
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise DataError(f"{path.name} has no sheet '{sheet}'; its sheets: "
-                            + ", ".join(book.sheetnames))
-        rows = [list(row) for row in (book[sheet] if sheet else book.worksheets[0])
-                .iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-    finally:
-        book.close()
-    rows = [[cell.strip() if isinstance(cell, str) else cell for cell in row] for row in rows]
+    rows = [[_xlsx_cell(cell) for cell in row] for row in rows]
     while rows and not any(cell not in (None, "") for cell in rows[0]):
         rows.pop(0)
     if rows:  # columns after the last heading are left out
         last = max(i for i, cell in enumerate(rows[0]) if cell not in (None, ""))
         rows = [row[: last + 1] for row in rows]
     return (rows[0], rows[1:]) if rows else ([], [])
+
+
+def _xlsx_cell(cell: Any) -> Cell:
+    """Return a spreadsheet cell as text or a number (whole numbers as whole numbers)."""
+    if cell is None or cell == "":
+        return None
+    if isinstance(cell, bool):
+        return str(cell).upper()
+    if isinstance(cell, float):
+        return int(cell) if cell.is_integer() else cell
+    if isinstance(cell, int):
+        return cell
+    return str(cell).strip()
 
 
 def _json(path: Path) -> tuple[list[Any], list[list[Any]]]:

@@ -55,4 +55,24 @@ def inline_svg(chart: Chart) -> str:
 
 def data_uri(chart: Chart) -> str:
     """Return a chart's SVG as a `data:` address, which the PDF draws as vectors and text."""
-    return "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode()).decode()
+    svg = TEXT_NODE.sub(lambda m: f">{visual(m[1])}<" if RTL.search(m[1]) else m[0], chart.svg)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+TEXT_NODE = re.compile(r">([^<>]+)<")
+RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+"""Hebrew and Arabic letters (with their presentation forms)."""
+
+
+def visual(text: str) -> str:
+    """Return right-to-left text in the order it is seen, Arabic letters in their joined forms.
+
+    WeasyPrint draws the text of an SVG picture one character after another, left to
+    right, without shaping: a label in Arabic or Hebrew would come out reversed and its
+    letters apart. Given the seen order and the joined forms, it draws the label as it
+    should look (the description and the data table carry the text in reading order).
+    """
+    import arabic_reshaper
+    from bidi import get_display
+
+    return str(get_display(arabic_reshaper.reshape(text)))
