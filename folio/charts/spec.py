@@ -44,14 +44,16 @@ def theme_config(theme: ThemeConfig, fonts: str) -> dict[str, Any]:
     text = {"labelColor": colours.ink, "titleColor": colours.ink, "labelFontSize": LABEL_SIZE,
             "titleFontSize": LABEL_SIZE, "labelFont": fonts, "titleFont": fonts,
             "titleFontWeight": "bold"}
+    series = palette(theme)
     return {
         "background": colours.paper, "font": fonts, "aria": False,
+        "mark": {"color": series[0]},
         "view": {"stroke": None},
         "axis": {**text, "domainColor": colours.muted, "tickColor": colours.muted,
                  "gridColor": colours.rule, "titlePadding": 10, "labelPadding": 4},
         "legend": {**text, "orient": "top", "symbolSize": 120, "titleOrient": "left",
                    "labelLimit": 220},
-        "range": {"category": palette(theme)},
+        "range": {"category": series},
         "text": {"color": colours.ink, "fontSize": LABEL_SIZE, "font": fonts},
         "line": {"strokeWidth": 2.5},
         "point": {"size": 60, "filled": True},
@@ -67,6 +69,7 @@ def vega_lite(chart: Chart, theme: ThemeConfig, language: str, fonts: str,
         custom["data"] = {"values": _values(chart, language, raw=True)}
         custom.setdefault("width", WIDTH)
         custom.setdefault("height", HEIGHT)
+        custom.setdefault("autosize", {"type": "fit", "contains": "padding"})
         custom["config"] = {**config, **custom.get("config", {})}
         return custom
     options = chart.options
