@@ -24,7 +24,7 @@ WIDTH = 536
 """The width of every drawing in CSS pixels: the email's text column (its PNG is twice as
 wide); the web page and the PDF scale it to their column."""
 HEIGHT = 300
-LABEL_SIZE = 12
+LABEL_SIZE = 13
 DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4])
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down")
 ORDER = "folio_order"

