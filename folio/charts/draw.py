@@ -92,10 +92,11 @@ def _drawn(chart: Chart, spec: dict[str, Any], locale: dict[str, Any],
     if svg is None or png is None:
         converter = _converter(folders)
         try:
-            svg = converter.vegalite_to_svg(spec, allowed_base_urls=[],
-                                            format_locale=locale).encode()
-            png = converter.vegalite_to_png(spec, scale=PNG_SCALE, allowed_base_urls=[],
-                                            format_locale=locale)
+            drawn = converter.vegalite_to_svg(spec, allowed_base_urls=[],
+                                              format_locale=locale)
+            # The PNG is the same SVG rasterised (no second run of Vega): the same drawing.
+            png = converter.svg_to_png(drawn, scale=PNG_SCALE)
+            svg = drawn.encode()
         except (ValueError, RuntimeError) as exc:  # a `vega-lite:` the converter refuses
             reason = " ".join(str(exc).split())[:300]
             raise ContentError([Problem(chart.path, chart.line, (

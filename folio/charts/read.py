@@ -28,7 +28,8 @@ class Chart:
     """One chart of a section: its settings, its data and, once drawn, its pictures."""
 
     id: str
-    """The chart's anchor id, the same in every output: `<section>-chart-<n>`."""
+    """The chart's anchor id, the same in every output: `<section>--chart-<n>` (the double
+    dash never occurs in a section's or a heading's id, so the two never clash)."""
     path: Path
     line: int
     options: ChartOptions
@@ -60,7 +61,7 @@ def read_charts(edition: Edition) -> Edition:
                                                 problems), 1):
             table = _table(edition.root, block, tables, problems)
             if table is not None and _check(block, table, problems):
-                charts.append(Chart(f"{section.slug}-chart-{count}", section.path, block.line,
+                charts.append(Chart(f"{section.slug}--chart-{count}", section.path, block.line,
                                     block.options, table))
         sections.append(dataclasses.replace(section, charts=tuple(charts)))
     if problems:

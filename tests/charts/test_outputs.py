@@ -113,7 +113,7 @@ def test_the_email_shows_a_png_twice_as_wide_as_shown_with_the_description(built
     pictures = re.findall(r'<img src="([^"]*charts-[^"]*\.png)" alt="([^"]*)" width="(\d+)"', html)
     assert len(pictures) == 5
     src, alt, width = pictures[0]
-    assert src == "https://example.org/charts/email-images/charts-income-chart-1.png"
+    assert src == "https://example.org/charts/email-images/charts-income--chart-1.png"
     assert alt == DESCRIBED
     assert pictures[1][1] == WRITTEN
     for src, _alt, width in pictures:
