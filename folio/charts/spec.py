@@ -3,9 +3,9 @@
 The short form (`type`, `x`, `y`, `color`) becomes a layered specification in the theme's
 colours and fonts: one size for every output (`WIDTH` by `HEIGHT` CSS pixels, scaled to
 the column on the web page and in the PDF, twice as many pixels in the email's PNG).
-Series are told apart by more than colour: lines by dashes, point shapes and a label at
-their end, points by shape, bars and areas by a paper-coloured edge between the parts and
-the legend in stacking order, pie slices by their names around them. Right-to-left
+Series are told apart by more than colour: lines by dashes, point shapes and their name
+at their end, stacked bars and areas by a paper-coloured edge between the parts and each
+part's name beside the last one, points by shape, pie slices by their names around them. Right-to-left
 editions draw from the right: the value axis on the right, the categories reversed.
 """
 
@@ -56,7 +56,7 @@ def theme_config(theme: ThemeConfig, fonts: str) -> dict[str, Any]:
         "range": {"category": series},
         "text": {"color": colours.ink, "fontSize": LABEL_SIZE, "font": fonts},
         "line": {"strokeWidth": 2.5},
-        "point": {"size": 60, "filled": True},
+        "point": {"size": 60, "filled": True, "opacity": 1},
     }
 
 
@@ -105,6 +105,10 @@ def vega_lite(chart: Chart, theme: ThemeConfig, language: str, fonts: str,
         encoding["color"] = {"field": options.color, "type": "nominal", "title": None,
                              "sort": series}
     layers = _layers(chart, encoding, series, theme, rtl)
+    if options.color and options.type in ("bar", "area", "line") and (
+            options.stack or options.type == "line"):
+        room = 12 + LABEL_SIZE * 0.62 * max((len(name) for name in series), default=0)
+        spec["padding"] = {**spec["padding"], ("left" if rtl else "right"): round(room)}
     zero = {"mark": {"type": "rule", "color": theme.colours.muted, "strokeWidth": 1},
             "encoding": {"y": {"datum": 0}}}
     has_negative = any((row.get(options.y) or 0) < 0 for row in values)
@@ -127,13 +131,16 @@ def _layers(chart: Chart, encoding: dict[str, Any], series: list[str], theme: Th
             encoding["xOffset"] = {"field": options.color, "sort": series}
         elif options.color:
             encoding["order"] = {"field": ORDER + "_series"}
-        return [{"mark": {"type": "bar", "stroke": paper, "strokeWidth": 1,
-                          "cornerRadiusEnd": 0}, "encoding": encoding}]
+        bars = {"mark": {"type": "bar", "stroke": paper, "strokeWidth": 1,
+                         "cornerRadiusEnd": 0}, "encoding": encoding}
+        return [bars, *_end_labels(chart, encoding, theme, rtl)]
     if options.type == "area":
         if options.color:
             encoding["y"]["stack"] = "zero" if options.stack else None
-        return [{"mark": {"type": "area", "line": {"stroke": paper, "strokeWidth": 1},
-                          "opacity": 1 if options.stack else 0.6}, "encoding": encoding}]
+            encoding["order"] = {"field": ORDER + "_series"}
+        areas = {"mark": {"type": "area", "line": {"stroke": paper, "strokeWidth": 1},
+                          "opacity": 1 if options.stack else 0.6}, "encoding": encoding}
+        return [areas, *_end_labels(chart, encoding, theme, rtl)]
     if options.type == "point":
         if options.color:
             encoding["shape"] = {"field": options.color, "type": "nominal", "sort": series,
@@ -152,13 +159,58 @@ def _layers(chart: Chart, encoding: dict[str, Any], series: list[str], theme: Th
                                     {"mark": {"type": "point", "size": 50},
                                      "encoding": points}]
     if options.color:
-        labels = {**encoding, "text": {"field": options.color}}
-        labels.pop("color")
-        layers.append({"transform": [{"filter": {"field": ORDER + "_last", "equal": True}}],
-                       "mark": {"type": "text", "align": "right" if rtl else "left",
-                                "dx": -8 if rtl else 8, "fontWeight": "bold"},
-                       "encoding": {**labels, "color": {**encoding["color"], "legend": None}}})
+        layers += _end_labels(chart, encoding, theme, rtl)
     return layers
+
+
+def _end_labels(chart: Chart, encoding: dict[str, Any], theme: ThemeConfig,
+                rtl: bool) -> list[dict[str, Any]]:
+    """Name each series at its end, in place of the legend: lines beside their last point,
+    the parts of a stack beside the last bar or area, level with their middle.
+
+    The names are set in ink and moved a line apart where they would touch, so that the
+    series are told apart without their colours.
+    """
+    options = chart.options
+    stacked = options.type in ("bar", "area")
+    if not options.color or (stacked and not options.stack) or options.y is None \
+            or options.x is None:
+        return []
+    columns = chart.table.columns
+    x_at, y_at = columns.index(options.x), columns.index(options.y)
+    color_at = columns.index(options.color)
+    last = chart.table.rows[-1][x_at]
+    up = down = 0.0
+    places: list[tuple[float, str]] = []
+    for row in chart.table.rows:
+        if row[x_at] != last or (value := number(row[y_at])) is None:
+            continue
+        name = show_cell(row[color_at], "en", False)
+        if not stacked:
+            places.append((value, name))
+            continue
+        start = up if value >= 0 else down
+        if value >= 0:
+            up += value
+        else:
+            down += value
+        places.append((start + value / 2, name))
+    # Keep names a line apart: 17 px, in values (the plot is about 3/4 of the height).
+    totals = [number(row[y_at]) or 0 for row in chart.table.rows]
+    gap = (max(max(totals), up) - min(min(totals), down, 0)) / (HEIGHT * 0.75) * 17
+    spread: list[tuple[float, str]] = []
+    for middle, name in sorted(places):
+        spread.append((max(middle, spread[-1][0] + gap) if spread else middle, name))
+    if "color" in encoding:
+        encoding["color"] = {**encoding["color"], "legend": None}
+    x = {"datum": show_cell(last, "en", False), "type": encoding["x"]["type"]}
+    if options.type == "bar":
+        x["bandPosition"] = 0 if rtl else 1
+    return [{"data": {"values": [{LABEL: name, ALIGN: middle} for middle, name in spread]},
+             "mark": {"type": "text", "align": "right" if rtl else "left",
+                      "dx": -6 if rtl else 6, "fontWeight": "bold", "color": theme.colours.ink},
+             "encoding": {"x": x, "y": {"field": ALIGN, "type": "quantitative"},
+                          "text": {"field": LABEL}}}]
 
 
 def _pie(chart: Chart, theme: ThemeConfig) -> dict[str, Any]:
@@ -194,7 +246,6 @@ def _values(chart: Chart, language: str, raw: bool = False) -> list[dict[str, An
     assert options.x is not None and options.y is not None
     x_at, y_at = columns.index(options.x), columns.index(options.y)
     color_at = columns.index(options.color) if options.color else None
-    last = show_cell(chart.table.rows[-1][x_at], language, False) if chart.table.rows else ""
     series = _series(chart)
     values = []
     total = sum(number(row[y_at]) or 0 for row in chart.table.rows) or 1.0
@@ -215,7 +266,6 @@ def _values(chart: Chart, language: str, raw: bool = False) -> list[dict[str, An
             name = show_cell(row[color_at], language, False)
             item[options.color or ""] = name
             item[ORDER + "_series"] = series.index(name)
-        item[ORDER + "_last"] = shown_x == last
         if options.type == "pie":
             share = format_percent((value or 0) / total, locale=locale_of(language))
             item[LABEL] = [shown_x, share]  # two lines: a right-to-left name keeps its order
