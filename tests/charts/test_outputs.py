@@ -104,6 +104,7 @@ def test_the_web_page_names_each_drawing_and_offers_its_data(built: Path) -> Non
     # Labels are text of the drawing, non-Latin ones included; nothing is fetched.
     assert re.search(r"<t(?:ext|span)\b[^>]*>القاهرة</t", html)
     assert "Montréal</text>" in html
+    assert "Donations</text>" in html  # each series named at its end, not by colour alone
     assert not re.search(r'<svg[^>]*>(?:(?!</svg>).)*(?:href|url\()', html, re.S)
 
 
