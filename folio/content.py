@@ -335,6 +335,8 @@ def explain(model: type[BaseModel], error: Any) -> str:
         return f"'{name}' must be one of {expected}, not {error.get('input')!r}"
     if kind.startswith("date"):
         return f"'{name}' must be a date written as YYYY-MM-DD, not {error.get('input')!r}"
+    if kind.startswith("byte_size"):
+        return f"'{name}' must be a size such as 25 MB or 500 KB, not {error.get('input')!r}"
     if kind == "string_too_short":
         return f"'{name}' must not be empty"
     if kind == "string_pattern_mismatch" and loc[-1] == "language":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ByteSize, ConfigDict, Field
 
 from .sources import THEME_NAME
 
@@ -150,6 +150,11 @@ class EmailSettings(Model):
     """The view-in-browser address or tag, for `merge_tags: custom`; `web_url` otherwise."""
     tracking: Tracking | None = None
     """UTM link tracking; left out, links are not changed."""
+    attach_pdf: bool = False
+    """Attach each recipient's own PDF when `send --merge` delivers a merge (as `--attach-pdf`)."""
+    max_size: ByteSize | None = None
+    """The largest message your mail server takes, such as `25 MB`; `send --merge` refuses a
+    bigger one before sending anything (10 MB when left out)."""
 
 
 class PdfSettings(Model):

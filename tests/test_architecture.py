@@ -72,6 +72,12 @@ def test_no_upward_imports(path: Path) -> None:
             if target.startswith("folio.formats"):
                 assert target == "folio.formats.email" and names <= EMAIL_LIMITS, (
                     f"{me} may use only the email format's published limits, not {names}")
+        elif me.startswith("folio.delivery"):
+            assert room not in COMMANDS and not target.startswith(
+                ("folio.check", "folio.importers")), f"{me} imports {target}"
+            if target.startswith("folio.formats"):
+                assert target == "folio.formats.email.message", (
+                    f"{me} may use only the email format's message helpers, not {target}")
         elif me.startswith("folio.importers"):
             assert room not in COMMANDS and not target.startswith(
                 ("folio.formats", "folio.check")), f"{me} imports {target}"
