@@ -5,8 +5,9 @@ colours and fonts: one size for every output (`WIDTH` by `HEIGHT` CSS pixels, sc
 the column on the web page and in the PDF, twice as many pixels in the email's PNG).
 Series are told apart by more than colour: lines by dashes, point shapes and their name
 at their end, stacked bars and areas by a paper-coloured edge between the parts and each
-part's name beside the last one, points by shape, pie slices by their names around them. Right-to-left
-editions draw from the right: the value axis on the right, the categories reversed.
+part's name beside the last one, points by shape, pie slices by their names around them.
+Right-to-left editions draw from the right: the value axis on the right, the categories
+reversed.
 """
 
 from __future__ import annotations
