@@ -90,7 +90,12 @@ def _drawn(chart: Chart, spec: dict[str, Any], locale: dict[str, Any],
     svg = cache.get(digest, "svg") if cache else None
     png = cache.get(digest, "png") if cache else None
     if svg is None or png is None:
-        converter = _converter(folders)
+        try:
+            converter = _converter(folders)
+        except ImportError as exc:
+            raise ContentError([Problem(chart.path, chart.line, (
+                "drawing charts needs vl-convert, which is not installed; install Folio "
+                "with its charts extra: pip install 'folio[charts]'"), 1)]) from exc
         try:
             drawn = converter.vegalite_to_svg(spec, allowed_base_urls=[],
                                               format_locale=locale)
