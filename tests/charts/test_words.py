@@ -83,3 +83,19 @@ def test_an_xlsx_sheet_is_read_by_name_with_numbers_as_numbers(tmp_path: Path) -
     members = edition.sections[1].charts[0]
     assert members.table.columns == ("quarter", "city", "members")
     assert members.table.rows[0] == ("Q1", "Montréal", 120)
+
+
+def test_without_vl_convert_the_build_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from folio.charts import draw_charts
+    from folio.errors import ContentError
+
+    edition = edition_with(tmp_path, "en-GB", BLOCK, DATA)
+    monkeypatch.setitem(sys.modules, "vl_convert", None)  # as if it were not installed
+    with pytest.raises(ContentError) as raised:
+        draw_charts(edition, load_theme("default", ROOT))  # type: ignore[arg-type]
+    [problem] = raised.value.problems
+    assert (problem.line, problem.column) == (4, 1)
+    assert "pip install 'folio[charts]'" in problem.message
