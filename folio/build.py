@@ -45,10 +45,13 @@ from .sources import (
 if TYPE_CHECKING:
     from .check import Finding
     from .content import Edition
+    from .theme import Theme
 
 log = logging.getLogger("folio")
 MANIFEST = ".folio-manifest.json"
 LOCKS = ".folio-locks"
+CHARTS = ".folio-charts"
+"""Where drawn charts are kept between builds, by digest (see `folio.charts.draw`)."""
 PRINT_HTML = "print.html"
 CHECK_MODES = ("off", "report", "strict")
 """What a build does with `check`'s quick rules: nothing, list their errors, obey them."""
@@ -371,6 +374,7 @@ def _build_edition(
         try:
             edition = replace(render_sections(load_edition(edition_dir)), site=links)
             theme = load_theme(edition.config.theme, project, edition.root)
+            edition = _with_charts(edition, theme, out)
         except FolioError as exc:
             result.fail(exc)
             return
@@ -406,6 +410,15 @@ def _build_edition(
             for fmt, finish in pending.items():
                 files = _attempt(result, fmt, edition_dir, finish) if finish else None
                 _write_output(result, fmt, files, started[fmt], keys[fmt], out, keep_html)
+
+
+def _with_charts(edition: Edition, theme: Theme, out: Path) -> Edition:
+    """Read and draw the edition's charts; drawings are kept in `out/.folio-charts/`.
+
+    vl-convert is imported only when a chart is missing from the cache."""
+    from .charts import ChartCache, draw_charts, read_charts
+
+    return draw_charts(read_charts(edition), theme, ChartCache(out / CHARTS, write_atomic))
 
 
 def _write_output(result: Result, fmt: str, files: Files | None, started: float, key: str,

@@ -62,6 +62,8 @@ class Section:
     footnotes: tuple[str, ...] = ()
     script_links: tuple[Problem, ...] = ()
     """Links of the front matter left out because of their scheme (`javascript:`)."""
+    charts: tuple[Any, ...] = ()
+    """The body's ```chart blocks as `folio.charts.Chart`s, filled in by `charts.read_charts`."""
 
     @property
     def id(self) -> str:
