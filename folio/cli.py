@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from .errors import FolioError, command_line, escaped_output, program
+from .errors import FolioError, command_line, escaped_output, printable, program
 from .formats import FORMATS
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ examples:
   {prog} watch reflections-2025   rebuild on save, preview on http://127.0.0.1:8000/
   {prog} check reflections-2025   proofread before sending
   {prog} import draft.docx --name spring-2026
+  {prog} export reflections-2025  a .docx for reviewers; then import it back --into
   {prog} send february-2026 --to me@example.org --smtp localhost:1025
   {prog} send statement-2025 --merge --smtp smtp.example.org:587 --starttls --user news
   {prog} publish user@example.org:/var/www/news --dry-run
@@ -101,10 +102,19 @@ def parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", parents=[common], help="turn a draft into an edition",
                               description="Create content/EDITION/ from a .docx, .md or .txt "
-                              "draft.")
+                              "draft (--name), or bring a reviewer's edits and comments on an "
+                              "exported .docx back into its edition (--into).")
     imp.add_argument("file", type=Path, metavar="FILE", help="the draft: .docx, .md or .txt")
-    imp.add_argument("--name", required=True, metavar="EDITION", help="the new edition's name")
-    imp.add_argument("--force", action="store_true", help="replace an existing edition")
+    imp.add_argument("--name", metavar="EDITION", help="the new edition's name")
+    imp.add_argument("--into", metavar="EDITION",
+                     help="the edition a reviewed `export` belongs to: apply its edits there")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="with --into: print the changes as a diff; write nothing")
+    imp.add_argument("--reject-changes", action="store_true",
+                     help="with --into: leave the reviewer's tracked changes out")
+    imp.add_argument("--force", action="store_true",
+                     help="replace an existing edition; with --into, take the reviewer's "
+                     "version of paragraphs also changed in the files since the export")
     imp.add_argument("--language", metavar="TAG",
                      help="the text's language as a BCP 47 tag such as fr or ru-RU (default: "
                      "the one a Word draft declares, else en-GB)")
@@ -154,6 +164,13 @@ def parser() -> argparse.ArgumentParser:
                          help="a folder, or [user@]host:path to publish over SSH with rsync")
     publish.add_argument("--dry-run", action="store_true",
                          help="list what would be copied and deleted; change nothing there")
+
+    export = commands.add_parser(
+        "export", parents=[common], help="write a .docx of an edition for reviewers",
+        description="Write build/EDITION/EDITION.docx: the edition as a Word document for "
+        "reviewers' tracked changes and comments; bring them back with `import FILE --into "
+        "EDITION`.")
+    export.add_argument("edition", metavar="EDITION", help="the edition name or folder")
 
     new = commands.add_parser("new", parents=[common], help="start a new edition",
                               description="Create content/EDITION/ with example sections.")
@@ -213,6 +230,8 @@ def _main(argv: list[str] | None) -> int:
             return _import(args)
         if command == "new":
             return _new(args)
+        if command == "export":
+            return _export(args)
         if command == "watch":
             return _watch(args)
         if command == "send":
@@ -403,8 +422,29 @@ def _rendered_email(folder: Path) -> tuple[str | None, ThemeConfig]:
 def _import(args: argparse.Namespace) -> int:
     from .importers import import_draft
 
+    if (args.name is None) == (args.into is None):
+        raise FolioError("import needs --name NEW (a draft becomes a new edition) or --into "
+                         "EDITION (a reviewed export goes back into its edition), not both")
+    if args.into is not None:
+        from .review import import_review
+
+        outcome = import_review(args.file, args.into, args.content, dry_run=args.dry_run,
+                                reject=args.reject_changes, force=args.force)
+        if args.dry_run:
+            print(printable(outcome.diff, keep_newlines=True), end="")
+        print(printable(str(outcome), keep_newlines=True))
+        return 0
     print(import_draft(args.file, args.content, args.name, force=args.force,
                        language=args.language))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .review import export_edition
+
+    path = export_edition(args.edition, args.content, args.out)
+    print(f"wrote {path}: send it to reviewers; bring their changes back with "
+          f"{command_line(f'import REVIEWED.docx --into {path.stem}')}")
     return 0
 
 

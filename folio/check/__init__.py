@@ -5,7 +5,7 @@ sorted, and their text or JSON report. Imports no command module (cli, build, wa
 send, ...) and of the email format only its published limits `HEAD_STYLE_LIMIT,
 SIZE_LIMIT, SIZE_WARNING, TABLE_COLUMNS` and its measure `sent_size`, from `folio.formats.email`.
 
-Rules come in five families, one module each, every rule with a kebab-case name that
+Rules come in six families, one module each, every rule with a kebab-case name that
 `edition.yaml` can switch off (`checks: {spelling: false}`):
 
 - `editorial`: repeated words and phrases, reviewer marks, words run together, spelling,
@@ -14,7 +14,8 @@ Rules come in five families, one module each, every rule with a kebab-case name 
 - `links`: malformed addresses, `http://`, anchors, `mailto:`, and dead links (only with
   `online=True`: nothing else touches the network);
 - `email`: the size, head styles, images and CSS of the rendered email, wide tables;
-- `settings`: YAML values cut by a ` #`, and unknown names under `checks:`.
+- `settings`: YAML values cut by a ` #`, and unknown names under `checks:`;
+- `review`: reviewers' comments still open in review.yaml (from `import FILE --into`).
 
 Beside them, `pdf` checks a built PDF against the standards it claims and reads it with
 an accessibility checker, when asked (`check --pdf`).
@@ -37,7 +38,7 @@ from ..schema import ThemeConfig
 # isort: off
 # The families register their rules and checks when imported: this order is the order of
 # RULES (and of the docs' rule tables) and the order the checks run. Keep it.
-from . import editorial, accessibility, links, email, settings  # noqa: F401
+from . import editorial, accessibility, links, email, settings, review  # noqa: F401
 # isort: on
 from ..errors import CONTROL, printable
 from .accessibility import contrast_ratio

@@ -88,7 +88,7 @@ def rule(*rules: Rule, always: bool = False) -> Callable[[F], F]:
 
 FAMILY_TITLES = {"editorial": "Editorial", "accessibility": "Accessibility", "links": "Links",
                  "email": "Email readiness (on the email rendered in memory)",
-                 "settings": "Settings"}
+                 "settings": "Settings", "review": "Review comments"}
 
 
 def reference() -> str:

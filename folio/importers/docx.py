@@ -12,12 +12,11 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from ..errors import FolioError, display_path
 from ..pictures import content_problem
 from .draft import Draft, DraftSection, Picture, escape_markdown
-from .ooxml import OldWordFormat, PasswordProtected, inspect_ole, repair
+from .ooxml import OldWordFormat, PasswordProtected, inspect_ole, parse_part, repair
 from .wordhtml import (
     FOOTNOTE_MARK,
     FOOTNOTE_TOKEN,
@@ -100,7 +99,7 @@ def read_docx(source: Path) -> Draft:
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ValueError("not a zip package")
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_sizes(archive, source)
+            check_sizes(archive, source)
             draft.comments, draft.changes = _review_marks(archive)
             core_title = _core_title(archive)
         package = repair(data)
@@ -184,7 +183,7 @@ before anything is decompressed. Python's zipfile never reads past a part's decl
 so the declared sizes are the sizes."""
 
 
-def _check_sizes(package: zipfile.ZipFile, source: Path) -> None:
+def check_sizes(package: zipfile.ZipFile, source: Path) -> None:
     """Refuse a Word package whose parts unpack to more than the limits."""
     parts = package.infolist()
     largest = max(parts, key=lambda part: part.file_size, default=None)
@@ -267,7 +266,7 @@ def _review_marks(package: zipfile.ZipFile) -> tuple[list[str], list[str]]:
     names = set(package.namelist())
     anchored: dict[str, list[str]] = {}
     if "word/document.xml" in names:
-        document = ElementTree.fromstring(package.read("word/document.xml"))
+        document = parse_part(package.read("word/document.xml"))
         open_ranges: dict[str, list[str]] = {}
         for element in document.iter():
             if element.tag == f"{W}commentRangeStart":
@@ -290,7 +289,7 @@ def _review_marks(package: zipfile.ZipFile) -> tuple[list[str], list[str]]:
         if formatting:
             changes.append(f"{formatting} formatting change(s), applied as they stand")
     if "word/comments.xml" in names:
-        root = ElementTree.fromstring(package.read("word/comments.xml"))
+        root = parse_part(package.read("word/comments.xml"))
         for comment in root.iter(f"{W}comment"):
             text = " ".join("".join(t.text or "" for t in p.iter(f"{W}t"))
                             for p in comment.iter(f"{W}p")).strip()
@@ -305,7 +304,7 @@ def _core_title(package: zipfile.ZipFile) -> str:
     """Return the title in the document's properties, if any."""
     if "docProps/core.xml" not in package.namelist():
         return ""
-    root = ElementTree.fromstring(package.read("docProps/core.xml"))
+    root = parse_part(package.read("docProps/core.xml"))
     title = root.find("{http://purl.org/dc/elements/1.1/}title")
     return (title.text or "").strip() if title is not None else ""
 

@@ -108,16 +108,35 @@ def repair(data: bytes) -> Package:
     return package
 
 
+DOCUMENT_TYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+
+
+class UnsafeXml(ValueError):
+    """An XML part declares a document type or entities, which no Office part does."""
+
+
+def parse_part(data: bytes) -> ElementTree.Element:
+    """Parse one XML part of a package, refusing any DTD, so no entity is ever expanded.
+
+    Word, LibreOffice and python-docx never write a DOCTYPE; one in a package can only be
+    there to expand entities (a billion laughs) or reach for files.
+    """
+    if DOCUMENT_TYPE.search(data):
+        raise UnsafeXml("the package declares XML entities, which Word never writes")
+    return ElementTree.fromstring(data)
+
+
 def _read(source: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
     """Parse one XML part, keeping the prefixes its namespaces were declared with."""
     try:
         data = source.read(name)
     except KeyError:
         return None
+    root = parse_part(data)
     for _event, (prefix, uri) in ElementTree.iterparse(io.BytesIO(data), events=("start-ns",)):
         if prefix and not prefix.startswith("ns"):
             ElementTree.register_namespace(prefix, uri)
-    return ElementTree.fromstring(data)
+    return root
 
 
 def _write(root: ElementTree.Element) -> bytes:

@@ -1,0 +1,378 @@
+"""Apply: a reviewed .docx and an edition folder -> new section texts, comments, conflicts.
+
+Only the units a reviewer changed are rewritten, each in its own lines: front matter,
+components and every untouched paragraph keep their bytes. A unit changed in Word and
+also in the Markdown since the export is a conflict: nothing is written until `force`.
+Everything is worked out first; then each file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..content import regular_file_inside
+from ..errors import FolioError, Problem, command_line, display_path
+from .blocks import Unit, body_start, digest, units
+from .export import _shown
+from .inline import Span, canonical, plain, to_markdown
+from .word import Comment, Paragraph, Reviewed
+
+NEW_STYLES = {"ListBullet": "- ", "ListNumber": "1. ", "Quote": "> ", "IntenseQuote": "> "}
+"""Word styles of an added paragraph -> the Markdown marker it gets."""
+DELETE = "\x00delete"
+
+
+@dataclass
+class Added:
+    """A paragraph the reviewer added, after the unit at `anchor` (or at `start`, `end`)."""
+
+    section: int
+    anchor: int | str
+    paragraph: Paragraph
+
+
+@dataclass
+class Change:
+    """What the import does to one section file."""
+
+    path: Path
+    old: str
+    new: str
+
+    def diff(self) -> str:
+        name = display_path(self.path)
+        return "".join(difflib.unified_diff(
+            self.old.splitlines(keepends=True), self.new.splitlines(keepends=True),
+            f"a/{name.lstrip('/')}", f"b/{name.lstrip('/')}"))
+
+
+@dataclass
+class Plan:
+    """Everything an import would do, before anything is written."""
+
+    changes: list[Change] = field(default_factory=list)
+    comments: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    conflicts: list[Problem] = field(default_factory=list)
+    edits: int = 0
+
+
+def plan(reviewed: Reviewed, folder: Path, source: Path, force: bool = False) -> Plan:
+    """Work out what applying `reviewed` to the edition in `folder` changes."""
+    manifest = reviewed.manifest or {}
+    table: dict[int, dict[str, Any]] = {int(k): v for k, v in manifest.get("units", {}).items()}
+    sections: list[dict[str, Any]] = manifest.get("sections", [])
+    result = Plan()
+    owned, added, comment_at = _walk(reviewed.paragraphs, table, result, source)
+    shown = _shown(reviewed.paragraphs)
+    changed = {key for key, unit in table.items()
+               if digest(shown.get(key, "")) != unit.get("shown")}
+    places: dict[tuple[Any, ...], int] = {}
+    for index, info in enumerate(sections):
+        path = folder / str(info.get("file", ""))
+        mine = {key: unit for key, unit in table.items() if unit.get("section") == index}
+        if not regular_file_inside(path, folder) or "/" in str(info.get("file", "")):
+            if any(key in changed for key in mine):
+                result.conflicts.append(Problem(path, None, "the reviewer changed this "
+                                                "section, but its file is no longer in the "
+                                                "edition; copy their changes by hand"))
+            continue
+        text = path.read_text(encoding="utf-8")
+        section = _Section(path, text, info, mine, changed, owned, force, result)
+        new = section.rewrite([a for a in added if a.section == index])
+        places.update({(index, *key): line for key, line in section.positions.items()})
+        if new != text:
+            result.changes.append(Change(path, text, new))
+    edition_yaml = folder / "edition.yaml"
+    for key, target in comment_at:
+        comment = reviewed.comments.get(key)
+        if comment is None:
+            continue
+        result.comments.append(_entry(comment, target, table, sections, places, folder,
+                                      edition_yaml))
+    return result
+
+
+def _walk(paragraphs: list[Paragraph], table: dict[int, dict[str, Any]], result: Plan,
+          source: Path) -> tuple[dict[int, Paragraph], list[Added], list[tuple[str, Any]]]:
+    """Return each unit's paragraph, the paragraphs added, and where each comment sits."""
+    owned: dict[int, Paragraph] = {}
+    added: list[Added] = []
+    comment_at: list[tuple[str, Any]] = []
+    section = -1
+    anchor: int | str = "start"
+    anchor_unit: int | None = None
+    for paragraph in paragraphs:
+        if paragraph.ties:
+            unit, part = paragraph.ties[0]
+            info = table.get(unit)
+            if info is None:
+                continue
+            if part == 0:
+                owned[unit] = paragraph
+            section = int(info.get("section", -1))
+            place = int(info.get("place", -1))
+            anchor = place if place >= 0 else str(info.get("at") or "start")
+            anchor_unit = unit
+            comment_at += [(key, ("unit", unit)) for key in paragraph.comments]
+            continue
+        if section < 0 or paragraph.table:
+            if canonical(paragraph.spans):
+                result.notes.append(f"{display_path(source)}: "
+                                    + ("a table the reviewer added" if paragraph.table else
+                                       f"'{_short(plain(paragraph.spans))}'")
+                                    + " is outside the sections' text and was not imported; "
+                                    "copy it by hand")
+            comment_at += [(key, ("unit", anchor_unit)) for key in paragraph.comments]
+            continue
+        if not canonical(paragraph.spans):
+            comment_at += [(key, ("unit", anchor_unit)) for key in paragraph.comments]
+            continue
+        added.append(Added(section, anchor, paragraph))
+        comment_at += [(key, ("new", id(paragraph))) for key in paragraph.comments]
+    return owned, added, comment_at
+
+
+class _Section:
+    """One section file and the reviewer's changes to it."""
+
+    def __init__(self, path: Path, text: str, info: dict[str, Any],
+                 table: dict[int, dict[str, Any]], changed: set[int],
+                 owned: dict[int, Paragraph], force: bool, result: Plan) -> None:
+        self.path, self.text, self.table = path, text, table
+        self.lines = text.split("\n")
+        self.current = units(text)
+        self.same = info.get("digest") == digest(text)
+        labels = info.get("notes") or {}
+        self.labels = {str(number): label for label, number in labels.items()}
+        self.force, self.result = force, result
+        self.matched: dict[int, int] = {}  # unit -> index in self.current
+        self.positions: dict[tuple[str, Any], int] = {}
+        self._match()
+        self.ops: dict[int, str] = {}
+        for key, unit in sorted(table.items()):
+            if key in changed:
+                self._changed(key, unit, owned.get(key))
+
+    def _match(self) -> None:
+        """Find each exported unit among the file's units now: same place, else same text."""
+        used: set[int] = set()
+        sources = [digest(u.source(self.lines)) for u in self.current]
+        for key, unit in sorted(self.table.items(), key=lambda item: item[1].get("place", -1)):
+            place = int(unit.get("place", -1))
+            if place < 0:
+                continue
+            if place < len(sources) and sources[place] == unit.get("source") \
+                    and place not in used:
+                found: int | None = place
+            else:
+                found = next((i for i, d in enumerate(sources)
+                              if d == unit.get("source") and i not in used), None)
+            if found is not None:
+                used.add(found)
+                self.matched[key] = found
+
+    def _changed(self, key: int, unit: dict[str, Any], paragraph: Paragraph | None) -> None:
+        place = int(unit.get("place", -1))
+        kind = str(unit.get("kind", ""))
+        if place < 0 or kind not in ("paragraph", "heading", "item", "note", "quote"):
+            what = ("the title" if kind == "title" else
+                    f"the {unit.get('field') or kind}" if kind == "component"
+                    else f"a {kind}")
+            self.result.notes.append(
+                f"{display_path(self.path)}, line {self._field_line(unit) or place + 1}: "
+                f"the reviewer changed {what}, which the import does not rewrite; make "
+                "the change in the file by hand")
+            return
+        spans = paragraph.spans if paragraph is not None and paragraph.ties[0] == (key, 0) \
+            else []
+        index = self.matched.get(key)
+        if index is None:
+            where = self.current[place] if place < len(self.current) else None
+            ours = where.source(self.lines) if where is not None else "(no longer in the file)"
+            if not self.force or where is None:
+                theirs = to_markdown(self._labelled(spans)) if spans else "(deleted)"
+                line = where.start + 1 if where is not None else None
+                self.result.conflicts.append(Problem(self.path, line, (
+                    "this paragraph changed both in Word and in this file since the export; "
+                    f"in the file: \"{_short(ours, 200)}\"; in Word: \"{_short(theirs, 200)}\"")))
+                return
+            index = place
+        self.matched[key] = index
+        current = self.current[index]
+        new = self._line(current, spans) if spans else DELETE
+        if new != current.source(self.lines):
+            self.ops[index] = new
+            self.result.edits += 1
+
+    def _labelled(self, spans: list[Span]) -> list[Span]:
+        """Give footnote references their labels back (Word shows their numbers)."""
+        return [Span(s.text, note=self.labels.get(s.note, s.note)) if s.note else s
+                for s in spans]
+
+    def _line(self, unit: Unit, spans: list[Span]) -> str:
+        spans = canonical(self._labelled(spans))
+        if unit.kind == "note" and spans and spans[0].note:
+            spans = spans[1:]
+        if not canonical(spans):
+            return DELETE
+        return f"{unit.prefix}{to_markdown(spans, start=unit.kind == 'paragraph')}{unit.suffix}"
+
+    def _field_line(self, unit: dict[str, Any]) -> int | None:
+        name = unit.get("field") or ""
+        end = body_start(self.text)
+        for number, line in enumerate(self.lines[:end], 1):
+            if name and re.match(rf"{re.escape(name)}\s*:", line):
+                return number
+        return None
+
+    def _new_line(self, added: Added, tight_after: Unit | None) -> tuple[str, bool]:
+        """Return the Markdown of an added paragraph and whether it joins a list tightly."""
+        style = added.paragraph.style
+        spans = self._labelled(added.paragraph.spans)
+        heading = re.fullmatch(r"Heading([1-9])", style)
+        if heading:
+            level = max(int(heading[1]) - 1, 1)
+            return f"{'#' * level} {to_markdown(spans, start=False)}", False
+        marker = next((m for s, m in NEW_STYLES.items() if style.startswith(s)), "")
+        if marker in ("- ", "1. "):
+            if tight_after is not None and tight_after.kind == "item":
+                same = tight_after.prefix.strip()[-1:] in ".)"
+                if same == (marker == "1. "):
+                    marker = tight_after.prefix
+            return f"{marker}{to_markdown(spans, start=False)}", (
+                tight_after is not None and tight_after.kind == "item")
+        return f"{marker}{to_markdown(spans, start=not marker)}", False
+
+    def rewrite(self, added: list[Added]) -> str:
+        """Return the file's new text: changed units rewritten, deleted ones taken out, added
+        paragraphs put after their neighbours; note where each unit and paragraph lands."""
+        by_key = {k: self.matched.get(k) for k in self.table}
+        inserts: dict[int | str, list[tuple[str, bool, Any]]] = {}
+        for one in added:
+            if isinstance(one.anchor, int):
+                key = next((k for k, u in self.table.items()
+                            if u.get("place") == one.anchor), None)
+                index = by_key.get(key) if key is not None else None
+                if index is None:
+                    if not self.force or one.anchor >= len(self.current):
+                        self.result.conflicts.append(Problem(self.path, None, (
+                            "the reviewer added a paragraph after one that changed in this "
+                            "file since the export, so its place is unclear; in Word: "
+                            f"\"{_short(plain(one.paragraph.spans), 200)}\"")))
+                        continue
+                    index = one.anchor
+                text, tight = self._new_line(one, self.current[index])
+                inserts.setdefault(index, []).append((text, tight, one.paragraph))
+            else:
+                text, tight = self._new_line(one, None)
+                inserts.setdefault(one.anchor, []).append((text, False, one.paragraph))
+            self.result.edits += 1
+        return self._emit(inserts, {v: k for k, v in by_key.items() if v is not None})
+
+    def _emit(self, inserts: dict[int | str, list[tuple[str, bool, Any]]],
+              keys: dict[int, int]) -> str:
+        lines, out = self.lines, []
+        start = body_start(self.text)
+        out.extend(lines[:start])
+        i = start
+        while i < len(lines) and not lines[i].strip():
+            out.append(lines[i])
+            i += 1
+        starts = {unit.start: index for index, unit in enumerate(self.current)}
+
+        def emit(key: int | str, following: str) -> None:
+            for text, tight, paragraph in inserts.get(key, []):
+                if not tight and out and out[-1].strip() and len(out) > start:
+                    out.append("")
+                self.positions[("new", id(paragraph))] = len(out) + 1
+                out.append(text)
+            if inserts.get(key) and following.strip() and not inserts[key][-1][1]:
+                out.append("")
+
+        if "start" in inserts:
+            emit("start", lines[i] if i < len(lines) else "")
+        end_of_file = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+        while i < end_of_file:
+            index = starts.get(i)
+            if index is None:
+                out.append(lines[i])
+                i += 1
+                continue
+            unit = self.current[index]
+            if index in keys:
+                self.positions[("unit", keys[index])] = len(out) + 1
+            op = self.ops.get(index)
+            i = unit.end
+            if op is None:
+                out.extend(lines[unit.start:unit.end])
+            elif op == DELETE:
+                if (unit.kind != "item" and (not out or not out[-1].strip())
+                        and i < end_of_file and not lines[i].strip()):
+                    i += 1
+            else:
+                out.append(op)
+            emit(index, lines[i] if i < len(lines) else "")
+        if "end" in inserts:
+            while len(out) > start and not out[-1].strip():
+                out.pop()
+            emit("end", "")
+        if end_of_file < len(lines):
+            if out and not out[-1].strip() and len(out) > start:
+                out.pop()
+            out.append("")
+        return "\n".join(out)
+
+
+def _entry(comment: Comment, target: tuple[str, Any], table: dict[int, dict[str, Any]],
+           sections: list[dict[str, Any]], places: dict[tuple[Any, ...], int], folder: Path,
+           edition_yaml: Path) -> dict[str, Any]:
+    """Return the review list's entry for a comment: its file, line, author and text."""
+    kind, key = target
+    file, line = edition_yaml.name, 1
+    if kind == "new":
+        for (section, what, value), number in places.items():
+            if what == "new" and value == key:
+                file, line = str(sections[section]["file"]), number
+    elif key is not None and key in table:
+        unit = table[key]
+        section = int(unit.get("section", -1))
+        if 0 <= section < len(sections):
+            file = str(sections[section]["file"])
+            line = places.get((section, "unit", key)) or _front_line(
+                folder / file, str(unit.get("field") or "title"))
+        else:
+            line = _front_line(edition_yaml, "title")
+    entry: dict[str, Any] = {"file": file, "line": line, "author": comment.author,
+                             "comment": comment.text}
+    if comment.on:
+        entry["on"] = _short(comment.on, 80).strip('"')
+    return entry
+
+
+def _front_line(path: Path, name: str) -> int:
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeError):
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{name}:")), 1)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def refusal(source: Path, edition: str, found: str | None) -> FolioError:
+    """Return the error for a document that is not an export of `edition`."""
+    what = (f"an export of '{found}', not of '{edition}'" if found else
+            "not an export of an edition (it has none of the ties `export` writes)")
+    return FolioError(f"{display_path(source)}: this document is {what}, so its changes "
+                      f"cannot be matched to the sections; export the edition with "
+                      f"{command_line(f'export {edition}')} and send that to reviewers, or "
+                      f"import this one as a new edition with "
+                      f"{command_line(f'import {source.name} --name NEW')}")
