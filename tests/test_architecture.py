@@ -70,6 +70,9 @@ def test_no_upward_imports(path: Path) -> None:
                 assert room == family(me), f"{me} imports another format, {target}"
         elif me.startswith("folio.check"):
             assert room not in COMMANDS and not target.startswith("folio.importers"), target
+            if target.startswith("folio.review"):
+                assert target == "folio.review" and names <= {"REVIEW_LIST"}, (
+                    f"{me} may use only the review list's name, not {names}")
             if target.startswith("folio.formats"):
                 assert target == "folio.formats.email" and names <= EMAIL_LIMITS, (
                     f"{me} may use only the email format's published limits, not {names}")
@@ -79,6 +82,11 @@ def test_no_upward_imports(path: Path) -> None:
             if target.startswith("folio.formats"):
                 assert target == "folio.formats.email.message", (
                     f"{me} may use only the email format's message helpers, not {target}")
+        elif me.startswith("folio.review"):
+            assert not target.startswith(("folio.formats", "folio.check")), f"{me} imports {target}"
+            if room in COMMANDS:
+                assert target == "folio.build" and names == {"write_atomic"}, (
+                    f"{me} may use only the build's atomic write, not {target} {names}")
         elif me.startswith("folio.importers"):
             assert room not in COMMANDS and not target.startswith(
                 ("folio.formats", "folio.check")), f"{me} imports {target}"

@@ -334,3 +334,15 @@ def test_pandoc_reads_every_sections_words(content: Path, tmp_path: Path) -> Non
                 expected |= set(re.findall(r"\w+", plain(spans_of(unit.inline, {}))))
         assert expected <= words, (section.path.name, expected - words)
     assert hashlib.sha256(path.read_bytes()).hexdigest()  # python-docx read it above too
+
+
+def test_an_unreadable_review_list_is_a_finding_not_a_crash(content: Path) -> None:
+    folder = content / EDITION
+    (folder / "review.yaml").write_text("comments: [unclosed\n")
+    found = [f for f in check_edition(folder) if f.rule == "review-comment"]
+    assert len(found) == 1 and found[0].file.endswith("review.yaml")
+    assert "cannot be read" in found[0].message
+    (folder / "review.yaml").write_text("comments:\n- file: ../../etc/passwd\n  line: 1\n"
+                                        "  author: X\n  comment: Y\n")
+    found = [f for f in check_edition(folder) if f.rule == "review-comment"]
+    assert "not a file of the edition" in found[0].message
