@@ -55,7 +55,7 @@ def check_review_comments(ctx: Context) -> Iterator[Finding]:
         line = _line(path, comment)
         author = str(comment.get("author") or "a reviewer")
         text = " ".join(str(comment.get("comment") or "").split())
-        on = str(comment.get("on") or "")
+        on = str(comment.get("words") or "")
         quoted = f" (on '{on}')" if on else ""
         yield Finding(display_path(path), line, 1, "review-comment", "error",
                       f"{author} commented{quoted}: {text}; delete it from review.yaml "
@@ -86,7 +86,7 @@ def _line(path: Path, comment: dict[str, Any]) -> int:
     """Return the comment's line: where its words are now, else the line recorded."""
     recorded = comment.get("line")
     line = recorded if isinstance(recorded, int) and recorded > 0 else 1
-    on = " ".join(str(comment.get("on") or "").split()).rstrip("…")
+    on = " ".join(str(comment.get("words") or "").split()).rstrip("…")
     if len(on) < 12:
         return line
     lines = file_text(path).split("\n")

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..content import regular_file_inside
 from ..errors import FolioError, Problem, command_line, display_path
-from .blocks import Unit, body_start, digest, units
+from .blocks import EDITABLE, Unit, body_start, digest, units
 from .export import _shown
 from .inline import Span, canonical, plain, to_markdown
 from .word import Comment, Paragraph, Reviewed
@@ -67,8 +67,12 @@ def plan(reviewed: Reviewed, folder: Path, source: Path, force: bool = False) ->
     table: dict[int, dict[str, Any]] = {int(k): v for k, v in manifest.get("units", {}).items()}
     sections: list[dict[str, Any]] = manifest.get("sections", [])
     result = Plan()
-    owned, added, comment_at = _walk(reviewed.paragraphs, table, result, source)
-    shown = _shown(reviewed.paragraphs)
+    # A paragraph the reviewer moved loses its tie: taken out where it was, added where it is.
+    moved = _moved(reviewed.paragraphs, table)
+    paragraphs = [Paragraph([], p.style, p.spans, p.comments) if number in moved else p
+                  for number, p in enumerate(reviewed.paragraphs)]
+    owned, added, comment_at = _walk(paragraphs, table, result, source)
+    shown = _shown(paragraphs)
     changed = {key for key, unit in table.items()
                if digest(shown.get(key, "")) != unit.get("shown")}
     places: dict[tuple[Any, ...], int] = {}
@@ -137,6 +141,37 @@ def _walk(paragraphs: list[Paragraph], table: dict[int, dict[str, Any]], result:
     return owned, added, comment_at
 
 
+def _moved(paragraphs: list[Paragraph], table: dict[int, dict[str, Any]]) -> set[int]:
+    """Return the indices of the paragraphs the reviewer moved.
+
+    Units are numbered in the order of the export, so the tied paragraphs that stayed in
+    place form the longest run of rising numbers; the editable ones outside it were moved.
+    """
+    tied = [(index, p.ties[0][0]) for index, p in enumerate(paragraphs) if p.ties]
+    tails: list[int] = []  # tails[k]: position in `tied` ending the best run of length k+1
+    before: list[int | None] = []
+    for position, (_index, unit) in enumerate(tied):
+        low, high = 0, len(tails)
+        while low < high:
+            middle = (low + high) // 2
+            if tied[tails[middle]][1] < unit:
+                low = middle + 1
+            else:
+                high = middle
+        before.append(tails[low - 1] if low else None)
+        if low == len(tails):
+            tails.append(position)
+        else:
+            tails[low] = position
+    kept: set[int] = set()
+    step = tails[-1] if tails else None
+    while step is not None:
+        kept.add(step)
+        step = before[step]
+    return {index for position, (index, unit) in enumerate(tied)
+            if position not in kept and table.get(unit, {}).get("kind") in EDITABLE}
+
+
 class _Section:
     """One section file and the reviewer's changes to it."""
 
@@ -179,7 +214,7 @@ class _Section:
     def _changed(self, key: int, unit: dict[str, Any], paragraph: Paragraph | None) -> None:
         place = int(unit.get("place", -1))
         kind = str(unit.get("kind", ""))
-        if place < 0 or kind not in ("paragraph", "heading", "item", "note", "quote"):
+        if place < 0 or kind not in EDITABLE:
             what = ("the title" if kind == "title" else
                     f"the {unit.get('field') or kind}" if kind == "component"
                     else f"a {kind}")
@@ -350,7 +385,7 @@ def _entry(comment: Comment, target: tuple[str, Any], table: dict[int, dict[str,
     entry: dict[str, Any] = {"file": file, "line": line, "author": comment.author,
                              "comment": comment.text}
     if comment.on:
-        entry["on"] = _short(comment.on, 80).strip('"')
+        entry["words"] = _short(comment.on, 80)
     return entry
 
 

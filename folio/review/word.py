@@ -35,6 +35,7 @@ MANIFEST = "folio"
 """The name of the document variable (`w:docVar`) holding the tie table as JSON."""
 CODE_STYLE = "FolioCode"
 NOTE_STYLE = "FolioNote"
+FIELD_LINK = re.compile(r'^\s*HYPERLINK\s+"([^"]+)"')
 TRANSPARENT = {"smartTag", "customXml", "sdt", "sdtContent", "fldSimple", "dir", "bdo"}
 """Elements whose content reads as if they were not there."""
 
@@ -156,6 +157,9 @@ class _Reader:
         self.paragraphs: list[Paragraph] = []
         self.ranges: dict[str, list[str]] = {}
         self.open: set[str] = set()
+        self.field = ""
+        """Where in a complex field the walk is: `code`, `result`, or outside one."""
+        self.instruction = ""
 
     def block(self, element: ElementTree.Element) -> None:
         tag = element.tag
@@ -188,8 +192,9 @@ class _Reader:
             paragraph.style = style.get(f"{W}val", "") if style is not None else ""
             mark = properties.find(f"{W}rPr")
             if mark is not None:
-                paragraph.mark_removed = mark.find(
-                    f"{W}ins" if self.reject else f"{W}del") is not None
+                gone = ("ins", "moveTo") if self.reject else ("del", "moveFrom")
+                paragraph.mark_removed = any(mark.find(f"{W}{tag}") is not None
+                                             for tag in gone)
         self.inline(element, paragraph, {}, hidden=False)
         return paragraph
 
@@ -236,6 +241,18 @@ class _Reader:
         italic = properties is not None and _on(properties, "i")
         for child in run:
             name = child.tag.removeprefix(W)
+            if name == "fldChar":  # a complex field: HYPERLINK "address" links its result
+                kind = child.get(f"{W}fldCharType")
+                self.field = "code" if kind == "begin" else "result" if kind == "separate" \
+                    else ""
+                if kind == "begin":
+                    self.instruction = ""
+                continue
+            if name == "instrText":
+                self.instruction += child.text or ""
+                continue
+            if self.field == "code":
+                continue
             if name == "commentReference":
                 key = child.get(f"{W}id", "")
                 if key not in paragraph.comments:
@@ -256,5 +273,7 @@ class _Reader:
             if style == NOTE_STYLE:
                 paragraph.spans.append(Span(text.strip(), note=text.strip()))
             else:
+                link = form.get("link", "")
+                address = FIELD_LINK.match(self.instruction) if self.field == "result" else None
                 paragraph.spans.append(Span(text, bold, italic, style == CODE_STYLE,
-                                            form.get("link", "")))
+                                            link or (address[1] if address else "")))

@@ -1,0 +1,163 @@
+"""Review with Word: more of what reviewers do, one kind of edit at a time, on a small edition."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from folio.review import export_edition, import_review
+
+SECTION = """\
+---
+title: News
+layout: quote
+quote: We were there.
+---
+
+First paragraph with a [link](https://example.org/a) in it.
+
+Second paragraph, about *the year*.
+
+- one;
+- two;
+- three.
+
+Last paragraph.[^n]
+
+[^n]: The note's text.
+"""
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    folder = tmp_path / "content" / "small"
+    folder.mkdir(parents=True)
+    (folder / "edition.yaml").write_text("title: Small\norganisation: Us\ndate: 2026-01-01\n"
+                                         "language: en-GB\n")
+    (folder / "01-news.md").write_text(SECTION)
+    return tmp_path / "content"
+
+
+def round_trip(content: Path, tmp_path: Path, edit, **options) -> str:
+    path = export_edition("small", content, tmp_path / "build")
+    document = docx.Document(str(path))
+    edit(document)
+    reviewed = tmp_path / "reviewed.docx"
+    document.save(str(reviewed))
+    import_review(reviewed, "small", content, **options)
+    return (content / "small" / "01-news.md").read_text()
+
+
+def find(document, start: str):
+    return next(p for p in document.paragraphs if p.text.startswith(start))
+
+
+def test_an_untouched_export_changes_nothing(content: Path, tmp_path: Path) -> None:
+    assert round_trip(content, tmp_path, lambda d: None) == SECTION
+
+
+def test_a_split_paragraph_becomes_two(content: Path, tmp_path: Path) -> None:
+    def split(document) -> None:
+        para = find(document, "Second paragraph")
+        para.runs[0].text = "Second paragraph."
+        rest = copy.deepcopy(para._p)
+        for bookmark in rest.findall(qn("w:bookmarkStart")):
+            rest.remove(bookmark)
+        rest.findall(qn("w:r"))[0].find(qn("w:t")).text = "About "
+        para._p.addnext(rest)
+        for run in para._p.findall(qn("w:r"))[1:]:
+            para._p.remove(run)
+
+    text = round_trip(content, tmp_path, split)
+    assert text == SECTION.replace("Second paragraph, about *the year*.",
+                                   "Second paragraph.\n\nAbout *the year*.")
+
+
+def test_a_new_list_item_joins_its_list(content: Path, tmp_path: Path) -> None:
+    text = round_trip(content, tmp_path, lambda d: find(d, "three.").insert_paragraph_before(
+        "two and a half;", style="List Bullet"))
+    assert text == SECTION.replace("- two;\n", "- two;\n- two and a half;\n")
+
+
+def test_a_link_and_italics_added_in_word(content: Path, tmp_path: Path) -> None:
+    def link(document) -> None:
+        para = find(document, "Last paragraph")
+        run = para.runs[0]
+        run.text = "Last "
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), para.part.relate_to(
+            "https://example.org/b", "http://schemas.openxmlformats.org/officeDocument/2006/"
+            "relationships/hyperlink", is_external=True))
+        new = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = "paragraph"
+        new.append(text)
+        hyperlink.append(new)
+        run._r.addnext(hyperlink)
+        para.runs[0].italic = True
+
+    text = round_trip(content, tmp_path, link)
+    assert text == SECTION.replace("Last paragraph.[^n]\n",
+                                   "*Last* [paragraph](https://example.org/b)[^n]\n")
+
+
+def test_a_field_hyperlink_is_read_as_a_link(content: Path, tmp_path: Path) -> None:
+    def field(document) -> None:
+        para = find(document, "Last paragraph")
+        para.runs[0].text = "Last "
+        anchor = para.runs[0]._r
+        for kind, value in (("begin", None), ("instr", ' HYPERLINK "https://example.org/c" '),
+                            ("separate", None), ("text", "words"), ("end", None)):
+            run = OxmlElement("w:r")
+            if kind == "instr":
+                node = OxmlElement("w:instrText")
+                node.text = value
+            elif kind == "text":
+                node = OxmlElement("w:t")
+                node.text = value
+            else:
+                node = OxmlElement("w:fldChar")
+                node.set(qn("w:fldCharType"), kind)
+            run.append(node)
+            anchor.addnext(run)
+            anchor = run
+
+    text = round_trip(content, tmp_path, field)
+    assert "Last [words](https://example.org/c)[^n]" in text
+
+
+def test_a_moved_paragraph_moves(content: Path, tmp_path: Path) -> None:
+    def move(document) -> None:
+        last = find(document, "Last paragraph")
+        first = find(document, "First paragraph")
+        first._p.addprevious(last._p)  # cut and paste, bookmark and all
+
+    text = round_trip(content, tmp_path, move)
+    assert text == SECTION.replace("Last paragraph.[^n]\n\n", "").replace(
+        "---\n\nFirst", "---\n\nLast paragraph.[^n]\n\nFirst")
+
+
+def test_the_footnote_text_and_the_quote(content: Path, tmp_path: Path) -> None:
+    def edit(document) -> None:
+        find(document, "1 The note").runs[-1].text = "The note's new text."
+        find(document, "We were there").runs[0].text = "We were not there."
+
+    path = export_edition("small", content, tmp_path / "build")
+    assert find(docx.Document(str(path)), "1 The note")  # a number where Markdown has [^n]
+    text = round_trip(content, tmp_path, edit)
+    assert text == SECTION.replace("[^n]: The note's text.", "[^n]: The note's new text.")
+
+
+def test_deleting_a_list_item_and_the_last_paragraph(content: Path, tmp_path: Path) -> None:
+    def delete(document) -> None:
+        for start in ("two;", "1 The note"):
+            para = find(document, start)
+            para._p.getparent().remove(para._p)
+
+    text = round_trip(content, tmp_path, delete)
+    assert text == SECTION.replace("- two;\n", "").replace("\n[^n]: The note's text.\n", "")
