@@ -181,7 +181,6 @@ class _Section:
         self.path, self.text, self.table = path, text, table
         self.lines = text.split("\n")
         self.current = units(text)
-        self.same = info.get("digest") == digest(text)
         labels = info.get("notes") or {}
         self.labels = {str(number): label for label, number in labels.items()}
         self.force, self.result = force, result

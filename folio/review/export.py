@@ -43,6 +43,12 @@ SETTINGS_AFTER_VARIABLES = {
     "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults",
     "doNotEmbedSmartTags", "decimalSymbol", "listSeparator"}
 """The settings that come after `w:docVars` in the order the schema fixes."""
+PARAGRAPH_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange")
+"""The paragraph properties that come after `w:bidi` in the order the schema fixes."""
 LIST_STYLES = {"-": "List Bullet", "*": "List Bullet", "+": "List Bullet"}
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -132,6 +138,10 @@ def _styles(document: Any, theme: ThemeConfig, language: str) -> None:
     lang.set(qn("w:val"), language)
     lang.set(qn("w:bidi" if direction(language) == "rtl" else "w:eastAsia"), language)
     properties.append(lang)
+    if direction(language) == "rtl":  # paragraphs and runs read right to left
+        lang.addprevious(OxmlElement("w:rtl"))
+        normal.element.get_or_add_pPr().insert_element_before(
+            OxmlElement("w:bidi"), *PARAGRAPH_AFTER_BIDI)
     for name in ("Title", "Subtitle", *(f"Heading {n}" for n in range(1, 10))):
         style = styles[name]
         style.font.name = theme.heading_font.family

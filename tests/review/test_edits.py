@@ -161,3 +161,25 @@ def test_deleting_a_list_item_and_the_last_paragraph(content: Path, tmp_path: Pa
 
     text = round_trip(content, tmp_path, delete)
     assert text == SECTION.replace("- two;\n", "").replace("\n[^n]: The note's text.\n", "")
+
+
+def test_comments_on_a_title_and_on_an_added_paragraph(content: Path, tmp_path: Path) -> None:
+    def comment(document) -> None:
+        document.add_comment(find(document, "News").runs, text="A better title?", author="T")
+        added = find(document, "Second paragraph").insert_paragraph_before("Added words.")
+        document.add_comment(added.runs, text="Source?", author="S")
+
+    text = round_trip(content, tmp_path, comment)
+    listing = (content / "small" / "review.yaml").read_text()
+    lines = text.split("\n")
+    assert f"line: {lines.index('Added words.') + 1}\n  author: S" in listing
+    assert f"line: {lines.index('title: News') + 1}\n  author: T" in listing
+
+
+def test_a_right_to_left_edition_reads_right_to_left(content: Path, tmp_path: Path) -> None:
+    yaml_file = content / "small" / "edition.yaml"
+    yaml_file.write_text(yaml_file.read_text().replace("en-GB", "ar"))
+    path = export_edition("small", content, tmp_path / "build")
+    normal = docx.Document(str(path)).styles["Normal"].element
+    assert normal.find(f"{qn('w:pPr')}/{qn('w:bidi')}") is not None
+    assert normal.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:bidi")) == "ar"
