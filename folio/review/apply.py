@@ -67,10 +67,19 @@ def plan(reviewed: Reviewed, folder: Path, source: Path, force: bool = False) ->
     table: dict[int, dict[str, Any]] = {int(k): v for k, v in manifest.get("units", {}).items()}
     sections: list[dict[str, Any]] = manifest.get("sections", [])
     result = Plan()
-    # A paragraph the reviewer moved loses its tie: taken out where it was, added where it is.
-    moved = _moved(reviewed.paragraphs, table)
-    paragraphs = [Paragraph([], p.style, p.spans, p.comments) if number in moved else p
-                  for number, p in enumerate(reviewed.paragraphs)]
+    # Ties to no unit (pasted from another export) and repeated ties (a paragraph copied)
+    # are dropped: those paragraphs are new. A paragraph the reviewer moved loses its tie
+    # too: it is taken out where it was and added where it is now.
+    seen: set[tuple[int, int]] = set()
+    paragraphs = []
+    for one in reviewed.paragraphs:
+        ties = [tie for tie in one.ties if tie[0] in table and tie not in seen]
+        seen.update(ties)
+        paragraphs.append(Paragraph(ties, one.style, one.spans, one.comments,
+                                    one.mark_removed, one.table))
+    moved = _moved(paragraphs, table)
+    paragraphs = [Paragraph([], p.style, p.spans, p.comments, table=p.table)
+                  if number in moved else p for number, p in enumerate(paragraphs)]
     owned, added, comment_at = _walk(paragraphs, table, result, source)
     shown = _shown(paragraphs)
     changed = {key for key, unit in table.items()
@@ -113,9 +122,7 @@ def _walk(paragraphs: list[Paragraph], table: dict[int, dict[str, Any]], result:
     for paragraph in paragraphs:
         if paragraph.ties:
             unit, part = paragraph.ties[0]
-            info = table.get(unit)
-            if info is None:
-                continue
+            info = table[unit]
             if part == 0:
                 owned[unit] = paragraph
             section = int(info.get("section", -1))

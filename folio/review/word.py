@@ -115,8 +115,25 @@ def _manifest(settings: ElementTree.Element | None) -> dict[str, Any] | None:
                 found = json.loads(variable.get(f"{W}val", ""))
             except ValueError:
                 return None
-            return found if isinstance(found, dict) else None
+            return found if _well_formed(found) else None
     return None
+
+
+def _well_formed(manifest: Any) -> bool:
+    """Return whether a tie table has the shape `export` writes (it comes from outside)."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("edition"), str):
+        return False
+    sections, units = manifest.get("sections"), manifest.get("units")
+    if not isinstance(sections, list) or not isinstance(units, dict):
+        return False
+    if not all(isinstance(s, dict) and isinstance(s.get("file"), str)
+               and isinstance(s.get("notes", {}), dict) for s in sections):
+        return False
+    return all(key.isdigit() and isinstance(unit, dict)
+               and all(isinstance(unit.get(name), int) for name in ("section", "place"))
+               and all(isinstance(unit.get(name, ""), str)
+                       for name in ("kind", "source", "shown", "at", "field"))
+               for key, unit in units.items())
 
 
 def _resolve(paragraphs: list[Paragraph]) -> list[Paragraph]:
