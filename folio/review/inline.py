@@ -41,7 +41,35 @@ class Span:
 
 
 def canonical(spans: list[Span]) -> list[Span]:
-    """Return spans with whitespace collapsed, neighbours of one format merged, ends trimmed."""
+    """Return spans with whitespace collapsed, neighbours of one format merged, ends trimmed.
+
+    Spaces at the edges of bold, italic, code or linked words count as plain: whether a
+    space is italic cannot be seen, and Markdown cannot say so.
+    """
+    edged: list[Span] = []
+    for span in _merged(spans):
+        if span.note or span.image or not (span.bold or span.italic or span.code or span.link):
+            edged.append(span)
+            continue
+        core = span.text.strip(" ")
+        if not core:
+            edged.append(Span(" "))
+            continue
+        if span.text.startswith(" "):
+            edged.append(Span(" "))
+        edged.append(replace(span, text=core))
+        if span.text.endswith(" "):
+            edged.append(Span(" "))
+    merged = _merged(edged)
+    if merged and not (merged[0].note or merged[0].image):
+        merged[0] = replace(merged[0], text=merged[0].text.lstrip())
+    if merged and not (merged[-1].note or merged[-1].image):
+        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip())
+    return [s for s in merged if s.text or s.note or s.image]
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Collapse whitespace and join neighbouring spans of one format."""
     merged: list[Span] = []
     for span in spans:
         text = re.sub(r"\s+", " ", span.text)
@@ -55,11 +83,7 @@ def canonical(spans: list[Span]) -> list[Span]:
             merged[-1] = replace(merged[-1], text=merged[-1].text + text)
         else:
             merged.append(replace(span, text=text))
-    if merged and not (merged[0].note or merged[0].image):
-        merged[0] = replace(merged[0], text=merged[0].text.lstrip())
-    if merged and not (merged[-1].note or merged[-1].image):
-        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip())
-    return [s for s in merged if s.text or s.note or s.image]
+    return merged
 
 
 def fingerprint(spans: list[Span]) -> str:
@@ -173,6 +197,9 @@ def _formatted(span: Span, start: bool) -> str:
     lead = text[:len(text) - len(text.lstrip())]
     trail = text[len(text.rstrip()):]
     core = escape_markdown(text.strip(), start=start and not lead)
+    core = re.sub(r"(?<!\\)([\[\]])", r"\\\1", core)  # no bracket starts a link
+    if start and not lead and core.startswith("#"):
+        core = "\\" + core  # Python-Markdown reads `#1` at a line's start as a heading
     if not core:
         return text
     mark = ("***" if span.bold and span.italic else "**" if span.bold
