@@ -18,7 +18,7 @@ from ..content import regular_file_inside
 from ..errors import FolioError, Problem, command_line, display_path
 from .blocks import EDITABLE, Unit, body_start, digest, units
 from .export import _shown
-from .inline import Span, canonical, plain, to_markdown
+from .inline import Span, canonical, fingerprint, plain, to_markdown
 from .word import Comment, Paragraph, Reviewed
 
 NEW_STYLES = {"ListBullet": "- ", "ListNumber": "1. ", "Quote": "> ", "IntenseQuote": "> "}
@@ -77,6 +77,7 @@ def plan(reviewed: Reviewed, folder: Path, source: Path, force: bool = False) ->
         seen.update(ties)
         paragraphs.append(Paragraph(ties, one.style, one.spans, one.comments,
                                     one.mark_removed, one.table))
+    _follow_text(paragraphs, table)
     moved = _moved(paragraphs, table)
     paragraphs = [Paragraph([], p.style, p.spans, p.comments, table=p.table)
                   if number in moved else p for number, p in enumerate(paragraphs)]
@@ -146,6 +147,21 @@ def _walk(paragraphs: list[Paragraph], table: dict[int, dict[str, Any]], result:
         added.append(Added(section, anchor, paragraph))
         comment_at += [(key, ("new", id(paragraph))) for key in paragraph.comments]
     return owned, added, comment_at
+
+
+def _follow_text(paragraphs: list[Paragraph], table: dict[int, dict[str, Any]]) -> None:
+    """Give a tie back to its words when Word left it on a paragraph typed before them.
+
+    Pressing Enter at the start of a paragraph can leave its bookmark on the new, empty
+    line the reviewer then types in: the words as exported follow, untied.
+    """
+    for first, second in zip(paragraphs, paragraphs[1:], strict=False):
+        if len(first.ties) != 1 or second.ties or first.ties[0][1] != 0:
+            continue
+        shown = table[first.ties[0][0]].get("shown")
+        if digest(fingerprint(first.spans)) != shown \
+                and digest(fingerprint(second.spans)) == shown:
+            second.ties, first.ties = first.ties, []
 
 
 def _moved(paragraphs: list[Paragraph], table: dict[int, dict[str, Any]]) -> set[int]:

@@ -183,3 +183,16 @@ def test_a_right_to_left_edition_reads_right_to_left(content: Path, tmp_path: Pa
     normal = docx.Document(str(path)).styles["Normal"].element
     assert normal.find(f"{qn('w:pPr')}/{qn('w:bidi')}") is not None
     assert normal.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:bidi")) == "ar"
+
+
+def test_a_paragraph_typed_before_another_that_took_its_tie(content: Path,
+                                                            tmp_path: Path) -> None:
+    def before(document) -> None:
+        para = find(document, "Second paragraph")
+        new = para.insert_paragraph_before("A paragraph before the second.")._p
+        for bookmark in para._p.findall(qn("w:bookmarkStart")):  # as Word may leave it
+            new.insert(0, bookmark)
+
+    text = round_trip(content, tmp_path, before)
+    assert text == SECTION.replace("Second paragraph,",
+                                   "A paragraph before the second.\n\nSecond paragraph,")
