@@ -9,6 +9,7 @@ Everything is worked out first; then each file is replaced atomically.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,8 @@ from typing import Any
 from ..content import regular_file_inside
 from ..errors import FolioError, Problem, command_line, display_path
 from .blocks import EDITABLE, Unit, body_start, digest, units
-from .export import _shown
 from .inline import Span, canonical, fingerprint, plain, to_markdown
-from .word import Comment, Paragraph, Reviewed
+from .word import Comment, Paragraph, Reviewed, shown_units
 
 NEW_STYLES = {"ListBullet": "- ", "ListNumber": "1. ", "Quote": "> ", "IntenseQuote": "> "}
 """Word styles of an added paragraph -> the Markdown marker it gets."""
@@ -82,7 +82,7 @@ def plan(reviewed: Reviewed, folder: Path, source: Path, force: bool = False) ->
     paragraphs = [Paragraph([], p.style, p.spans, p.comments, table=p.table)
                   if number in moved else p for number, p in enumerate(paragraphs)]
     owned, added, comment_at = _walk(paragraphs, table, result, source)
-    shown = _shown(paragraphs)
+    shown = shown_units(paragraphs)
     changed = {key for key, unit in table.items()
                if digest(shown.get(key, "")) != unit.get("shown")}
     places: dict[tuple[Any, ...], int] = {}
@@ -155,7 +155,7 @@ def _follow_text(paragraphs: list[Paragraph], table: dict[int, dict[str, Any]]) 
     Pressing Enter at the start of a paragraph can leave its bookmark on the new, empty
     line the reviewer then types in: the words as exported follow, untied.
     """
-    for first, second in zip(paragraphs, paragraphs[1:], strict=False):
+    for first, second in itertools.pairwise(paragraphs):
         if len(first.ties) != 1 or second.ties or first.ties[0][1] != 0:
             continue
         shown = table[first.ties[0][0]].get("shown")

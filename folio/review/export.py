@@ -31,8 +31,8 @@ from ..content import Edition, Section, regular_file_inside
 from ..i18n import direction, words_for
 from ..schema import ThemeConfig
 from .blocks import Unit, digest, units
-from .inline import Span, fingerprint, spans_of
-from .word import CODE_STYLE, MANIFEST, NOTE_STYLE, Paragraph, read_package
+from .inline import Span, spans_of
+from .word import CODE_STYLE, MANIFEST, NOTE_STYLE, read_package, shown_units
 
 MAX_PICTURE_WIDTH = Cm(15)
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -60,28 +60,13 @@ def render_docx(edition: Edition, theme: ThemeConfig) -> bytes:
     writer = _Writer(document, edition, theme)
     writer.write()
     data = _save(document)
-    shown = _shown(read_package(data, Path("export.docx")).paragraphs)
+    shown = shown_units(read_package(data, Path("export.docx")).paragraphs)
     manifest = {"version": 1, "edition": edition.slug, "sections": writer.sections,
                 "units": {key: {**unit, "shown": digest(shown.get(int(key), ""))}
                           for key, unit in writer.units.items()}}
     _set_variable(document, MANIFEST, json.dumps(manifest, ensure_ascii=False,
                                                  separators=(",", ":")))
     return _save(document)
-
-
-def shown_text(paragraphs: list[Paragraph], unit: int) -> str:
-    """Return what a unit looks like among `paragraphs`: the fingerprints of its parts."""
-    return _shown(paragraphs).get(unit, "")
-
-
-def _shown(paragraphs: list[Paragraph]) -> dict[int, str]:
-    parts: dict[int, list[tuple[int, str]]] = {}
-    for paragraph in paragraphs:
-        for unit, part in paragraph.ties[:1]:
-            parts.setdefault(unit, []).append((part, fingerprint(paragraph.spans)))
-        for unit, part in paragraph.ties[1:]:
-            parts.setdefault(unit, []).append((part, "[joined]"))
-    return {unit: "\n".join(text for _, text in sorted(found)) for unit, found in parts.items()}
 
 
 def _save(document: Any) -> bytes:

@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 
 from ..importers.docx import check_sizes
 from ..importers.ooxml import parse_part
-from .inline import Span, canonical
+from .inline import Span, canonical, fingerprint
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -104,6 +104,21 @@ def read_package(data: bytes, source: Path, reject: bool = False) -> Reviewed:
         comments[key] = Comment(comment.get(f"{W}author") or "a reviewer", text,
                                 " ".join("".join(ranges.get(key, [])).split()))
     return Reviewed(_manifest(settings), _resolve(reader.paragraphs), comments)
+
+
+def shown_units(paragraphs: list[Paragraph]) -> dict[int, str]:
+    """Return what each unit looks like among `paragraphs`: its parts' fingerprints.
+
+    A tie after the first in a paragraph (two paragraphs joined) reads as joined, so that
+    both units count as changed.
+    """
+    parts: dict[int, list[tuple[int, str]]] = {}
+    for paragraph in paragraphs:
+        for unit, part in paragraph.ties[:1]:
+            parts.setdefault(unit, []).append((part, fingerprint(paragraph.spans)))
+        for unit, part in paragraph.ties[1:]:
+            parts.setdefault(unit, []).append((part, "[joined]"))
+    return {unit: "\n".join(text for _, text in sorted(found)) for unit, found in parts.items()}
 
 
 def _manifest(settings: ElementTree.Element | None) -> dict[str, Any] | None:
