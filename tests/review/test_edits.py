@@ -196,3 +196,19 @@ def test_a_paragraph_typed_before_another_that_took_its_tie(content: Path,
     text = round_trip(content, tmp_path, before)
     assert text == SECTION.replace("Second paragraph,",
                                    "A paragraph before the second.\n\nSecond paragraph,")
+
+
+@pytest.mark.parametrize("reject", [False, True])
+def test_a_tracked_formatting_change(content: Path, tmp_path: Path, reject: bool) -> None:
+    def embolden(document) -> None:
+        run = find(document, "Second paragraph").runs[0]
+        run.bold = True
+        change = OxmlElement("w:rPrChange")
+        change.set(qn("w:id"), "7")
+        change.set(qn("w:author"), "R")
+        change.append(OxmlElement("w:rPr"))
+        run._r.get_or_add_rPr().append(change)
+
+    text = round_trip(content, tmp_path, embolden, reject=reject)
+    assert text == (SECTION if reject else SECTION.replace(
+        "Second paragraph, about", "**Second paragraph, about**"))

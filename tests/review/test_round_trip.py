@@ -346,3 +346,17 @@ def test_an_unreadable_review_list_is_a_finding_not_a_crash(content: Path) -> No
                                         "  author: X\n  comment: Y\n")
     found = [f for f in check_edition(folder) if f.rule == "review-comment"]
     assert "not a file of the edition" in found[0].message
+
+
+def test_the_export_command_and_a_new_edition_from_an_export(
+        content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from folio.importers import import_draft
+
+    assert main(["export", EDITION, "--content", str(content), "--out",
+                 str(tmp_path / "build")]) == 0
+    assert f"--into {EDITION}" in capsys.readouterr().out
+    path = tmp_path / "build" / EDITION / f"{EDITION}.docx"
+    import_draft(path, content, "copy-2025")  # `import --name` still reads it as a draft
+    copied = load_edition(content / "copy-2025")
+    assert "_folio_" not in "".join(s.body for s in copied.sections)
+    assert "This edition gathers the highlights." in "".join(s.body for s in copied.sections)
