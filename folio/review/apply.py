@@ -277,7 +277,7 @@ class _Section:
             spans = spans[1:]
         if not canonical(spans):
             return DELETE
-        return f"{unit.prefix}{to_markdown(spans, start=unit.kind == 'paragraph')}{unit.suffix}"
+        return f"{unit.prefix}{to_markdown(spans)}{unit.suffix}"
 
     def _field_line(self, unit: dict[str, Any]) -> int | None:
         name = unit.get("field") or ""
@@ -294,16 +294,16 @@ class _Section:
         heading = re.fullmatch(r"Heading([1-9])", style)
         if heading:
             level = max(int(heading[1]) - 1, 1)
-            return f"{'#' * level} {to_markdown(spans, start=False)}", False
+            return f"{'#' * level} {to_markdown(spans)}", False
         marker = next((m for s, m in NEW_STYLES.items() if style.startswith(s)), "")
         if marker in ("- ", "1. "):
             if tight_after is not None and tight_after.kind == "item":
                 same = tight_after.prefix.strip()[-1:] in ".)"
                 if same == (marker == "1. "):
                     marker = tight_after.prefix
-            return f"{marker}{to_markdown(spans, start=False)}", (
+            return f"{marker}{to_markdown(spans)}", (
                 tight_after is not None and tight_after.kind == "item")
-        return f"{marker}{to_markdown(spans, start=not marker)}", False
+        return f"{marker}{to_markdown(spans)}", False
 
     def rewrite(self, added: list[Added]) -> str:
         """Return the file's new text: changed units rewritten, deleted ones taken out, added

@@ -178,7 +178,14 @@ def to_markdown(spans: list[Span], start: bool = True) -> str:
         else:
             out.append(_formatted(span, start and not out))
         index += 1
-    return "".join(out)
+    written = "".join(out)
+    return _escape_start(written) if start else written
+
+
+def _escape_start(text: str) -> str:
+    """Escape what would make a paragraph's first characters a list, quote or heading."""
+    text = re.sub(r"^([-+*>#])(?=\s|$)", r"\\\1", text)
+    return re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", text)
 
 
 def _address(url: str) -> str:
