@@ -212,3 +212,62 @@ def test_a_tracked_formatting_change(content: Path, tmp_path: Path, reject: bool
     text = round_trip(content, tmp_path, embolden, reject=reject)
     assert text == (SECTION if reject else SECTION.replace(
         "Second paragraph, about", "**Second paragraph, about**"))
+
+
+@pytest.mark.parametrize("reject", [False, True])
+def test_a_tracked_move(content: Path, tmp_path: Path, reject: bool) -> None:
+    def move(document) -> None:
+        last = find(document, "Last paragraph")
+        copied = copy.deepcopy(last._p)
+        for bookmark in copied.findall(qn("w:bookmarkStart")):
+            copied.remove(bookmark)
+        for paragraph, kind in ((last._p, "moveFrom"), (copied, "moveTo")):
+            for run in paragraph.findall(qn("w:r")):
+                wrapper = OxmlElement(f"w:{kind}")
+                wrapper.set(qn("w:id"), "5")
+                wrapper.set(qn("w:author"), "M")
+                run.addprevious(wrapper)
+                wrapper.append(run)
+            mark = OxmlElement("w:rPr")
+            mark.append(OxmlElement(f"w:{kind}"))
+            properties = paragraph.find(qn("w:pPr"))
+            if properties is None:
+                properties = OxmlElement("w:pPr")
+                paragraph.insert(0, properties)
+            properties.append(mark)
+        find(document, "First paragraph")._p.addprevious(copied)
+
+    text = round_trip(content, tmp_path, move, reject=reject)
+    assert text == (SECTION if reject else SECTION.replace("Last paragraph.[^n]\n\n", "").replace(
+        "---\n\nFirst", "---\n\nLast paragraph.[^n]\n\nFirst"))
+
+
+def test_word_splitting_runs_and_marking_spelling_changes_nothing(content: Path,
+                                                                    tmp_path: Path) -> None:
+    def resave_like_word(document) -> None:
+        body = document.element.body
+        for paragraph in body.iter(qn("w:p")):
+            paragraph.set(qn("w:rsidR"), "00A1B2C3")
+            for run in list(paragraph.iter(qn("w:r"))):
+                node = run.find(qn("w:t"))
+                if node is None or len(node.text or "") < 2:
+                    continue
+                twin = copy.deepcopy(run)
+                half = len(node.text) // 2
+                twin.find(qn("w:t")).text = node.text[half:]
+                twin.find(qn("w:t")).set(qn("xml:space"), "preserve")
+                node.text = node.text[:half]
+                node.set(qn("xml:space"), "preserve")
+                run.addnext(twin)
+                spelling = OxmlElement("w:proofErr")
+                spelling.set(qn("w:type"), "spellStart")
+                run.addnext(spelling)
+                twin.find(qn("w:t")).addprevious(OxmlElement("w:lastRenderedPageBreak"))
+
+    path = export_edition("small", content, tmp_path / "build")
+    document = docx.Document(str(path))
+    resave_like_word(document)
+    document.save(str(tmp_path / "resaved.docx"))
+    outcome = import_review(tmp_path / "resaved.docx", "small", content)
+    assert outcome.edits == 0 and not outcome.changes
+    assert (content / "small" / "01-news.md").read_text() == SECTION

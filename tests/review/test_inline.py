@@ -26,3 +26,21 @@ def test_markdown_written_from_spans_reads_back_as_them(spans: list[Span]) -> No
 def test_notes_and_code() -> None:
     spans = [Span("Done"), Span("1", note="gta"), Span(" with "), Span("a|b", code=True)]
     assert to_markdown(spans) == "Done[^gta] with `a|b`"
+
+
+def test_every_paragraph_of_the_samples_and_fixtures_reads_back_when_rewritten() -> None:
+    from pathlib import Path
+
+    from folio.review.blocks import units
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*root.glob("content/*/*.md"), *root.glob("tests/fixtures/content/*/*.md")]
+    count = 0
+    for path in files:
+        for unit in units(path.read_text(encoding="utf-8")):
+            if unit.editable:
+                spans = spans_of(unit.inline, {})
+                assert fingerprint(spans_of(to_markdown(spans), {})) == fingerprint(spans), (
+                    path, unit.inline)
+                count += 1
+    assert count > 200
