@@ -58,8 +58,8 @@ def check_review_comments(ctx: Context) -> Iterator[Finding]:
         on = str(comment.get("words") or "")
         quoted = f" (on '{on}')" if on else ""
         yield Finding(display_path(path), line, 1, "review-comment", "error",
-                      f"{author} commented{quoted}: {text}; delete it from review.yaml "
-                      "once dealt with")
+                      f"{author} commented{quoted}: \"{text}\" (delete it from review.yaml "
+                      "once dealt with)")
 
 
 def _read(listing: Path) -> tuple[list[dict[str, Any]], str]:

@@ -248,6 +248,9 @@ class _Section:
         spans = paragraph.spans if paragraph is not None and paragraph.ties[0] == (key, 0) \
             else []
         index = self.matched.get(key)
+        if index is None and spans and any(
+                self._line(unit, spans) == unit.source(self.lines) for unit in self.current):
+            return  # the file already says what the reviewer wrote (imported before)
         if index is None:
             where = self.current[place] if place < len(self.current) else None
             ours = where.source(self.lines) if where is not None else "(no longer in the file)"
@@ -310,7 +313,15 @@ class _Section:
         paragraphs put after their neighbours; note where each unit and paragraph lands."""
         by_key = {k: self.matched.get(k) for k in self.table}
         inserts: dict[int | str, list[tuple[str, bool, Any]]] = {}
+        rewritten = {line for index in self.ops
+                     for line in range(self.current[index].start, self.current[index].end)}
+        kept = {text for number, text in enumerate(self.lines) if number not in rewritten}
         for one in added:
+            if self._new_line(one, None)[0] in kept:  # imported before, most likely
+                self.result.notes.append(
+                    f"{display_path(self.path)}: '{_short(plain(one.paragraph.spans))}' is "
+                    "already in the file, so it was not added again")
+                continue
             if isinstance(one.anchor, int):
                 key = next((k for k, u in self.table.items()
                             if u.get("place") == one.anchor), None)

@@ -271,3 +271,17 @@ def test_word_splitting_runs_and_marking_spelling_changes_nothing(content: Path,
     outcome = import_review(tmp_path / "resaved.docx", "small", content)
     assert outcome.edits == 0 and not outcome.changes
     assert (content / "small" / "01-news.md").read_text() == SECTION
+
+
+def test_importing_the_same_document_twice_changes_nothing_more(content: Path,
+                                                                 tmp_path: Path) -> None:
+    def edit(document) -> None:
+        find(document, "Second paragraph").runs[0].text = "Second paragraph, all about "
+        find(document, "three.").insert_paragraph_before("two and a half;", style="List Bullet")
+        document.add_comment(find(document, "First").runs, text="Check.", author="C")
+
+    once = round_trip(content, tmp_path, edit)
+    import_review(tmp_path / "reviewed.docx", "small", content)
+    assert (content / "small" / "01-news.md").read_text() == once
+    listing = (content / "small" / "review.yaml").read_text()
+    assert listing.count("Check.") == 1
