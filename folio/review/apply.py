@@ -17,7 +17,7 @@ from typing import Any
 
 from ..content import regular_file_inside
 from ..errors import FolioError, Problem, command_line, display_path
-from .blocks import EDITABLE, Unit, body_start, digest, units
+from .blocks import EDITABLE, Source, Unit, body_start, digest, read_source, units
 from .inline import Span, canonical, fingerprint, plain, to_markdown
 from .word import Comment, Paragraph, Reviewed, shown_units
 
@@ -42,6 +42,11 @@ class Change:
     path: Path
     old: str
     new: str
+    form: Source = field(default_factory=lambda: Source(""))
+    """How the file is written: its BOM and line ends, kept."""
+
+    def data(self) -> bytes:
+        return self.form.encode(self.new)
 
     def diff(self) -> str:
         name = display_path(self.path)
@@ -95,12 +100,17 @@ def plan(reviewed: Reviewed, folder: Path, source: Path, force: bool = False) ->
                                                 "section, but its file is no longer in the "
                                                 "edition; copy their changes by hand"))
             continue
-        text = path.read_text(encoding="utf-8")
+        try:
+            form = read_source(path)
+        except UnicodeDecodeError:
+            raise FolioError([Problem(path, None, "this file is not UTF-8 text; save it as "
+                                      "UTF-8 and import again")]) from None
+        text = form.text
         section = _Section(path, text, info, mine, changed, owned, force, result)
         new = section.rewrite([a for a in added if a.section == index])
         places.update({(index, *key): line for key, line in section.positions.items()})
         if new != text:
-            result.changes.append(Change(path, text, new))
+            result.changes.append(Change(path, text, new, form))
     edition_yaml = folder / "edition.yaml"
     for key, target in comment_at:
         comment = reviewed.comments.get(key)
@@ -424,7 +434,7 @@ def _entry(comment: Comment, target: tuple[str, Any], table: dict[int, dict[str,
 
 def _front_line(path: Path, name: str) -> int:
     try:
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = read_source(path).text.split("\n")
     except (OSError, UnicodeError):
         return 1
     return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{name}:")), 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..content import split_front_matter
 
@@ -57,6 +58,29 @@ class Unit:
 def digest(text: str) -> str:
     """Return a short digest of `text`, enough to notice that it changed."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A section file's text with `\n` line ends, and how the file writes it."""
+
+    text: str
+    bom: bool = False
+    crlf: bool = False
+
+    def encode(self, text: str) -> bytes:
+        """Return `text` (with `\n` line ends) as this file's bytes: its BOM, its line ends."""
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return ("\ufeff" if self.bom else "").encode() + text.encode("utf-8")
+
+
+def read_source(path: Path) -> Source:
+    """Read a section file as `load_edition` does (a BOM skipped), line ends made `\n`."""
+    raw = path.read_bytes().decode("utf-8")
+    bom = raw.startswith("\ufeff")
+    raw = raw.removeprefix("\ufeff")
+    return Source(raw.replace("\r\n", "\n"), bom, "\r\n" in raw)
 
 
 def body_start(text: str) -> int:

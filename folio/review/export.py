@@ -30,7 +30,7 @@ from docx.shared import Cm, Pt, RGBColor
 from ..content import Edition, Section, regular_file_inside
 from ..i18n import direction, words_for
 from ..schema import ThemeConfig
-from .blocks import Unit, digest, units
+from .blocks import Unit, digest, read_source, units
 from .inline import Span, spans_of
 from .word import CODE_STYLE, MANIFEST, NOTE_STYLE, read_package, shown_units
 
@@ -196,7 +196,7 @@ class _Writer:
         return paragraph
 
     def _section(self, index: int, section: Section) -> None:
-        text = section.path.read_text(encoding="utf-8")
+        text = read_source(section.path).text
         found = units(text)
         lines = text.split("\n")
         self.notes = {}

@@ -121,7 +121,7 @@ def import_review(source: Path, edition: str | Path, content: Path, *, dry_run: 
                             dry_run, "".join(change.diff() for change in changes))
     if not dry_run:
         for change in changes:  # all worked out above: each file swapped in whole
-            write_atomic(change.path, change.new.encode("utf-8"))
+            write_atomic(change.path, change.data())
     return outcome
 
 

@@ -285,3 +285,15 @@ def test_importing_the_same_document_twice_changes_nothing_more(content: Path,
     assert (content / "small" / "01-news.md").read_text() == once
     listing = (content / "small" / "review.yaml").read_text()
     assert listing.count("Check.") == 1
+
+
+def test_a_file_with_windows_line_ends_and_a_bom_keeps_them(content: Path,
+                                                             tmp_path: Path) -> None:
+    section = content / "small" / "01-news.md"
+    section.write_bytes(b"\xef\xbb\xbf" + SECTION.replace("\n", "\r\n").encode())
+    text = round_trip(content, tmp_path, lambda d: setattr(
+        find(d, "Second paragraph").runs[0], "text", "Second paragraph, all about "))
+    data = section.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf---\r\ntitle: News\r\n")
+    assert data.count(b"\r\n") == SECTION.count("\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert "Second paragraph, all about *the year*." in text
