@@ -425,6 +425,11 @@ def _import(args: argparse.Namespace) -> int:
     if (args.name is None) == (args.into is None):
         raise FolioError("import needs --name NEW (a draft becomes a new edition) or --into "
                          "EDITION (a reviewed export goes back into its edition), not both")
+    wrong = ([o for o, on in (("--language", args.language),) if on] if args.into else
+             [o for o, on in (("--dry-run", args.dry_run),
+                              ("--reject-changes", args.reject_changes)) if on])
+    if wrong:
+        raise FolioError(f"{wrong[0]} goes with " + ("--name" if args.into else "--into"))
     if args.into is not None:
         from .review import import_review
 

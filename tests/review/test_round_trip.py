@@ -360,3 +360,13 @@ def test_the_export_command_and_a_new_edition_from_an_export(
     copied = load_edition(content / "copy-2025")
     assert "_folio_" not in "".join(s.body for s in copied.sections)
     assert "This edition gathers the highlights." in "".join(s.body for s in copied.sections)
+
+
+def test_options_of_the_other_mode_are_refused(content: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "x.docx", "--into", EDITION, "--language", "fr",
+                 "--content", str(content)]) == 1
+    assert "--language goes with --name" in capsys.readouterr().err
+    assert main(["import", "x.docx", "--name", "new-one", "--dry-run",
+                 "--content", str(content)]) == 1
+    assert "--dry-run goes with --into" in capsys.readouterr().err
