@@ -11,14 +11,24 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..content import regular_file_inside
 from ..errors import FolioError, Problem, command_line, display_path
-from .blocks import EDITABLE, Source, Unit, body_start, digest, read_source, units
-from .inline import Span, canonical, fingerprint, plain, to_markdown
+from .blocks import (
+    EDITABLE,
+    TABLE_SEPARATOR,
+    Source,
+    Unit,
+    body_start,
+    digest,
+    read_source,
+    table_cells,
+    units,
+)
+from .inline import Span, canonical, fingerprint, plain, spans_of, to_markdown
 from .word import Comment, Paragraph, Reviewed, shown_units
 
 NEW_STYLES = {"ListBullet": "- ", "ListNumber": "1. ", "Quote": "> ", "IntenseQuote": "> "}
@@ -80,12 +90,11 @@ def plan(reviewed: Reviewed, folder: Path, source: Path, force: bool = False) ->
     for one in reviewed.paragraphs:
         ties = [tie for tie in one.ties if tie[0] in table and tie not in seen]
         seen.update(ties)
-        paragraphs.append(Paragraph(ties, one.style, one.spans, one.comments,
-                                    one.mark_removed, one.table))
+        paragraphs.append(replace(one, ties=ties))
     _follow_text(paragraphs, table)
     moved = _moved(paragraphs, table)
-    paragraphs = [Paragraph([], p.style, p.spans, p.comments, table=p.table)
-                  if number in moved else p for number, p in enumerate(paragraphs)]
+    paragraphs = [replace(p, ties=[]) if number in moved else p
+                  for number, p in enumerate(paragraphs)]
     owned, added, comment_at = _walk(paragraphs, table, result, source)
     shown = shown_units(paragraphs)
     changed = {key for key, unit in table.items()
@@ -246,12 +255,18 @@ class _Section:
     def _changed(self, key: int, unit: dict[str, Any], paragraph: Paragraph | None) -> None:
         place = int(unit.get("place", -1))
         kind = str(unit.get("kind", ""))
+        if kind == "table" and paragraph is not None and paragraph.ties[0] == (key, 0) \
+                and self._table(key, paragraph):
+            return
         if place < 0 or kind not in EDITABLE:
             what = ("the title" if kind == "title" else
                     f"the {unit.get('field') or kind}" if kind == "component"
                     else f"a {kind}")
+            found = self.matched.get(key)
+            line = self._field_line(unit) or (self.current[found].start + 1
+                                              if found is not None else None)
             self.result.notes.append(
-                f"{display_path(self.path)}, line {self._field_line(unit) or place + 1}: "
+                f"{display_path(self.path)}, line {line or 1}: "
                 f"the reviewer changed {what}, which the import does not rewrite; make "
                 "the change in the file by hand")
             return
@@ -278,6 +293,49 @@ class _Section:
         if new != current.source(self.lines):
             self.ops[index] = new
             self.result.edits += 1
+
+    def _table(self, key: int, paragraph: Paragraph) -> bool:
+        """Rewrite the rows of a table whose cells the reviewer changed; False when rows or
+        columns were added or taken out (or the table changed in the file too)."""
+        index = self.matched.get(key)
+        if index is None:
+            return False
+        unit = self.current[index]
+        rows = [(number, line) for number, line in enumerate(
+            self.lines[unit.start:unit.end], unit.start) if not TABLE_SEPARATOR.match(line)]
+        if len(rows) != len(paragraph.cells) or any(
+                len(table_cells(line)) != len(cells)
+                for (_, line), cells in zip(rows, paragraph.cells, strict=True)):
+            return False
+        numbers = {label: int(number) for number, label in self.labels.items()
+                   if number.isdigit()}
+        lines = self.lines[unit.start:unit.end]
+        for row, ((number, line), cells) in enumerate(zip(rows, paragraph.cells, strict=True)):
+            sources = table_cells(line)
+            written = []
+            for source, spans in zip(sources, cells, strict=True):
+                shown = spans_of(source.replace("\\|", "|"), dict(numbers))
+                if row == 0:  # the export shows the header row in bold
+                    shown = [replace(s, bold=True) for s in shown]
+                    spans = [replace(s, bold=False) for s in spans]
+                    if fingerprint(self._labelled([replace(s, bold=True) for s in spans])) \
+                            == fingerprint(shown):
+                        written.append(source)
+                        continue
+                elif fingerprint(self._labelled(spans)) == fingerprint(shown):
+                    written.append(source)
+                    continue
+                written.append(to_markdown(self._labelled(spans), start=False)
+                               .replace("|", "\\|"))
+            if written != sources:
+                edge = "|" if line.strip().startswith("|") else ""
+                lines[number - unit.start] = (f"{edge} " if edge else "") + " | ".join(
+                    written) + (f" {edge}" if edge else "")
+        new = "\n".join(lines)
+        if new != unit.source(self.lines):
+            self.ops[index] = new
+            self.result.edits += 1
+        return True
 
     def _labelled(self, spans: list[Span]) -> list[Span]:
         """Give footnote references their labels back (Word shows their numbers)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import io
 import json
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from docx.shared import Cm, Pt, RGBColor
 from ..content import Edition, Section, regular_file_inside
 from ..i18n import direction, words_for
 from ..schema import ThemeConfig
-from .blocks import Unit, digest, read_source, units
+from .blocks import TABLE_SEPARATOR, Unit, digest, read_source, table_cells, units
 from .inline import Span, spans_of
 from .word import CODE_STYLE, MANIFEST, NOTE_STYLE, read_package, shown_units
 
@@ -50,7 +49,6 @@ PARAGRAPH_AFTER_BIDI = (
     "w:pPrChange")
 """The paragraph properties that come after `w:bidi` in the order the schema fixes."""
 LIST_STYLES = {"-": "List Bullet", "*": "List Bullet", "+": "List Bullet"}
-TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def render_docx(edition: Edition, theme: ThemeConfig) -> bytes:
@@ -281,15 +279,14 @@ class _Writer:
 
     def _table(self, source: str, key: int) -> None:
         rows = [line.strip() for line in source.split("\n") if line.strip()]
-        cells = [[cell.strip() for cell in row.strip("|").split("|")] for row in rows
-                 if not TABLE_SEPARATOR.match(row)]
+        cells = [table_cells(row) for row in rows if not TABLE_SEPARATOR.match(row)]
         width = max(len(row) for row in cells)
         table = self.document.add_table(rows=0, cols=width)
         table.style = self.document.styles["Table Grid"]
         for number, row in enumerate(cells):
             out = table.add_row().cells
             for column, cell in enumerate(row):
-                spans = spans_of(cell, self.notes)
+                spans = spans_of(cell.replace("\\|", "|"), self.notes)
                 if number == 0:
                     spans = [Span(s.text, True, s.italic, s.code, s.link, s.note, s.image)
                              for s in spans]

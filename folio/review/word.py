@@ -51,6 +51,8 @@ class Paragraph:
     comments: list[str] = field(default_factory=list)
     mark_removed: bool = False
     table: bool = False
+    cells: list[list[list[Span]]] = field(default_factory=list)
+    """A table's rows of cells, each cell's spans."""
 
 
 @dataclass(frozen=True)
@@ -207,12 +209,15 @@ class _Reader:
         """Read a table as one paragraph: its cells' words, its ties and comments."""
         whole = Paragraph(table=True)
         for row in table.iter(f"{W}tr"):
+            whole.cells.append([])
             for cell in row.iter(f"{W}tc"):
+                whole.cells[-1].append([])
                 for element in cell.iter(f"{W}p"):
                     one = self.paragraph(element)
                     whole.ties += one.ties
                     whole.comments += one.comments
                     whole.spans += [*one.spans, Span(" | ")]
+                    whole.cells[-1][-1] += [*one.spans, Span(" ")]
             whole.spans.append(Span(" / "))
         return whole
 

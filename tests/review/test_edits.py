@@ -297,3 +297,36 @@ def test_a_file_with_windows_line_ends_and_a_bom_keeps_them(content: Path,
     assert data.startswith(b"\xef\xbb\xbf---\r\ntitle: News\r\n")
     assert data.count(b"\r\n") == SECTION.count("\n") and b"\n" not in data.replace(b"\r\n", b"")
     assert "Second paragraph, all about *the year*." in text
+
+
+TABLE = """
+| Country | Measure |
+| --- | --- |
+| Brazil | Digital *Statute* |
+| Chile | a \\| b |
+"""
+
+
+def test_a_table_cell_edit_rewrites_its_row_only(content: Path, tmp_path: Path) -> None:
+    section = content / "small" / "01-news.md"
+    section.write_text(SECTION + TABLE)
+
+    def edit(document) -> None:
+        cell = document.tables[0].rows[1].cells[0]
+        cell.paragraphs[0].runs[0].text = "Brasil"
+
+    text = round_trip(content, tmp_path, edit)
+    assert text == SECTION + TABLE.replace("| Brazil | Digital *Statute* |",
+                                           "| Brasil | Digital *Statute* |")
+
+
+def test_a_row_added_to_a_table_is_not_applied_but_said(content: Path, tmp_path: Path) -> None:
+    section = content / "small" / "01-news.md"
+    section.write_text(SECTION + TABLE)
+    path = export_edition("small", content, tmp_path / "build")
+    document = docx.Document(str(path))
+    document.tables[0].add_row().cells[0].text = "Peru"
+    document.save(str(tmp_path / "reviewed.docx"))
+    outcome = import_review(tmp_path / "reviewed.docx", "small", content)
+    assert section.read_text() == SECTION + TABLE
+    assert any("changed a table" in note and "line 19" in note for note in outcome.notes)
