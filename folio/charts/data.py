@@ -121,11 +121,12 @@ def _xlsx(path: Path, sheet: str | None) -> tuple[list[Any], list[list[Any]]]:
             raise DataError(f"{path.name} has no sheet '{sheet}'; its sheets: "
                             + ", ".join(book.sheet_names))
         found = book.get_sheet_by_name(sheet) if sheet else book.get_sheet_by_index(0)
-        rows = [list(row) for row in found.to_python(skip_empty_area=True, nrows=MAX_ROWS + 2)]
+        cells: list[list[Any]] = [list(row) for row in
+                                  found.to_python(skip_empty_area=True, nrows=MAX_ROWS + 2)]
     except (CalamineError, OSError, ValueError) as exc:
         raise DataError(f"{path.name} cannot be read as an XLSX workbook; save it again from "
                         "the spreadsheet program as .xlsx") from exc
-    rows = [[_xlsx_cell(cell) for cell in row] for row in rows]
+    rows = [[_xlsx_cell(cell) for cell in row] for row in cells]
     while rows and not any(cell not in (None, "") for cell in rows[0]):
         rows.pop(0)
     if rows:  # columns after the last heading are left out
