@@ -25,6 +25,7 @@ from ...context import SectionView, template_context
 from ...errors import Problem, TemplateError, display_path
 from ...i18n import Words
 from ...theme import Theme
+from .figures import print_figures
 from .layout import PrintDocument, location_free
 from .resources import check_sections, resource_policy
 
@@ -243,6 +244,8 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
         page_of_pages=Markup(css_content(words.gettext("Page %(page)s of %(pages)s"),
                                          page="counter(page)", pages="counter(pages)")),
         spaced=lambda em: "0" if words.cursive else f"{em:g}em",
+        print_figures=lambda figures, own_page: print_figures(
+            figures, own_page, rtl=words.direction == "rtl"),
     )
     return context
 
