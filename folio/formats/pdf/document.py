@@ -28,6 +28,7 @@ from ...theme import Theme
 from .figures import print_figures
 from .layout import PrintDocument, location_free
 from .resources import check_sections, resource_policy
+from .tables import fit_tables
 
 BLEED = "3mm"
 """The print-ready bleed on every side of the trimmed page."""
@@ -138,7 +139,8 @@ def without_name(address: str, organisation: str) -> str:
 
 
 def print_body(section: Section) -> str:
-    """Return a section's HTML for paper: notes and link addresses as page footnotes."""
+    """Return a section's HTML for paper: notes and link addresses as page footnotes, tables
+    fitted to the page (`tables`)."""
     notes = section.footnotes
 
     def note(match: re.Match[str]) -> str:
@@ -156,7 +158,7 @@ def print_body(section: Section) -> str:
                 f'<a href="{url}">{html_lib.escape(short_url(html_lib.unescape(url)))}</a>'
                 f"</span>")
 
-    body = EXTERNAL_LINK.sub(link, section.html)
+    body = fit_tables(EXTERNAL_LINK.sub(link, section.html))
     return FOOTNOTE_REF.sub(note, gapless_headings(body))
 
 

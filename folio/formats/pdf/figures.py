@@ -23,7 +23,7 @@ GAP_MM = {3: 9.0, 2: 12.0, 1: 0.0}
 """The space between two cells of a row, by how many cells the row holds."""
 LARGEST_PT = {3: 38.0, 2: 50.0, 1: 50.0}
 """The size values are set at when they are short, by cells a row."""
-SMALLEST_PT = 26.0
+SMALLEST_PT = 24.0
 """A layout that sets values smaller than this gives way to the next one, if it does better."""
 POINTS_PER_MM = 72 / 25.4
 
