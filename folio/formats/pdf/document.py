@@ -40,6 +40,9 @@ COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 EXTERNAL_LINK = re.compile(r'<a\b[^>]*?\shref="((?:https?|mailto):[^"]+)"[^>]*>(.*?)</a>', re.S)
 WORD_JOINER = "\u2060"
 """No line break on either side; no glyph, no text."""
+LONGEST_COMPOUND = 30
+"""A longer hyphenated run (a reference number) may break at its hyphens: kept whole, it
+would run past the column and off the page."""
 LONG_WORD = re.compile(r"\b\w{6,}\b")
 """A word long enough to be hyphenated; a capitalised one is most likely a name."""
 
@@ -191,7 +194,8 @@ def whole_compounds(html: str, names: bool = False) -> str:
     """
     parts = re.split(r"(<[^>]*>)", html)
     for index in range(0, len(parts), 2):
-        text = COMPOUND.sub(lambda m: m[0].replace("-", f"-{WORD_JOINER}"), parts[index])
+        text = COMPOUND.sub(lambda m: m[0].replace("-", f"-{WORD_JOINER}")
+                            if len(m[0]) <= LONGEST_COMPOUND else m[0], parts[index])
         if names:
             text = LONG_WORD.sub(lambda m: f'<span class="name">{m[0]}</span>'
                                  if m[0][0].isupper() else m[0], text)
@@ -293,5 +297,6 @@ def print_document(edition: Edition, theme: Theme) -> PrintDocument:
         html = html[:body] + whole_compounds(html[body:], names=names)
     identifier = hashlib.sha256(location_free(html, policy).encode()).hexdigest()[:32]
     sources = {display_path(s.path): s.body for s in edition.sections}
+    files = {s.id: display_path(s.path) for s in edition.sections}
     return PrintDocument(html, base_url, policy, pdf_options(edition, identifier.encode()),
-                         sources)
+                         sources, files)
