@@ -14,6 +14,9 @@ from .markup import inline, plain
 from .schema import CallToAction, Event, Figure
 from .theme import Theme
 
+QUOTE_WORDS = (30, 60)
+"""The word counts above which a pull quote is `long`, then `longer` (`quote_length`)."""
+
 
 @dataclass(frozen=True)
 class SectionView:
@@ -38,6 +41,16 @@ class SectionView:
     events: list[Event]
     new_page: bool
     source: str
+
+    @property
+    def quote_length(self) -> str:
+        """Return how long the pull quote is, for its type size: '', `long` or `longer`.
+
+        A quote of up to 30 words is set large; up to 60 a size smaller; a longer one
+        (a whole testimony) smaller again, so that it never takes half a page.
+        """
+        words = len(self.quote.striptags().split())
+        return "" if words <= QUOTE_WORDS[0] else "long" if words <= QUOTE_WORDS[1] else "longer"
 
     def component(self, fmt: str) -> str:
         """Return the template name of this section's component for output `fmt`."""
@@ -171,7 +184,7 @@ def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
         "end": words.end,
         "words": words,
         "scripts": theme.script_fonts(edition_text(edition, words)),
-        "year": config.date.year,
+        "year": config.year_under_review,
         "date_text": words.long_date(config.date),
         "sections": sections,
         "figure_band": figure_band,

@@ -134,6 +134,14 @@ def has_contents(edition: Edition) -> bool:
     return edition.config.kind == "annual-review" and len(edition.sections) >= CONTENTS_FROM
 
 
+def has_back_cover(edition: Edition) -> bool:
+    """Return whether the PDF closes on a back cover page (`pdf: back_cover`, else by kind)."""
+    chosen = edition.config.pdf.back_cover
+    if chosen != "auto":
+        return chosen
+    return edition.config.kind == "annual-review"
+
+
 def without_name(address: str, organisation: str) -> str:
     """Return a postal address without the organisation's name it may start with."""
     if address.casefold().startswith(organisation.casefold()):
@@ -233,6 +241,7 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
     context.update(
         base_url=base_url,
         contents=has_contents(edition),
+        back_cover=has_back_cover(edition),
         address=without_name(config.address, config.organisation),
         running=running,
         cover_title_size=cover_title_size(context["title_text"]),

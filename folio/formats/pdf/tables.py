@@ -44,7 +44,12 @@ def column_chars(table: str) -> list[int]:
             text = cell_text(content)
             numeric = tag == "td" and re.search(r'class="[^"]*\bnum\b', attributes)
             longest = max((len(word) for word in text.split()), default=0)
-            want = len(text) if numeric else max(longest, min(len(text), COMFORT))
+            if numeric:
+                want = len(text)
+            elif 'scope="col"' in attributes:  # a column heading wraps at its spaces
+                want = longest
+            else:
+                want = max(longest, min(len(text), COMFORT))
             if index >= len(wants):
                 wants.append(0)
             wants[index] = max(wants[index], want)
