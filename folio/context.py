@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,6 +114,41 @@ def figure_band(figures: list[Figure]) -> FigureBand:
     return FigureBand(tuple(rows), round(max(ems, 1.0), 2))
 
 
+BLOCK_EDGE = re.compile(r"</?(?:p|h\d|li|t[dh]|blockquote|div|d[td]|figcaption|caption|br)\b[^>]*>")
+WORD = re.compile(r"[^\W\d_][\w'’-]*|[.!?:]")
+
+
+def proper_names(edition: Edition) -> frozenset[str]:
+    """Return the words the edition capitalises in mid-sentence: its names (`Harbour`)."""
+    # A block (paragraph, heading, cell) starts a sentence; other tags are left out.
+    blocks = (re.sub(r"<[^>]+>", " ", re.sub(BLOCK_EDGE, " . ", s.html))
+              for s in edition.sections)
+    text = " ".join([edition.config.organisation, *blocks])
+    found = set(edition.config.organisation.split())
+    previous = "."
+    for token in WORD.findall(text):
+        if token[0].isupper() and previous not in ".!?:":
+            found.add(token)
+        previous = token
+    return frozenset(found)
+
+
+def in_sentence(title: str, names: frozenset[str], words: Words) -> str:
+    """Return a title as it reads inside a sentence (`Read more about where the money came
+    from`): its capitals lowered but for names the edition uses, acronyms and `I`. A
+    language that capitalises its nouns (German) keeps the title as it is."""
+    if words.capitalises_nouns:
+        return title
+
+    def lower(match: re.Match[str]) -> str:
+        word = match[0]
+        keep = (word in names or word == "I" or (len(word) > 1 and word.isupper())
+                or any(c.isupper() for c in word[1:]))
+        return word if keep or not word[0].isupper() else word[0].lower() + word[1:]
+
+    return re.sub(r"[^\W\d_][\w'’-]*", lower, title)
+
+
 def long_date(day: datetime.date, words: Words = ENGLISH) -> str:
     """Return a date as the edition's locale writes it: `15 December 2025`."""
     return words.long_date(day)
@@ -188,4 +225,6 @@ def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
         "date_text": words.long_date(config.date),
         "sections": sections,
         "figure_band": figure_band,
+        "in_sentence": functools.partial(in_sentence, names=proper_names(edition),
+                                         words=words),
     }

@@ -29,6 +29,7 @@ from . import pictures
 from .content import Edition, Section
 from .errors import ContentError, Problem
 from .tables import mark_tables
+from .typography import spaced
 
 BLOCK_TAGS = {
     "p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
@@ -398,7 +399,9 @@ def render_sections(edition: Edition) -> Edition:
                                     "this Markdown is nested too deeply to read; flatten it"))
             continue
         problems += picture_problems(section, html, edition.root)
-        sections.append(dataclasses.replace(section, html=html, footnotes=notes))
+        language = edition.config.language
+        sections.append(dataclasses.replace(section, html=spaced(html, language),
+                                            footnotes=tuple(spaced(n, language) for n in notes)))
     if problems:
         raise ContentError(problems)
     return dataclasses.replace(edition, sections=tuple(sections))
