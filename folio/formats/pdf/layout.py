@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+from .balance import run_on, running_on, short_pages
 from .fetcher import Refused, ResourcePolicy, make_fetcher
 from .finish import finisher
 from .prefetch import THREAD, prefetch
@@ -172,6 +173,12 @@ def write_pdf(document: PrintDocument, print_ready: bool = False,
             rendered = HTML(string=document.html, base_url=document.base_url,
                             url_fetcher=fetcher).render(font_config=font_configuration(),
                                                         cache=images, **document.options)
+            if sections := run_on(rendered.pages):  # a short page before a feature page
+                again = HTML(string=running_on(document.html, sections),
+                             base_url=document.base_url, url_fetcher=fetcher).render(
+                    font_config=font_configuration(), cache=images, **document.options)
+                if len(short_pages(again.pages)) < len(short_pages(rendered.pages)):
+                    rendered = again  # else the band did not fit: the page stays as it was
             # Pictures are named after their address; name them after a location-free one.
             for url, image in images.items():
                 if url.startswith("file:") and isinstance(getattr(image, "id", None), str):
