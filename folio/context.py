@@ -15,6 +15,7 @@ from .i18n import ENGLISH, Words, messages
 from .markup import inline, plain
 from .schema import CallToAction, Event, Figure
 from .theme import Theme
+from .typography import one_digit_system
 
 QUOTE_WORDS = (30, 60)
 """The word counts above which a pull quote is `long`, then `longer` (`quote_length`)."""
@@ -170,9 +171,17 @@ def edition_text(edition: Edition, words: Words) -> str:
     return "".join(parts)
 
 
-def section_view(section: Section, new_page: bool) -> SectionView:
-    """Build the template view of one section."""
+def section_view(section: Section, new_page: bool, language: str = "en") -> SectionView:
+    """Build the template view of one section (numbers in the language's digits)."""
     meta = section.meta
+    if language.lower().startswith("ar"):  # front matter in one digit system, as the text
+        meta = meta.model_copy(update={
+            "figures": [f.model_copy(update={"value": one_digit_system(f.value, language),
+                                             "label": one_digit_system(f.label, language)})
+                        for f in meta.figures],
+            "title": one_digit_system(meta.title, language),
+            "summary": one_digit_system(meta.summary or "", language) or meta.summary,
+            "quote": one_digit_system(meta.quote or "", language) or meta.quote})
     return SectionView(
         id=section.id,
         number=section.number,
@@ -205,7 +214,8 @@ def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
     """
     config = edition.config
     words = theme.words(config.language)
-    sections = [section_view(s, config.pdf.section_breaks) for s in edition.sections]
+    sections = [section_view(s, config.pdf.section_breaks, config.language)
+                for s in edition.sections]
     description = config.description or config.subtitle or config.title
     return {
         "edition": config,

@@ -38,3 +38,20 @@ def test_a_title_in_a_sentence_keeps_only_its_names_capitalised() -> None:
         "where the money came from"
     assert in_sentence("A Year at Harbour Lights with the NHS", names, ENGLISH) == \
         "a year at Harbour Lights with the NHS"
+
+
+def test_an_arabic_edition_writes_its_numbers_in_one_digit_system(tmp_path: Path) -> None:
+    """Its interface counts in Western digits; `١٢` typed in a key figure follows it."""
+    import re
+    import shutil
+
+    from folio.build import build
+
+    shutil.copytree(FIXTURES / "arabic-review", tmp_path / "content" / "arabic-review")
+    [result, *_] = build(["arabic-review"], content=tmp_path / "content",
+                         out=tmp_path / "build", formats=["web", "email"], checks="off")
+    assert result.ok, result.problems
+    for name in ("index.html", "email.html", "email.txt"):
+        text = (tmp_path / "build" / "arabic-review" / name).read_text(encoding="utf-8")
+        assert not re.search("[٠-٩]", text), name
+        assert "12" in text
