@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 import traceback
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
 from .archive import SiteLinks, site_inputs, site_links
-from .errors import FolioError, Problem, command_line, printable
+from .errors import ContentError, FolioError, Problem, command_line, printable
 from .formats import FORMATS, Files
 from .sources import (
     SETTINGS_MEMO,
@@ -378,6 +379,9 @@ def _build_edition(
         except FolioError as exc:
             result.fail(exc)
             return
+        if anchors := review_anchors(edition):  # never right to publish, whatever `checks`
+            result.fail(ContentError(anchors))
+            return
         if checks == "strict":
             result.slips = quick_check(edition)
             if result.slips:
@@ -537,6 +541,29 @@ def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
 
 def _call(task: Callable[[], Result]) -> Result:
     return task()
+
+
+REVIEW_ANCHOR = re.compile(r"\[[A-Z]{1,4}\d{1,3}\]")
+"""A reviewer's comment anchor pasted with the text (`[FD1]`), as `check` finds it."""
+
+
+def review_anchors(edition: Edition) -> list[Problem]:
+    """Return a problem for every review-comment anchor left in a section's Markdown."""
+    problems = []
+    for section in edition.sections:
+        fenced = False
+        for offset, line in enumerate(section.body.splitlines()):
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced:
+                continue  # code shows what it shows
+            for match in REVIEW_ANCHOR.finditer(re.sub(r"`[^`]*`", lambda m: " " * len(m[0]),
+                                                       line)):
+                problems.append(Problem(section.path, section.body_line + offset, (
+                    f"'{match[0]}' is a comment anchor left from the review; delete it, or "
+                    f"bring the review back with {command_line('import FILE --into EDITION')}"
+                ), column=match.start() + 1))
+    return problems
 
 
 def quick_check(edition: Edition) -> list[Finding]:

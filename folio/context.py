@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -13,6 +15,10 @@ from .i18n import ENGLISH, Words, messages
 from .markup import inline, plain
 from .schema import CallToAction, Event, Figure
 from .theme import Theme
+from .typography import one_digit_system
+
+QUOTE_WORDS = (30, 60)
+"""The word counts above which a pull quote is `long`, then `longer` (`quote_length`)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,16 @@ class SectionView:
     events: list[Event]
     new_page: bool
     source: str
+
+    @property
+    def quote_length(self) -> str:
+        """Return how long the pull quote is, for its type size: '', `long` or `longer`.
+
+        A quote of up to 30 words is set large; up to 60 a size smaller; a longer one
+        (a whole testimony) smaller again, so that it never takes half a page.
+        """
+        words = len(self.quote.striptags().split())
+        return "" if words <= QUOTE_WORDS[0] else "long" if words <= QUOTE_WORDS[1] else "longer"
 
     def component(self, fmt: str) -> str:
         """Return the template name of this section's component for output `fmt`."""
@@ -104,6 +120,41 @@ def figure_band(figures: list[Figure]) -> FigureBand:
     return FigureBand(tuple(rows), round(max(ems, 1.0), 2))
 
 
+BLOCK_EDGE = re.compile(r"</?(?:p|h\d|li|t[dh]|blockquote|div|d[td]|figcaption|caption|br)\b[^>]*>")
+WORD = re.compile(r"[^\W\d_][\w'’-]*|[.!?:]")
+
+
+def proper_names(edition: Edition) -> frozenset[str]:
+    """Return the words the edition capitalises in mid-sentence: its names (`Harbour`)."""
+    # A block (paragraph, heading, cell) starts a sentence; other tags are left out.
+    blocks = (re.sub(r"<[^>]+>", " ", re.sub(BLOCK_EDGE, " . ", s.html))
+              for s in edition.sections)
+    text = " ".join([edition.config.organisation, *blocks])
+    found = set(edition.config.organisation.split())
+    previous = "."
+    for token in WORD.findall(text):
+        if token[0].isupper() and previous not in ".!?:":
+            found.add(token)
+        previous = token
+    return frozenset(found)
+
+
+def in_sentence(title: str, names: frozenset[str], words: Words) -> str:
+    """Return a title as it reads inside a sentence (`Read more about where the money came
+    from`): its capitals lowered but for names the edition uses, acronyms and `I`. A
+    language that capitalises its nouns (German) keeps the title as it is."""
+    if words.capitalises_nouns:
+        return title
+
+    def lower(match: re.Match[str]) -> str:
+        word = match[0]
+        keep = (word in names or word == "I" or (len(word) > 1 and word.isupper())
+                or any(c.isupper() for c in word[1:]))
+        return word if keep or not word[0].isupper() else word[0].lower() + word[1:]
+
+    return re.sub(r"[^\W\d_][\w'’-]*", lower, title)
+
+
 def long_date(day: datetime.date, words: Words = ENGLISH) -> str:
     """Return a date as the edition's locale writes it: `15 December 2025`."""
     return words.long_date(day)
@@ -125,9 +176,17 @@ def edition_text(edition: Edition, words: Words) -> str:
     return "".join(parts)
 
 
-def section_view(section: Section, new_page: bool) -> SectionView:
-    """Build the template view of one section."""
+def section_view(section: Section, new_page: bool, language: str = "en") -> SectionView:
+    """Build the template view of one section (numbers in the language's digits)."""
     meta = section.meta
+    if language.lower().startswith("ar"):  # front matter in one digit system, as the text
+        meta = meta.model_copy(update={
+            "figures": [f.model_copy(update={"value": one_digit_system(f.value, language),
+                                             "label": one_digit_system(f.label, language)})
+                        for f in meta.figures],
+            "title": one_digit_system(meta.title, language),
+            "summary": one_digit_system(meta.summary or "", language) or meta.summary,
+            "quote": one_digit_system(meta.quote or "", language) or meta.quote})
     return SectionView(
         id=section.id,
         number=section.number,
@@ -160,7 +219,8 @@ def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
     """
     config = edition.config
     words = theme.words(config.language)
-    sections = [section_view(s, config.pdf.section_breaks) for s in edition.sections]
+    sections = [section_view(s, config.pdf.section_breaks, config.language)
+                for s in edition.sections]
     description = config.description or config.subtitle or config.title
     return {
         "edition": config,
@@ -176,8 +236,10 @@ def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
         "end": words.end,
         "words": words,
         "scripts": theme.script_fonts(edition_text(edition, words)),
-        "year": config.date.year,
+        "year": config.year_under_review,
         "date_text": words.long_date(config.date),
         "sections": sections,
         "figure_band": figure_band,
+        "in_sentence": functools.partial(in_sentence, names=proper_names(edition),
+                                         words=words),
     }

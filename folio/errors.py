@@ -121,5 +121,9 @@ class ResourceError(FolioError):
     """A section asked the renderer for a file or address it may not read."""
 
 
+class LayoutError(FolioError):
+    """The laid-out PDF has text a printer would cut or text drawn over other text."""
+
+
 class SendError(FolioError):
     """A proof email could not be sent."""

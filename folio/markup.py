@@ -4,7 +4,8 @@ Python-Markdown with tables, fenced code, footnotes, attribute lists, typographi
 and dashes, and heading ids (lists nested by two spaces are read as nested); the result
 goes through nh3 with an allow-list, so raw HTML pasted into content can never carry
 scripts, forms, frames or styles into an output. `dir` is kept on block elements. Each
-table's header row is settled here, once for every output (`header_rows`).
+table's header row is settled here, once for every output (`header_rows`), and its
+numeric columns and total row are marked (`tables`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from markupsafe import Markup
 from . import pictures
 from .content import Edition, Section
 from .errors import ContentError, Problem
+from .tables import mark_tables
+from .typography import spaced
 
 BLOCK_TAGS = {
     "p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
@@ -246,7 +249,7 @@ def render_markdown(text: str, prefix: str) -> tuple[str, tuple[str, ...]]:
     # Footnote ids become `<prefix>-fn-N` so that sections never collide on one page.
     html = re.sub(r'(id|href)="(#?)fn(ref)?:([^"]+)"',
                   lambda m: f'{m[1]}="{m[2]}{prefix}-fn{m[3] or ""}-{m[4]}"', html)
-    return header_rows(sanitize(html)), tuple(notes)
+    return mark_tables(header_rows(sanitize(html))), tuple(notes)
 
 
 @lru_cache(maxsize=4096)
@@ -396,7 +399,9 @@ def render_sections(edition: Edition) -> Edition:
                                     "this Markdown is nested too deeply to read; flatten it"))
             continue
         problems += picture_problems(section, html, edition.root)
-        sections.append(dataclasses.replace(section, html=html, footnotes=notes))
+        language = edition.config.language
+        sections.append(dataclasses.replace(section, html=spaced(html, language),
+                                            footnotes=tuple(spaced(n, language) for n in notes)))
     if problems:
         raise ContentError(problems)
     return dataclasses.replace(edition, sections=tuple(sections))

@@ -8,6 +8,8 @@ default.
 from __future__ import annotations
 
 import datetime
+import re
+from email.utils import formataddr
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ByteSize, ConfigDict, Field
@@ -158,8 +160,9 @@ class EmailSettings(Model):
     """The subject line; the edition title when left out."""
     preheader: str | None = None
     """The preview text an inbox shows after the subject; the subtitle when left out."""
-    sender: str = Field(default="Folio <newsletter@example.org>", alias="from")
-    """The `From` address, as `Name <address>`."""
+    sender: str | None = Field(default=None, alias="from")
+    """The `From` address, as `Name <address>`; the organisation's name at a placeholder
+    address (`newsletter@example.org`) when left out: the sending service sets its own."""
     reply_to: str | None = None
     """A `Reply-To` address, when replies should go elsewhere."""
     web_url: Link | None = None
@@ -205,6 +208,13 @@ class PdfSettings(Model):
     whole words (a hyphenated word copies as two)."""
     creation_date: bool = False
     """Stamp the build time into the PDF (off, so that builds are byte-identical)."""
+    back_cover: Literal["auto"] | bool = "auto"
+    """A back cover page: `true`, `false` or `auto` (an annual review has one; a newsletter
+    closes with the publisher's name, address and website under its last section)."""
+
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+"""A year in a title: four digits from 1900 to 2099, standing alone."""
 
 
 class EditionConfig(Model):
@@ -223,6 +233,11 @@ class EditionConfig(Model):
     date formats, writing direction, hyphenation and spelling dictionary follow it."""
     kind: Literal["annual-review", "newsletter"] = "annual-review"
     """`annual-review` or `newsletter`; sets defaults such as the email mode."""
+    period: str = ""
+    """The period the edition covers (`2025`, `2024-25`), when the title does not say: the
+    cover's year is its first year."""
+    year: int | None = Field(default=None, ge=1000, le=9999)
+    """The year under review, when neither the title nor `period` says it."""
     theme: str = Field(default="default", pattern=THEME_NAME)
     """The theme folder under `templates/` that gives the look."""
     description: str = ""
@@ -254,6 +269,30 @@ class EditionConfig(Model):
     """Switch `check` rules on or off by name: `{spelling: false}`."""
     words: list[str] = []
     """Extra words `check` accepts as spelled right: names, acronyms."""
+
+    @property
+    def year_under_review(self) -> int:
+        """Return the year the edition reviews, as its cover says.
+
+        A year in the title wins (`Reflections 2025`); then `period`, then `year`; else
+        the date's year, one less for an annual review dated January to March (a review
+        of 2025 is published early in 2026).
+        """
+        for text in (self.title, self.period):
+            found = YEAR.search(text)
+            if found:
+                return int(found[0])
+        if self.year:
+            return self.year
+        early = self.kind == "annual-review" and self.date.month <= 3
+        return self.date.year - 1 if early else self.date.year
+
+    @property
+    def sender(self) -> str:
+        """Return the email's `From`: `email.from`, else the organisation's name."""
+        if self.email.sender:
+            return self.email.sender
+        return formataddr((self.organisation, "newsletter@example.org"))
 
     @property
     def email_mode(self) -> str:

@@ -13,7 +13,8 @@ COMMANDS = {"folio.cli", "folio.build", "folio.watch", "folio.send", "folio.scaf
 STAGES = {"folio.schema", "folio.sources", "folio.content", "folio.markup", "folio.theme",
           "folio.sandbox",
           "folio.context", "folio.errors", "folio.archive",
-          "folio.i18n", "folio.safe_yaml"}
+          "folio.i18n", "folio.safe_yaml", "folio.tables",
+          "folio.typography"}
 EMAIL_LIMITS = {"HEAD_STYLE_LIMIT", "SIZE_LIMIT", "SIZE_WARNING", "TABLE_COLUMNS",
                 "sent_size"}
 

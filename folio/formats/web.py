@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 LOCAL_SRC = re.compile(r'<img [^>]*src="(?!https?:|mailto:|data:|/)([^"]+)"')
 TABLE = re.compile(r"<table>(.*?)</table>", re.S)
-BODY_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+BODY_ROW = re.compile(r"<tr\b([^>]*)>(.*?)</tr>", re.S)
 BODY_CELL = re.compile(r"<(t[hd])\b([^>]*)>")
 COLSPAN = re.compile(r'\bcolspan="(\d+)"')
 STACK_FROM = 4
@@ -39,15 +39,20 @@ def stacking_tables(html: str) -> str:
     """Mark the wide tables of a section so that each row reads as a card on a phone.
 
     Every body cell gets its column's heading as `data-label`, which the stylesheet shows
-    in front of the value where the table is too wide to be a table.
+    in front of the value where the table is too wide to be a table. A table with headings
+    scrolls sideways when it is wider than the column: it can take the keyboard's focus
+    (`tabindex="0"`) and is named by its headings, so that it can be scrolled without a
+    mouse and a screen reader says what it is.
     """
 
     def stack(match: re.Match[str]) -> str:
         inner = match[1]
         head, _, body = inner.partition("</thead>")
         labels = column_labels(match[0])
+        name = ", ".join(label for label in labels if label)
+        opening = f'<table tabindex="0" aria-label="{escape(name)}"' if name else "<table"
         if not body or len(labels) < STACK_FROM or "<table" in inner:
-            return match[0]
+            return f"{opening}>{inner}</table>" if "<table" not in inner else match[0]
 
         def row(found: re.Match[str]) -> str:
             column = 0
@@ -59,9 +64,9 @@ def stacking_tables(html: str) -> str:
                 column += int(span[1]) if span else 1
                 return f'<td data-label="{escape(name)}"{cell[2]}>' if cell[1] == "td" else cell[0]
 
-            return f"<tr>{BODY_CELL.sub(label, found[1])}</tr>"
+            return f"<tr{found[1]}>{BODY_CELL.sub(label, found[2])}</tr>"
 
-        return f'<table class="stacks">{head}</thead>{BODY_ROW.sub(row, body)}</table>'
+        return f'{opening} class="stacks">{head}</thead>{BODY_ROW.sub(row, body)}</table>'
 
     return TABLE.sub(stack, html)
 

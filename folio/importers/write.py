@@ -18,10 +18,14 @@ import yaml
 from ..content import MAX_SECTION_BYTES, load_edition
 from ..errors import ContentError, FolioError, command_line, display_path, printable
 from ..i18n import catalogue
+from ..schema import YEAR
 from .draft import INTRODUCTION, Draft, ImportReport, _slugify, _unique
 
 ANNUAL_REVIEW_WORDS = 1500
 """A draft longer than this is imported as an annual review, a shorter one as a newsletter."""
+ANNUAL_REVIEW_SECTIONS = 6
+"""A draft of this many sections or more whose title names a year is an annual review too
+(`Our year 2025`, seven sections): a year in review, however short each section is."""
 PLACEHOLDER_ORGANISATION = "Your organisation"
 DEFAULT_LANGUAGE = "en-GB"
 
@@ -84,8 +88,10 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None,
            name: str) -> ImportReport:
     """Write edition.yaml, the section files and the pictures of a draft into `folder`."""
     words = sum(_count_words(s.title) + _count_words(s.body) for s in draft.sections)
-    kind = "annual-review" if words > ANNUAL_REVIEW_WORDS else "newsletter"
     title = draft.title.strip() or _title_from_name(source)
+    reviews_a_year = (len(draft.sections) >= ANNUAL_REVIEW_SECTIONS
+                      and YEAR.search(title) is not None)
+    kind = "annual-review" if words > ANNUAL_REVIEW_WORDS or reviews_a_year else "newsletter"
     lines = [f"# Imported from {source.name} by {command_line('import')}.",
              "# Check the title, set the organisation, and add names and acronyms to",
              f"# `words:` so that {command_line('check')} knows them.",

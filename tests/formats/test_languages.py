@@ -138,10 +138,13 @@ def test_dates_are_in_the_locale_form(built: Path, name: str) -> None:
         assert squeezed(expected[1]) in squeezed(texts["pdf"])
 
 
-def test_key_figures_stay_as_written(built: Path) -> None:
+def test_key_figures_keep_one_digit_system(built: Path) -> None:
+    """Typed `١٢` beside `3,400`: the figures are written in the interface's Western digits
+    (issue 27: an Arabic edition uses one digit system), their values otherwise as written."""
     texts = outputs(built, "arabic-review")
     for output in ("index.html", "email.html", "email.txt"):
-        assert "١٢" in texts[output] and "3,400" in texts[output], output
+        assert "١٢" not in texts[output] and "3,400" in texts[output], output
+        assert re.search(r"\b12\b", texts[output]), output
 
 
 @pytest.mark.parametrize("name", ["arabic-review", "mini"])

@@ -62,7 +62,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_first_row_of_header_cells_becomes_the_header_row() -> None:
     html, _ = render_markdown(PROGRAMMES.split("---\n", 2)[2], "p")
     head, _, body = html.partition("</thead>")
-    assert '<thead><tr><th scope="col">Programme</th><th scope="col">Sites</th>' in head
+    assert '<thead><tr><th scope="col">Programme</th><th scope="col" class="num">Sites</th>' in head
     assert "<th" not in body and "<td>Coastal clubs</td>" in body
     assert column_labels(html) == HEADINGS["Programme"]
     single, _ = render_markdown("<table><tr><th>Alone</th></tr></table>", "p")

@@ -21,6 +21,7 @@ come back, and the same data gives the plain-text part and the `.eml`. Modules:
 from __future__ import annotations
 
 import dataclasses
+import html as html_lib
 import logging
 import re
 from collections.abc import Sequence
@@ -109,7 +110,8 @@ def render(edition: Edition, theme: Theme) -> Files:
     context.update(
         sections=sections,
         subject=settings.subject or context["title_text"],
-        preheader=settings.preheader or context["subtitle_text"] or context["description"],
+        preheader=(settings.preheader or first_sentence(edition) or context["subtitle_text"]
+                   or context["description"]),
         start=words.start,
         end=words.end,
         mode=mode,
@@ -154,14 +156,14 @@ def render(edition: Edition, theme: Theme) -> Files:
     message_html = document
     if not hosted:
         for image in images.used.values():
-            cid = content_id(image.name, settings.sender)
+            cid = content_id(image.name, config.sender)
             message_html = message_html.replace(f'src="{image.src}"', f'src="cid:{cid}"')
             attachments.append(Attachment(image.name, cid, image.data, image.mime))
     unsubscribe = links.unsubscribe
     listed = unsubscribe if unsubscribe and not has_merge_tag(unsubscribe) and re.match(
         r"(https|mailto):", unsubscribe, re.I) else None
     eml = build_message(
-        subject=context["subject"], sender=settings.sender, reply_to=settings.reply_to,
+        subject=context["subject"], sender=config.sender, reply_to=settings.reply_to,
         date=config.date, language=config.language, text=text, html=message_html,
         attachments=attachments, list_unsubscribe=listed)
     _check_size(document, mode)
@@ -173,6 +175,29 @@ def render(edition: Edition, theme: Theme) -> Files:
 
 
 # --- phase 1 helpers ----------------------------------------------------------------
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s")
+PREHEADER_CHARS = 150
+"""Inboxes show about this much of the preview text; a longer first sentence is cut."""
+
+
+def first_sentence(edition: Edition) -> str:
+    """Return the first sentence of the edition's first section of text (its introduction),
+    the preview an inbox shows when `email.preheader` is left out."""
+    for section in edition.sections:
+        if section.meta.layout != "text":
+            continue
+        first = re.search(r"<p\b[^>]*>(.*?)</p>", section.html, re.S)
+        if not first:
+            continue
+        text = " ".join(html_lib.unescape(re.sub(r"<sup\b.*?</sup>|<[^>]+>", "",
+                                                  first[1])).split())
+        sentence = SENTENCE_END.split(text, maxsplit=1)[0]
+        if len(sentence) > PREHEADER_CHARS:
+            sentence = sentence[:PREHEADER_CHARS].rsplit(" ", 1)[0] + "…"
+        return sentence
+    return ""
 
 
 def _check_addresses(edition: Edition) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from ...markup import column_labels
+from ...tables import mark_tables
 
 TABLE_COLUMNS = 6
 """The widest table the email shows as a table; a wider one is shown one row at a time."""
@@ -63,7 +64,8 @@ def email_tables(html: str, web_link: str | None) -> str:
             return _stacking(attributes, inner)
         return f'<table class="fo-data"{attributes}>{inner}</table>'
 
-    return TABLE.sub(replace, html)
+    # The sanitised body lost its classes: numeric columns and total rows are marked again.
+    return TABLE.sub(replace, mark_tables(html))
 
 
 def _split(inner: str) -> tuple[list[str], int]:

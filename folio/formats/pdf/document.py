@@ -26,8 +26,10 @@ from ...context import SectionView, template_context
 from ...errors import Problem, TemplateError, display_path
 from ...i18n import Words
 from ...theme import Theme
+from .figures import print_figures
 from .layout import PrintDocument, location_free
 from .resources import check_sections, resource_policy
+from .tables import fit_tables
 
 BLEED = "3mm"
 """The print-ready bleed on every side of the trimmed page."""
@@ -39,6 +41,9 @@ COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 EXTERNAL_LINK = re.compile(r'<a\b[^>]*?\shref="((?:https?|mailto):[^"]+)"[^>]*>(.*?)</a>', re.S)
 WORD_JOINER = "\u2060"
 """No line break on either side; no glyph, no text."""
+LONGEST_COMPOUND = 30
+"""A longer hyphenated run (a reference number) may break at its hyphens: kept whole, it
+would run past the column and off the page."""
 LONG_WORD = re.compile(r"\b\w{6,}\b")
 """A word long enough to be hyphenated; a capitalised one is most likely a name."""
 
@@ -130,6 +135,14 @@ def has_contents(edition: Edition) -> bool:
     return edition.config.kind == "annual-review" and len(edition.sections) >= CONTENTS_FROM
 
 
+def has_back_cover(edition: Edition) -> bool:
+    """Return whether the PDF closes on a back cover page (`pdf: back_cover`, else by kind)."""
+    chosen = edition.config.pdf.back_cover
+    if chosen != "auto":
+        return chosen
+    return edition.config.kind == "annual-review"
+
+
 def without_name(address: str, organisation: str) -> str:
     """Return a postal address without the organisation's name it may start with."""
     if address.casefold().startswith(organisation.casefold()):
@@ -138,7 +151,8 @@ def without_name(address: str, organisation: str) -> str:
 
 
 def print_body(section: Section) -> str:
-    """Return a section's HTML for paper: notes and link addresses as page footnotes."""
+    """Return a section's HTML for paper: notes and link addresses as page footnotes, tables
+    fitted to the page (`tables`)."""
     notes = section.footnotes
 
     def note(match: re.Match[str]) -> str:
@@ -156,7 +170,7 @@ def print_body(section: Section) -> str:
                 f'<a href="{url}">{html_lib.escape(short_url(html_lib.unescape(url)))}</a>'
                 f"</span>")
 
-    body = EXTERNAL_LINK.sub(link, section.html)
+    body = fit_tables(EXTERNAL_LINK.sub(link, section.html))
     return FOOTNOTE_REF.sub(note, gapless_headings(body))
 
 
@@ -189,7 +203,8 @@ def whole_compounds(html: str, names: bool = False) -> str:
     """
     parts = re.split(r"(<[^>]*>)", html)
     for index in range(0, len(parts), 2):
-        text = COMPOUND.sub(lambda m: m[0].replace("-", f"-{WORD_JOINER}"), parts[index])
+        text = COMPOUND.sub(lambda m: m[0].replace("-", f"-{WORD_JOINER}")
+                            if len(m[0]) <= LONGEST_COMPOUND else m[0], parts[index])
         if names:
             text = LONG_WORD.sub(lambda m: f'<span class="name">{m[0]}</span>'
                                  if m[0][0].isupper() else m[0], text)
@@ -233,6 +248,7 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
     context.update(
         base_url=base_url,
         contents=has_contents(edition),
+        back_cover=has_back_cover(edition),
         address=without_name(config.address, config.organisation),
         running=running,
         cover_title_size=cover_title_size(context["title_text"]),
@@ -250,6 +266,8 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
         page_of_pages=Markup(css_content(words.gettext("Page %(page)s of %(pages)s"),
                                          page="counter(page)", pages="counter(pages)")),
         spaced=lambda em: "0" if words.cursive else f"{em:g}em",
+        print_figures=lambda figures, own_page: print_figures(
+            figures, own_page, rtl=words.direction == "rtl"),
     )
     return context
 
@@ -295,5 +313,6 @@ def print_document(edition: Edition, theme: Theme) -> PrintDocument:
         html = html[:body] + whole_compounds(html[body:], names=names)
     identifier = hashlib.sha256(location_free(html, policy).encode()).hexdigest()[:32]
     sources = {display_path(s.path): s.body for s in edition.sections}
+    files = {s.id: display_path(s.path) for s in edition.sections}
     return PrintDocument(html, base_url, policy, pdf_options(edition, identifier.encode()),
-                         sources)
+                         sources, files)

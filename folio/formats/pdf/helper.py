@@ -22,9 +22,10 @@ if TYPE_CHECKING:  # the layout's modules are imported after the fork, by whiche
 
 log = logging.getLogger("folio")
 
-Laid = tuple[bytes, list["Refused"], list[str]]
-"""A finished PDF, the resources refused on the way (then no PDF), and how it fails the
-standards it claims ([] when it meets them)."""
+Laid = tuple[bytes, list["Refused"], list[str], list[str]]
+"""A finished PDF, the resources refused on the way (then no PDF), how it fails the
+standards it claims ([] when it meets them), and what on its pages a printer would reject
+(`proof`, [] when nothing)."""
 
 
 def lay_out(document: PrintDocument, print_ready: bool) -> Laid:
@@ -32,10 +33,11 @@ def lay_out(document: PrintDocument, print_ready: bool) -> Laid:
     from .conformance import failures
     from .layout import write_pdf
 
-    pdf, refused = write_pdf(document, print_ready)
+    spills: list[str] = []
+    pdf, refused = write_pdf(document, print_ready, spills)
     if refused:
-        return pdf, refused, []
-    return pdf, refused, failures(pdf, str(document.options["pdf_variant"]))
+        return pdf, refused, [], []
+    return pdf, refused, failures(pdf, str(document.options["pdf_variant"])), spills
 
 
 class _Helper:

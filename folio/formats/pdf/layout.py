@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
+from .balance import run_on, running_on, short_pages
 from .fetcher import Refused, ResourcePolicy, make_fetcher
 from .finish import finisher
 from .prefetch import THREAD, prefetch
+from .proof import spill_text, spills
 from .structure import restructure, source_hints
 
 log = logging.getLogger("folio")
@@ -34,6 +36,8 @@ class PrintDocument:
     options: dict[str, Any]
     sources: dict[str, str] = dataclasses.field(default_factory=dict)
     """Each section's Markdown by file name, to tell which section a renderer warning is about."""
+    files: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Each section's file name by the id of its `<section>`, to name it in the proof."""
 
 
 def location_free(text: str, policy: ResourcePolicy) -> str:
@@ -150,8 +154,13 @@ def _say_padded(blanks: list[int], pages: int) -> None:
                 "page and the booklet has an even number of pages (%d)", where, pages)
 
 
-def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes, list[Refused]]:
-    """Lay out the print document; return the PDF and the resources refused on the way."""
+def write_pdf(document: PrintDocument, print_ready: bool = False,
+              proof: list[str] | None = None) -> tuple[bytes, list[Refused]]:
+    """Lay out the print document; return the PDF and the resources refused on the way.
+
+    With a `proof` list, what on the laid-out pages a printer would reject (`proof.spills`)
+    is added to it, one line each, naming the section's file and the page.
+    """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
@@ -164,11 +173,19 @@ def write_pdf(document: PrintDocument, print_ready: bool = False) -> tuple[bytes
             rendered = HTML(string=document.html, base_url=document.base_url,
                             url_fetcher=fetcher).render(font_config=font_configuration(),
                                                         cache=images, **document.options)
+            if sections := run_on(rendered.pages):  # a short page before a feature page
+                again = HTML(string=running_on(document.html, sections),
+                             base_url=document.base_url, url_fetcher=fetcher).render(
+                    font_config=font_configuration(), cache=images, **document.options)
+                if len(short_pages(again.pages)) < len(short_pages(rendered.pages)):
+                    rendered = again  # else the band did not fit: the page stays as it was
             # Pictures are named after their address; name them after a location-free one.
             for url, image in images.items():
                 if url.startswith("file:") and isinstance(getattr(image, "id", None), str):
                     image.id = hashlib.md5(location_free(url, document.policy).encode(),
                                            usedforsecurity=False).hexdigest()
+            if proof is not None:
+                proof += [spill_text(spill, document.files) for spill in spills(rendered.pages)]
             if print_ready and (blanks := blank_pages(rendered.pages)):
                 _say_padded(blanks, len(rendered.pages))
             # Attachments are never embedded: neither <link rel=attachment> nor

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from ...content import Edition
-from ...errors import ResourceError
+from ...errors import LayoutError, Problem, ResourceError
 from ...theme import Theme
 from .. import Files
 from .conformance import MissingGlyphs, claim, unclaimed, uncovered
@@ -32,12 +32,14 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
         glyphs = MissingGlyphs()
         log.addHandler(glyphs)
         try:
-            pdf, refused, failed = wait()
+            pdf, refused, failed, spills = wait()
         finally:
             log.removeHandler(glyphs)
         if refused:
             raise ResourceError(refusal_problems(refused, edition, theme, document.policy,
                                                  document.base_url))
+        if spills:
+            report_spills(spills, edition.config.pdf.print_ready)
         if failed:
             pdf = unclaimed(pdf)
             causes = uncovered(edition, glyphs.characters) or [
@@ -50,6 +52,17 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
         return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}
 
     return finish
+
+
+def report_spills(spills: list[str], print_ready: bool) -> None:
+    """Stop a print-ready build at what a printer would reject; else warn about it."""
+    if print_ready:
+        raise LayoutError([Problem("", None, f"PDF: {spill}; the printer would reject "
+                                   "this page: shorten or break the text there")
+                           for spill in spills])
+    for spill in spills:
+        log.warning("PDF: %s (a print-ready build, `pdf: print_ready: true`, stops here)",
+                    spill)
 
 
 def render(edition: Edition, theme: Theme) -> Files:

@@ -198,8 +198,24 @@ def test_aligned_columns_keep_their_alignment(project):
         "---\ntitle: Aligned\n---\n| Clinic | Visits |\n|---|--:|\n| Lismore | 212 |\n")
     configure(project, {"mode": "full"})
     html = html_of(render_mini(project))
-    assert re.search(r'<th align="right" style="[^"]*text-align:right">Visits</th>', html)
-    assert re.search(r'<td align="right" style="[^"]*text-align:right">212</td>', html)
+    right = r'\b[^>]*align="right"[^>]*style="[^"]*text-align:right"[^>]*>'
+    assert re.search(rf"<th{right}Visits</th>", html)
+    assert re.search(rf"<td{right}212</td>", html)
+
+
+def test_numeric_columns_line_up_and_the_total_row_stands_apart(project):
+    """A column of numbers is set flush right in tabular figures, aligned in Markdown or not."""
+    (project / "content" / "mini" / "07-table.md").write_text(
+        "---\ntitle: Money\n---\n| Fund | Income |\n|---|---|\n| Kitchens | £3,120 |\n"
+        "| Warmth | 640 |\n| Total | £3,760 |\n")
+    configure(project, {"mode": "full"})
+    html = html_of(render_mini(project))
+    cell = re.search(r'<td\b[^>]*style="([^"]*)"[^>]*>£3,120</td>', html)
+    assert cell and "text-align:right" in cell[1] and "tabular-nums" in cell[1]
+    total = re.search(r'<td\b[^>]*style="([^"]*)"[^>]*>£3,760</td>', html)
+    assert total and "font-weight:700" in total[1]
+    label = re.search(r'<td\b[^>]*style="([^"]*)"[^>]*>Kitchens</td>', html)
+    assert label and "text-align:right" not in label[1]
 
 
 def test_a_quotation_of_two_paragraphs_stays_one_in_the_text_part():

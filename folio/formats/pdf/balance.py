@@ -1,0 +1,78 @@
+"""Balance: WeasyPrint's laid-out pages -> the sections to let run on, so no page is left short.
+
+A section whose component wants a page of its own (the key figures of an annual review)
+leaves the page before it short when the text before it ends early. A page of text under
+`SHORT` full before such a section is a page a reader turns over wondering what is missing:
+the section is then laid out again running on, its navy band under the text, as it is in a
+newsletter, and that layout is kept when it leaves fewer short pages (a band too tall for
+the rest of the page would only move the gap). Kept-whole blocks that are not sections
+(quotes, events, calls to action) are kept small or allowed to break by the stylesheet.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from .proof import _walk
+
+SHORT = 0.4
+"""A page of text less full than this, before a section that opens a page, is short."""
+
+
+def _fill(page_box: Any) -> float:
+    """Return how far down its text area a page is used, from 0 to 1."""
+    from weasyprint.formatting_structure import boxes
+
+    top = page_box.content_box_y()
+    lowest = top
+    for box, _ in _walk_flow(page_box):
+        if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+            lowest = max(lowest, box.position_y + box.margin_height())
+    return (lowest - top) / page_box.height if page_box.height else 1.0
+
+
+def _walk_flow(page_box: Any) -> Any:
+    """Yield the boxes of a page's flow: no running heads or folios, no footnotes."""
+    from weasyprint.formatting_structure import boxes
+
+    for child in page_box.children:
+        if isinstance(child, (boxes.MarginBox, boxes.FootnoteAreaBox)):
+            continue
+        yield from _walk(child, None)
+
+
+def _opening(page_box: Any) -> tuple[str | None, str]:
+    """Return the id and classes of the section whose box opens a page."""
+    for box, section in _walk_flow(page_box):
+        if getattr(box, "element_tag", None) == "section" and section:
+            return section, box.element.get("class") or ""
+        if section:
+            return None, ""
+    return None, ""
+
+
+def run_on(pages: list[Any]) -> list[str]:
+    """Return the ids of the sections to lay out again running on (see the docstring)."""
+    found = []
+    for before, page in itertools.pairwise(pages[1:]):
+        section, classes = _opening(page._page_box)
+        if (section and "section--figures" in classes and "section--new-page" in classes
+                and _fill(before._page_box) < SHORT):
+            found.append(section)
+    return found
+
+
+def running_on(html: str, sections: list[str]) -> str:
+    """Return the print HTML with these sections running on rather than opening a page."""
+    for section in sections:
+        html = re.sub(rf'(<section id="{re.escape(section)}" class="[^"]*)'
+                      r"\bsection--new-page\b", r"\1section--run-on", html, count=1)
+    return html
+
+
+def short_pages(pages: list[Any]) -> list[int]:
+    """Return the numbers of the pages of text, all but the last, less than `SHORT` full."""
+    return [number for number, page in enumerate(pages[1:-2], 2)
+            if _fill(page._page_box) < SHORT]

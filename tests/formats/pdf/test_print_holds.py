@@ -1,0 +1,135 @@
+"""Print that holds for numbers, measured on real layouts: editions nobody tuned (a
+data-heavy annual review in English and in Arabic, the stress fixture) and the samples.
+
+pdfplumber reads back where every glyph and word was drawn: none within 5 mm of the trim,
+no word drawn over another, no page but the last under 40 % full, and the numbers of a
+table's columns flush to their end, digits under digits. (pdfminer, under pdfplumber,
+reads no text set in Lato Regular from the stress edition, whose emoji pull in a symbol
+font; the build's own proof, which reads WeasyPrint's boxes, covers that text: the
+`built` fixture asserts it found nothing.)
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from folio.build import build
+from tests.formats.pdf.helpers import MM, ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures" / "content"
+EDITIONS = {
+    "data-review": FIXTURES / "data-review",
+    "data-review-ar": FIXTURES / "data-review-ar",
+    "stress": FIXTURES / "stress",
+    "reflections-2025": ROOT / "content" / "reflections-2025",
+    "february-2026": ROOT / "content" / "february-2026",
+    "fevrier-2026": ROOT / "content" / "fevrier-2026",
+}
+TOP, BOTTOM = 26 * MM, 24 * MM
+"""The page margins of a text page: what lies between them is the text area."""
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    project = tmp_path_factory.mktemp("holds")
+    for name, folder in EDITIONS.items():
+        shutil.copytree(folder, project / "content" / name)
+    results = list(build(list(EDITIONS), content=project / "content", out=project / "build",
+                         formats=["pdf"], force=True, checks="off"))
+    assert all(r.ok for r in results), [str(p) for r in results for p in r.problems]
+    # The build's own proof found nothing to warn about either.
+    spills = [w for r in results for w in r.warnings if "of the trim" in w or "drawn over" in w]
+    assert not spills, spills
+    return {name: project / "build" / name / f"{name}.pdf" for name in EDITIONS}
+
+
+def read(path: Path) -> list[dict]:
+    with pdfplumber.open(path) as pdf:
+        return [{"number": n, "width": p.width, "height": p.height, "chars": p.chars,
+                 "words": p.extract_words(extra_attrs=["size"]), "images": p.images,
+                 "full": any(r["width"] > 0.9 * p.width and r["height"] > 0.9 * p.height
+                             for r in p.rects)}
+                for n, p in enumerate(pdf.pages, 1)]
+
+
+@pytest.mark.parametrize("name", EDITIONS)
+def test_no_glyph_within_5_mm_of_the_trim(built: dict[str, Path], name: str) -> None:
+    safe = 5 * MM
+    for page in read(built[name]):
+        near = [c["text"] for c in page["chars"] if c["text"].strip() and (
+            c["x0"] < safe or c["top"] < safe or c["x1"] > page["width"] - safe
+            or c["bottom"] > page["height"] - safe)]
+        assert not near, f"page {page['number']}: {''.join(near)[:60]!r} near the trim"
+
+
+def overlaps(first: dict, second: dict) -> bool:
+    """Whether two words share more than a third of the smaller one's box."""
+    width = min(first["x1"], second["x1"]) - max(first["x0"], second["x0"])
+    height = min(first["bottom"], second["bottom"]) - max(first["top"], second["top"])
+    if width <= 0 or height <= 0:
+        return False
+    smaller = min((w["x1"] - w["x0"]) * (w["bottom"] - w["top"]) for w in (first, second))
+    return width * height > smaller / 3
+
+
+@pytest.mark.parametrize("name", EDITIONS)
+def test_no_word_is_drawn_over_another(built: dict[str, Path], name: str) -> None:
+    for page in read(built[name]):
+        words = sorted((w for w in page["words"] if any(c.isalnum() for c in w["text"])),
+                       key=lambda w: w["top"])
+        for index, first in enumerate(words):
+            for second in words[index + 1:]:
+                if second["top"] > first["bottom"]:
+                    break
+                assert not overlaps(first, second), (
+                    f"page {page['number']}: {second['text']!r} over {first['text']!r}")
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.xfail(
+    strict=True, reason="the Arabic letter before the key-figures page fills 38 % of its page "
+    "and the six-figure band is too tall to run on under it")) if name == "data-review-ar"
+    else name for name in EDITIONS])
+def test_no_page_but_the_last_is_under_40_percent_full(built: dict[str, Path],
+                                                       name: str) -> None:
+    """The cover, the contents page and the back cover are not pages of text."""
+    every = read(built[name])
+    text_pages = [p for p in every[1:] if not (p["full"] and p is every[-1])
+                  and not any(w["text"] in ("Contents", "Sommaire", "المحتويات")
+                              and w["size"] > 20 for w in p["words"])]
+    for page in text_pages[:-1]:
+        area = page["height"] - TOP - BOTTOM
+        lowest = [w["bottom"] for w in page["words"]
+                  if w["top"] >= TOP and w["bottom"] <= page["height"] - BOTTOM]
+        lowest += [i["bottom"] for i in page["images"] if i["top"] >= TOP]
+        fill = (max(lowest) - TOP) / area if lowest else 0
+        assert fill >= 0.4, f"page {page['number']} is {fill:.0%} full"
+
+
+@pytest.mark.parametrize(("name", "column", "end"), [
+    ("data-review", ["Donations", "3,120", "1,480", "640", "210", "5,450"], "x1"),
+    ("data-review", ["Dec", "11,240", "14,310", "17,620", "8,410", "51,580"], "x1"),
+    ("data-review-ar", ["9,820", "12,450", "15,210", "7,340", "44,820"], "x0"),
+])
+def test_numeric_columns_are_flush_to_their_end(built: dict[str, Path], name: str,
+                                                column: list[str], end: str) -> None:
+    """Right-aligned (left in a right-to-left table), so that digits stand under digits."""
+    for page in read(built[name]):
+        words = page["words"]
+        head = next((w for w in words if w["text"] == column[0]), None)
+        if head is None:
+            continue
+        found = [min((w for w in words if w["text"] == text),
+                     key=lambda w: abs(w[end] - head[end]), default=None) for text in column]
+        if all(found):
+            ends = [w[end] for w in found if w]
+            assert max(ends) - min(ends) < 0.6, (column, ends)
+            starts = [w["x0" if end == "x1" else "x1"] for w in found if w]
+            assert max(starts) - min(starts) > 2, "the column is not flush to its start"
+            return
+    pytest.fail(f"{column} not found on one page of {name}")
