@@ -12,6 +12,7 @@ Dask worker otherwise.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -50,7 +51,7 @@ def open_pool(bundle: dict[str, Any], jobs: int | None, scheduler: str | None,
         # Fresh processes (forkserver) rather than forks of this one: recycling a worker
         # needs it, and a fork would inherit whatever this process holds.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["folio.merge.worker"])
+        context.set_forkserver_preload(["folio.merge.worker", "weasyprint"])
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                  max_tasks_per_child=recycle) as executor:
             yield Pool(executor, workers, bundle, f"{workers} local process(es)")
@@ -60,11 +61,14 @@ def open_pool(bundle: dict[str, Any], jobs: int | None, scheduler: str | None,
     except ImportError as exc:
         raise FolioError("--scheduler needs Dask: pip install 'folio[scale]' (or drop "
                          "--scheduler to use the processes of this machine)") from exc
+    for name in ("distributed", "dask"):  # its own news is not Folio's to print
+        logging.getLogger(name).setLevel(logging.ERROR)
     with contextlib.ExitStack() as stack:
         if scheduler == "local":
             cluster = stack.enter_context(LocalCluster(
                 n_workers=jobs or cores(), threads_per_worker=1, processes=True,
-                dashboard_address=None, host="127.0.0.1"))
+                dashboard_address=None, host="127.0.0.1",
+                scheduler_kwargs={"dashboard": False}))
             client = stack.enter_context(Client(cluster))
         elif scheduler.startswith(("tcp://", "tls://")):
             try:

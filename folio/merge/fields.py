@@ -115,9 +115,9 @@ def fill(text: str, values: dict[str, str] | None, markdown: bool = False,
 
 def escape_markdown(value: str) -> str:
     """Return a value as Markdown that reads as exactly this text."""
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-    value = value.replace("'", "&#39;").replace("\n", " ")
-    return MARKDOWN_SPECIAL.sub(r"\\\1", value)
+    value = MARKDOWN_SPECIAL.sub(r"\\\1", value.replace("\n", " "))
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+            .replace("'", "&#39;"))
 
 
 # --- walking an edition -----------------------------------------------------------------

@@ -57,3 +57,36 @@ def personalise(edition: Edition, values: dict[str, str] | None) -> Edition:
         raise ContentError([Problem(edition.root, None, (
             f"no section is shown for this row ({shown}); check the sections' 'only_for'"))])
     return dataclasses.replace(edition, config=config, sections=tuple(sections))
+
+
+def preview(edition: Edition, row: int | None = None) -> Edition:
+    """Return what `build` shows of an edition: a merge edition with each field's fallback,
+    or with row `row` (1-based) of its `merge: data:` file; any other edition as it is."""
+    from .fields import field_problems
+    from .rows import read_table
+
+    if not is_merge_edition(edition):
+        if row is not None:
+            raise ContentError([Problem(edition.root / "edition.yaml", None, (
+                "--preview-row is for merge editions; this one has no `merge:` settings "
+                "and no {{ recipient.COLUMN }} fields"))])
+        return edition
+    settings = edition.config.merge
+    table = None
+    if settings is not None and settings.data:
+        path = edition.root / settings.data
+        if path.resolve().is_relative_to(edition.root.resolve()) and path.is_file():
+            table = read_table(path)
+    problems = field_problems(edition, table.columns if table else None)
+    if problems:
+        raise ContentError(problems)
+    if row is None:
+        return personalise(edition, None)
+    if table is None:
+        raise ContentError([Problem(edition.root / "edition.yaml", None, (
+            "--preview-row needs the data file inside the edition, named by "
+            "`merge: data: FILE` in edition.yaml"))])
+    if not 1 <= row <= len(table.rows):
+        raise ContentError([Problem(table.path, None, (
+            f"--preview-row {row}: the data file has rows 1 to {len(table.rows)}"))])
+    return personalise(edition, row_values(table.columns, list(table.rows[row - 1].values)))
