@@ -1,0 +1,160 @@
+"""`folio merge`: one PDF and one email per row, each holding its own row and no other."""
+
+from __future__ import annotations
+
+import html as html_lib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from tests.conftest import generate
+
+from folio.errors import ContentError
+from folio.merge.run import merge
+
+from tests.merge.conftest import COLUMNS, email_parts, many_rows, pdf_text, write_rows
+
+PEOPLE = [
+    ["D-1", "Zoë", "Ærøskøbing-Núñez", "zoe@example.org", "North", "£1,250", "3"],
+    ["D-2", "مريم", "العربي", "maryam@example.org", "South", "£75", "1"],
+    ["D-3", "王小明", "王", "wang@example.org", "Coast", "£300", "2"],
+    ["D-4", 'Jean "JJ", Jr.', "O'Brien, Smith", "jj@example.org", "North", "£12", "1"],
+    ["D-5", "", "", "empty@example.org", "", "", ""],
+]
+"""Accented, right-to-left and Chinese names, commas and quotes inside cells, empty cells."""
+
+
+@pytest.mark.slow
+def test_each_output_holds_its_own_row_and_no_other(donor_project: Path) -> None:
+    data = write_rows(donor_project / "people.csv", PEOPLE)
+    out = donor_project / "build"
+    result = merge("donor-statement", data, content=donor_project / "content", out=out,
+                   jobs=2)
+    assert (result.done, result.skipped, result.failed) == (5, 0, [])
+    folder = out / "donor-statement" / "merge"
+    assert sorted(p.name for p in folder.iterdir() if p.suffix in (".pdf", ".eml")) == sorted(
+        f"D-{n}{suffix}" for n in range(1, 6) for suffix in (".pdf", ".eml"))
+    for row in PEOPLE:
+        key, first, last, address, region, total, _ = row
+        others = [other for other in PEOPLE if other is not row]
+        text = pdf_text(folder / f"{key}.pdf")
+        to, subject, plain, markup = email_parts(folder / f"{key}.eml")
+        markup = html_lib.unescape(markup)
+        assert to == address
+        assert f"donor number {key}." in text and f"donor number {key}." in plain
+        shown = first or "friend"
+        assert shown in plain and shown in markup and subject.startswith(first or "Friend")
+        if first.isascii() or key == "D-1":  # names in any script: in the PDF, fonts permitting
+            assert shown in text.replace("\u201c", '"').replace("\u201d", '"')
+        if last:
+            assert last in plain
+        assert (total or "your gifts") in text and (total or "your gifts") in plain
+        for other in others:
+            assert f"donor number {other[0]}." not in text + plain
+            for value in (other[1], other[2], other[3]):
+                if value and value not in row:
+                    assert value not in text and value not in plain and value not in markup, (
+                        key, value)
+        north = "northern reaches" in text
+        assert north == (region == "North") and north == ("northern reaches" in plain)
+
+
+def test_bad_data_is_refused_before_anything_is_written(donor_project: Path) -> None:
+    content, out = donor_project / "content", donor_project / "build"
+    cases = {
+        "empty.csv": ("", "the data file is empty"),
+        "header-only.csv": ("donor_id,first_name\n", "no rows"),
+        "duplicate.csv": ("donor_id,first_name,email\nA,x,a@example.org\nB,y,b@example.org\n"
+                          "A,z,c@example.org\n", "rows 1 and 3 have the same donor_id 'A'"),
+        "unsafe.csv": ("donor_id,first_name,email\n../etc,x,a@example.org\n",
+                       "cannot name a file"),
+        "no-header.csv": ("D-1,Ann,ann@example.org\n", "looks like data, not a column name"),
+        "columns.csv": ("donor_id,email\nA,a@example.org\n",
+                        "names a column the data does not have; its columns are: donor_id, "
+                        "email"),
+    }
+    for name, (text, message) in cases.items():
+        (donor_project / name).write_text(text)
+        with pytest.raises(ContentError, match=message.replace("(", r"\(")):
+            merge("donor-statement", donor_project / name, content=content, out=out)
+    assert not out.exists()
+
+
+def test_an_xlsx_without_header_row_is_refused(donor_project: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["D-1", "Ann", "ann@example.org", 12])
+    book.save(donor_project / "donors.xlsx")
+    with pytest.raises(ContentError, match=r"donors.xlsx, line 1: 'ann@example.org' looks like data"):
+        merge("donor-statement", donor_project / "donors.xlsx",
+              content=donor_project / "content", out=donor_project / "build")
+    good = openpyxl.Workbook()
+    good.active.append(COLUMNS)
+    good.active.append(["D-9", "Ann", "Lee", "ann@example.org", "North", 12.0, 2])
+    good.save(donor_project / "good.xlsx")
+    from folio.merge.rows import read_table
+
+    table = read_table(donor_project / "good.xlsx")
+    assert table.rows[0].values == ("D-9", "Ann", "Lee", "ann@example.org", "North", "12", "2")
+
+
+
+
+
+def test_the_command_names_the_unknown_column_and_exits_1(donor_project: Path) -> None:
+    section = donor_project / "content" / "donor-statement" / "01-thank-you.md"
+    section.write_text(section.read_text() + "\nSee you in {{ recipient.town }}.\n")
+    done = generate(donor_project, "merge", "donor-statement")
+    assert done.returncode == 1, done.stderr
+    assert ("error: content/donor-statement/01-thank-you.md, line 11: the merge field "
+            "'recipient.town' names a column the data does not have; its columns are: "
+            "donor_id, first_name, last_name, email, region, total, gifts") in done.stderr
+    assert "Traceback" not in done.stderr and not (donor_project / "build").exists()
+
+
+@pytest.mark.slow
+def test_a_rerun_makes_only_changed_or_missing_rows(donor_project: Path) -> None:
+    rows = many_rows(5)
+    data = write_rows(donor_project / "rows.csv", rows)
+    content, out = donor_project / "content", donor_project / "build"
+    first = merge("donor-statement", data, content=content, out=out, jobs=1)
+    assert (first.done, first.skipped) == (5, 0)
+    folder = out / "donor-statement" / "merge"
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("D-*")}
+    rows[1][1] = "Changed"
+    rows.append(["D-0099", "New", "Row", "new@example.org", "North", "£1", "1"])
+    write_rows(data, rows)
+    (folder / "D-0003.eml").unlink()
+    again = merge("donor-statement", data, content=content, out=out, jobs=1)
+    assert (again.done, again.skipped, again.failed) == (3, 3, [])
+    after = {p.name: p.stat().st_mtime_ns for p in folder.glob("D-*")}
+    untouched = {n for n in before if after.get(n) == before[n]}
+    assert untouched == {f"D-000{n}.{s}" for n in (1, 4, 5) for s in ("pdf", "eml")}
+    assert "Changed" in pdf_text(folder / "D-0002.pdf")
+    assert (merge("donor-statement", data, content=content, out=out).skipped) == 6
+
+
+@pytest.mark.slow
+def test_a_failing_row_is_named_and_the_others_go_on(donor_project: Path) -> None:
+    rows = many_rows(3)
+    rows[1][3] = "not an address"
+    write_rows(donor_project / "content" / "donor-statement" / "donors.csv", rows)
+    done = generate(donor_project, "merge", "donor-statement", "--jobs", "1")
+    assert done.returncode == 1
+    assert "error: row 2 (D-0002): its email address 'not an address' must be one address" \
+        in done.stderr
+    assert "2 row(s) made, 0 up to date, 1 failed" in done.stdout
+    folder = donor_project / "build" / "donor-statement" / "merge"
+    assert sorted(p.name for p in folder.glob("D-*")) == [
+        "D-0001.eml", "D-0001.pdf", "D-0003.eml", "D-0003.pdf"]
+    with sqlite3.connect(folder / "manifest.sqlite") as db:
+        assert [k for (k,) in db.execute("SELECT key FROM rows ORDER BY key")] == [
+            "D-0001", "D-0003"]
+
+
+def test_pdf_only_needs_no_address_column(donor_project: Path) -> None:
+    data = write_rows(donor_project / "rows.csv", [["D-1", "Ann", "Lee", "North", "£1", "1"]],
+                      ["donor_id", "first_name", "last_name", "region", "total", "gifts"])
+    with pytest.raises(ContentError, match="there is no column 'email'"):
+        merge("donor-statement", data, content=donor_project / "content",
+              out=donor_project / "build")
