@@ -72,6 +72,17 @@ def test_no_upward_imports(path: Path) -> None:
             if target.startswith("folio.formats"):
                 assert target == "folio.formats.email" and names <= EMAIL_LIMITS, (
                     f"{me} may use only the email format's published limits, not {names}")
+        elif me.startswith("folio.merge"):
+            # Rows -> fields -> executor -> outputs: the stages, the formats and the
+            # build's writing helpers (atomic write, lock, code version); no other command.
+            assert room not in COMMANDS - {"folio.build"} and not target.startswith(
+                ("folio.check", "folio.importers")), f"{me} imports {target}"
+            if target == "folio.build":
+                assert names <= {"code_version", "locked", "write_atomic"}, names
+            if me in ("folio.merge.fields", "folio.merge.personalise", "folio.merge.rows",
+                      "folio.merge.worker"):
+                assert room in STAGES or target.startswith(("folio.merge", "folio.formats")), (
+                    f"{me} runs in workers and previews: stages and formats only, not {target}")
         elif me.startswith("folio.importers"):
             assert room not in COMMANDS and not target.startswith(
                 ("folio.formats", "folio.check")), f"{me} imports {target}"

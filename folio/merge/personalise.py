@@ -12,7 +12,7 @@ from typing import Any
 
 from ..content import Edition, Section
 from ..errors import ContentError, Problem
-from .fields import SERVICE_TAGS, column_name, fill, fields_used, map_strings
+from .fields import SERVICE_TAGS, column_name, fields_used, fill, map_strings
 
 
 def is_merge_edition(edition: Edition) -> bool:

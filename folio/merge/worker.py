@@ -59,8 +59,8 @@ def make_bundle(edition_dir: Path, skip: tuple[Path, ...] = ()) -> Bundle:
             continue  # every worker has Folio's own themes installed
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.is_symlink():
-                relative = path.relative_to(folder.parent).as_posix()
-                files[f"templates/{relative}"] = path.read_bytes()
+                files[f"templates/{path.relative_to(folder.parent).as_posix()}"] = (
+                    path.read_bytes())
     size = sum(len(data) for data in files.values())
     if size > MAX_BUNDLE_BYTES:
         raise FolioError(f"the edition {slug} holds {size // 1_000_000} MB of files; a merge "

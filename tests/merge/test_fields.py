@@ -47,7 +47,7 @@ def test_values_are_text_in_markdown_never_markup() -> None:
     '{{ recipient.a | default(recipient.b) }}',
 ])
 def test_anything_else_in_braces_is_an_error(text: str) -> None:
-    parts, wrong = parse(text)
+    _, wrong = parse(text)
     if text == "{{ recipient.__class__ }}x":  # a column may be called __class__: only text
         assert fill(text, {"__class__": "v"}) == "vx"
         return

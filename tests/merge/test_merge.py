@@ -7,11 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from tests.conftest import generate
 
 from folio.errors import ContentError
 from folio.merge.run import merge
-
+from tests.conftest import generate
 from tests.merge.conftest import COLUMNS, email_parts, many_rows, pdf_text, write_rows
 
 PEOPLE = [
@@ -85,7 +84,8 @@ def test_an_xlsx_without_header_row_is_refused(donor_project: Path) -> None:
     book = openpyxl.Workbook()
     book.active.append(["D-1", "Ann", "ann@example.org", 12])
     book.save(donor_project / "donors.xlsx")
-    with pytest.raises(ContentError, match=r"donors.xlsx, line 1: 'ann@example.org' looks like data"):
+    refused = r"donors.xlsx, line 1: 'ann@example.org' looks like data"
+    with pytest.raises(ContentError, match=refused):
         merge("donor-statement", donor_project / "donors.xlsx",
               content=donor_project / "content", out=donor_project / "build")
     good = openpyxl.Workbook()
