@@ -122,6 +122,9 @@ def merge(
         manifest = Manifest(folder)
         try:
             recorded = manifest.done()
+            current = {name for name, _ in named}
+            for gone in set(recorded) - current:  # a row taken out of the data: its files go
+                _drop(folder, manifest, gone, recorded[gone][2])
             jobs_to_do = []
             for name, row in named:
                 digest = row_digest(table.columns, row.values)
@@ -137,7 +140,7 @@ def merge(
                 with open_pool(bundle, jobs, scheduler, recycle) as pool:
                     result.where = pool.where
                     _run(pool, jobs_to_do, folder, manifest, edition_digest, result,
-                         progress, on_row)
+                         progress, on_row, {k: v[2] for k, v in recorded.items()})
         finally:
             manifest.close()
     result.seconds = time.perf_counter() - started
@@ -167,10 +170,23 @@ def _job(name: str, row: Row, digest: str, table: Table, to_column: int | None,
     return _Job(name, row, digest, task)
 
 
+def _drop(folder: Path, manifest: Manifest, key: str, files: list[str]) -> None:
+    """Forget a row and delete the files it had, so that nothing stale is ever sent."""
+    manifest.forget(key)
+    for name in files:
+        path = folder / name
+        if path.parent == folder and path.name == name:
+            path.unlink(missing_ok=True)
+
+
 def _run(pool: Any, jobs: list[_Job], folder: Path, manifest: Manifest, edition_digest: str,
          result: MergeResult, progress: TextIO | None,
-         on_row: Callable[[str], None] | None) -> None:
-    """Keep every worker busy with a few rows in hand; write each row as it comes back."""
+         on_row: Callable[[str], None] | None, had: dict[str, list[str]]) -> None:
+    """Keep every worker busy with a few rows in hand; write each row as it comes back.
+
+    `had` are the files each key had before: a row that now fails loses them, a row made
+    in fewer formats than before loses the others.
+    """
     ahead = pool.workers * 3
     waiting: dict[Future[Any], _Job] = {}
     queue: Iterator[_Job] = iter(jobs)
@@ -185,6 +201,7 @@ def _run(pool: Any, jobs: list[_Job], folder: Path, manifest: Manifest, edition_
                 break
             problem = recipient_problem(job.task["to"]) if "to" in job.task else None
             if problem:
+                _drop(folder, manifest, job.key, had.get(job.key, []))
                 result.failed.append(Failure(job.key, job.row.number, problem))
                 bar.step()
                 continue
@@ -197,6 +214,7 @@ def _run(pool: Any, jobs: list[_Job], folder: Path, manifest: Manifest, edition_
             try:
                 answer = future.result()
             except Exception as exc:  # the worker process died (memory, a signal)
+                _drop(folder, manifest, job.key, had.get(job.key, []))
                 result.failed.append(Failure(job.key, job.row.number,
                                              f"its worker stopped ({type(exc).__name__}: "
                                              f"{exc})"))
@@ -207,9 +225,11 @@ def _run(pool: Any, jobs: list[_Job], folder: Path, manifest: Manifest, edition_
                     warned.add(note)
                     result.warnings.append(f"{job.key}: {note}")
             if answer["error"]:
+                _drop(folder, manifest, job.key, had.get(job.key, []))
                 result.failed.append(Failure(job.key, job.row.number, answer["error"]))
             else:
-                manifest.forget(job.key)
+                _drop(folder, manifest, job.key, [f for f in had.get(job.key, [])
+                                                  if f not in answer["files"]])
                 for name, data in answer["files"].items():
                     write_atomic(folder / name, data)
                 manifest.record(job.key, job.row.number, job.digest, edition_digest,

@@ -123,15 +123,20 @@ def test_a_rerun_makes_only_changed_or_missing_rows(donor_project: Path) -> None
     before = {p.name: p.stat().st_mtime_ns for p in folder.glob("D-*")}
     rows[1][1] = "Changed"
     rows.append(["D-0099", "New", "Row", "new@example.org", "North", "£1", "1"])
+    del rows[3]  # D-0004 leaves the data: its files must not stay to be sent
     write_rows(data, rows)
     (folder / "D-0003.eml").unlink()
     again = merge("donor-statement", data, content=content, out=out, jobs=1)
-    assert (again.done, again.skipped, again.failed) == (3, 3, [])
+    assert (again.done, again.skipped, again.failed) == (3, 2, [])
     after = {p.name: p.stat().st_mtime_ns for p in folder.glob("D-*")}
     untouched = {n for n in before if after.get(n) == before[n]}
-    assert untouched == {f"D-000{n}.{s}" for n in (1, 4, 5) for s in ("pdf", "eml")}
+    assert untouched == {f"D-000{n}.{s}" for n in (1, 5) for s in ("pdf", "eml")}
+    assert sorted(after) == sorted(f"D-00{n}.{s}" for n in ("01", "02", "03", "05", "99")
+                                   for s in ("pdf", "eml"))
     assert "Changed" in pdf_text(folder / "D-0002.pdf")
-    assert (merge("donor-statement", data, content=content, out=out).skipped) == 6
+    assert (merge("donor-statement", data, content=content, out=out).skipped) == 5
+    pdf_only = merge("donor-statement", data, content=content, out=out, formats=["pdf"])
+    assert pdf_only.done == 5 and not list(folder.glob("*.eml"))
 
 
 @pytest.mark.slow
