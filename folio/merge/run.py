@@ -15,7 +15,7 @@ import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -205,7 +205,12 @@ def _run(pool: Any, jobs: list[_Job], folder: Path, manifest: Manifest, edition_
                 result.failed.append(Failure(job.key, job.row.number, problem))
                 bar.step()
                 continue
-            waiting[pool.executor.submit(render_row, pool.share, job.task)] = job
+            try:
+                waiting[pool.executor.submit(render_row, pool.share, job.task)] = job
+            except BrokenExecutor as exc:  # a worker died and took the pool with it
+                result.failed.append(Failure(job.key, job.row.number, (
+                    f"the workers stopped ({exc}); run the merge again to finish the rest")))
+                bar.step()
         if not waiting:
             break
         finished, _ = wait(waiting, return_when=FIRST_COMPLETED)

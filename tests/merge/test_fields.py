@@ -114,3 +114,26 @@ def test_an_ordinary_edition_keeps_its_braces(tmp_path: Path) -> None:
     edition = load_edition(root)
     assert preview(edition) is edition
     assert "{{ FirstName }}" in edition.config.title
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only() -> None:
+    import io
+    import os
+    import pty
+
+    from folio.merge.run import _Bar
+
+    plain = io.StringIO()
+    bar = _Bar(plain, 2)
+    bar.step()
+    bar.close()
+    assert plain.getvalue() == ""
+    leader, follower = pty.openpty()
+    with os.fdopen(follower, "w") as terminal:
+        bar = _Bar(terminal, 2)
+        bar.step()
+        bar.step()
+        bar.close()
+    drawn = os.read(leader, 1000).decode()
+    os.close(leader)
+    assert "2/2" in drawn and "#" * 30 in drawn

@@ -149,6 +149,7 @@ def test_a_failing_row_is_named_and_the_others_go_on(donor_project: Path) -> Non
     assert "error: row 2 (D-0002): its email address 'not an address' must be one address" \
         in done.stderr
     assert "2 row(s) made, 0 up to date, 1 failed" in done.stdout
+    assert "\r" not in done.stderr  # no progress bar but on a terminal
     folder = donor_project / "build" / "donor-statement" / "merge"
     assert sorted(p.name for p in folder.glob("D-*")) == [
         "D-0001.eml", "D-0001.pdf", "D-0003.eml", "D-0003.pdf"]
