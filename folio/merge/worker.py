@@ -110,6 +110,9 @@ def warm(bundle: Bundle) -> _Warm:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+        from ..formats.pdf.layout import keep_stylesheets
+
+        keep_stylesheets()  # parsed and its fonts registered once, not once a row
         root = folder / "content" / bundle["slug"]
         edition = load_edition(root)
         theme = load_theme(edition.config.theme, folder, root)

@@ -164,3 +164,17 @@ def test_pdf_only_needs_no_address_column(donor_project: Path) -> None:
     with pytest.raises(ContentError, match="there is no column 'email'"):
         merge("donor-statement", data, content=donor_project / "content",
               out=donor_project / "build")
+
+
+@pytest.mark.slow
+def test_a_row_s_pdf_is_the_build_s_preview_of_that_row(donor_project: Path) -> None:
+    from folio.build import build_edition
+
+    content, out = donor_project / "content", donor_project / "build"
+    result = merge("donor-statement", content=content, out=out, jobs=1, formats=["pdf"])
+    assert result.done == 3
+    preview = build_edition(content / "donor-statement", donor_project / "preview", ["pdf"],
+                            preview_row=2)
+    assert preview.ok, preview.problems
+    built = donor_project / "preview" / "donor-statement" / "donor-statement.pdf"
+    assert built.read_bytes() == (out / "donor-statement" / "merge" / "D-1002.pdf").read_bytes()
