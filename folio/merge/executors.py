@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import FolioError
+from .worker import follow
 
 RECYCLE = 100
 """Rows a local worker process renders before it is replaced by a fresh one."""
@@ -53,7 +54,8 @@ def open_pool(bundle: dict[str, Any], jobs: int | None, scheduler: str | None,
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["folio.merge.worker", "weasyprint"])
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 max_tasks_per_child=recycle) as executor:
+                                 max_tasks_per_child=recycle, initializer=follow,
+                                 initargs=(os.getpid(),)) as executor:
             yield Pool(executor, workers, bundle, f"{workers} local process(es)")
         return
     try:

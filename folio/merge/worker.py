@@ -71,6 +71,27 @@ def make_bundle(edition_dir: Path, skip: tuple[Path, ...] = ()) -> Bundle:
     return {"digest": digest.hexdigest(), "slug": slug, "files": files}
 
 
+def follow(client: int) -> None:
+    """End this worker process when the client that started it is gone (even by kill -9).
+
+    A pool worker otherwise waits on for rows that never come.
+    """
+    import os
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(client, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                continue
+
+    threading.Thread(target=watch, name="folio-follow", daemon=True).start()
+
+
 @dataclass
 class _Warm:
     """An edition unpacked and loaded in this process, kept for the rows that follow."""

@@ -30,6 +30,21 @@ def finished_rows(manifest: Path) -> dict[str, str]:
     return {}
 
 
+def group_members(group: int) -> list[int]:
+    """Return the live processes of a process group (zombies aside), from /proc."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
 @pytest.mark.slow
 def test_kill_9_leaves_no_partial_file_and_the_next_run_finishes_the_rest(
         donor_project: Path) -> None:
@@ -49,8 +64,15 @@ def test_kill_9_leaves_no_partial_file_and_the_next_run_finishes_the_rest(
                 break
             time.sleep(0.02)
         time.sleep(0.15)  # somewhere inside the next row: rendering or writing it
-        os.killpg(run.pid, signal.SIGKILL)
+        os.kill(run.pid, signal.SIGKILL)  # the client only: its workers must follow it
+        run.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while group_members(run.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not group_members(run.pid), "worker processes outlived their client"
     finally:
+        if group_members(run.pid):
+            os.killpg(run.pid, signal.SIGKILL)
         run.wait(timeout=30)
     done = finished_rows(manifest)
     assert 3 <= len(done) < count, "the run was to be killed half way"
