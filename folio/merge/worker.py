@@ -104,6 +104,7 @@ class _Warm:
 
 _warm: _Warm | None = None
 _lock = threading.Lock()
+_rendering = threading.Lock()
 
 
 def _remove(folder: Path) -> None:
@@ -172,7 +173,9 @@ def render_row(bundle: Bundle, task: dict[str, Any]) -> dict[str, Any]:
     """
     key = task["key"]
     answer: dict[str, Any] = {"key": key, "files": {}, "error": None, "warnings": []}
-    with _collected() as notes:
+    # One row at a time per process: a Dask worker may run tasks on several threads, and
+    # the layout's font configuration and the warnings collected are the process's own.
+    with _rendering, _collected() as notes:
         try:
             answer["files"] = _render(warm(bundle), task)
         except FolioError as exc:
