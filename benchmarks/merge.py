@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -70,6 +71,10 @@ def descendants_rss_kb(pid: int) -> int:
     return total
 
 
+CPU: dict[str, float] = {}
+"""The workers' CPU seconds of the last merge_run."""
+
+
 def merge_run(project: Path, data: Path, out: Path, jobs: int | None,
               sample_at: tuple[int, ...] = ()) -> tuple[float, int, dict[int, int]]:
     """Merge every row in this process; return (seconds, rows made, memory at rows)."""
@@ -90,16 +95,21 @@ def merge_run(project: Path, data: Path, out: Path, jobs: int | None,
     seconds = time.perf_counter() - started
     if result.failed:
         raise SystemExit(f"rows failed: {result.failed[:3]}")
+    CPU["last"] = result.cpu
     return seconds, result.done, memory
 
 
-def forced_build(project: Path, out: Path) -> float:
-    """Time one ordinary forced build of the edition's PDF and email, in a fresh process."""
+def forced_build(project: Path, out: Path) -> tuple[float, float]:
+    """Time one ordinary forced build of the edition's PDF and email, in a fresh process;
+    return (seconds, CPU seconds of the build and its helper processes)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, str(ROOT / "generate.py"), "--out", str(out), "build",
                     "donor-statement", "--force", "--format", "pdf,email"], cwd=project,
                    check=True, capture_output=True, env=ENV)
-    return time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - started, cpu
 
 
 def main() -> int:
@@ -113,33 +123,39 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="folio-merge-bench-") as temporary:
         project = Path(temporary)
         shutil.copytree(FIXTURE, project / "content" / "donor-statement")
-        builds = [forced_build(project, project / f"build-{i}") for i in range(args.builds)]
+        timed = [forced_build(project, project / f"build-{i}") for i in range(args.builds)]
+        builds = [seconds for seconds, _ in timed]
         build = statistics.median(builds)
-        print(f"ordinary forced build (pdf+email, fresh process): {build:.2f} s "
-              f"(median of {args.builds}: {', '.join(f'{b:.2f}' for b in builds)})")
+        build_cpu = statistics.median(cpu for _, cpu in timed)
+        print(f"ordinary forced build (pdf+email, fresh process): {build:.2f} s, "
+              f"{build_cpu:.2f} CPU s (median of {args.builds}: "
+              f"{', '.join(f'{b:.2f}' for b in builds)} s)")
 
         # The first merge of a process starts its fork server: not part of any figure.
         merge_run(project, rows_file(project / "warm.csv", 2), project / "out-warm", 1)
         small = rows_file(project / "small.csv", args.small)
         one, _, _ = merge_run(project, small, project / "out-j1", 1)
+        cpu_per_document = CPU["last"] / args.small
         two, _, _ = merge_run(project, small, project / "out-j2", 2)
         per_document = one / args.small
         print(f"{args.small} rows: --jobs 1 {one:.1f} s, --jobs 2 {two:.1f} s, "
               f"speed-up {one / two:.2f}")
         print(f"one document at --jobs 1: {per_document:.3f} s = {per_document / build:.2f} "
-              "of one ordinary forced build")
+              f"of one ordinary forced build; {cpu_per_document:.3f} CPU s in its worker = "
+              f"{cpu_per_document / build_cpu:.2f} of the build's CPU s")
 
         large = rows_file(project / "large.csv", args.rows)
         marks = (100, args.rows)
         seconds, made, memory = merge_run(project, large, project / "out-large", None, marks)
         rate = made / seconds / cores()
         print(f"{made} rows on {cores()} cores: {seconds:.1f} s, {rate:.2f} documents/s per "
-              "core")
+              f"core (wall clock); {made / CPU['last']:.2f} documents per worker CPU second")
         print("worker memory (RSS, all pool processes): " + ", ".join(
             f"row {row}: {kb / 1024:.0f} MB" for row, kb in sorted(memory.items())))
         growth = memory.get(args.rows, 0) / max(memory.get(100, 1), 1)
         print(f"merge_docs_per_core_s={rate:.3f} speedup_j2={one / two:.2f} "
               f"doc_vs_build={per_document / build:.3f} build_s={build:.2f} "
+              f"doc_cpu_s={cpu_per_document:.3f} build_cpu_s={build_cpu:.2f} "
               f"rss_row100_mb={memory.get(100, 0) / 1024:.0f} "
               f"rss_last_mb={memory.get(args.rows, 0) / 1024:.0f} rss_growth={growth:.2f}")
     return 0

@@ -55,6 +55,8 @@ class MergeResult:
     failed: list[Failure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu: float = 0.0
+    """CPU seconds the workers spent on the rows made (their own processes)."""
     where: str = ""
 
     def summary(self) -> str:
@@ -225,6 +227,7 @@ def _run(pool: Any, jobs: list[_Job], folder: Path, manifest: Manifest, edition_
                                              f"{exc})"))
                 bar.step()
                 continue
+            result.cpu += answer.get("cpu", 0.0)
             for note in answer["warnings"]:
                 if note not in warned:
                     warned.add(note)

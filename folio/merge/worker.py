@@ -17,6 +17,7 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,7 +78,6 @@ def follow(client: int) -> None:
     A pool worker otherwise waits on for rows that never come.
     """
     import os
-    import time
 
     def watch() -> None:
         while True:
@@ -165,7 +165,7 @@ def _collected() -> Iterator[_Notes]:
 
 
 def render_row(bundle: Bundle, task: dict[str, Any]) -> dict[str, Any]:
-    """Render one row; return `{"key", "files": {name: bytes}, "error", "warnings"}`.
+    """Render one row; return `{"key", "files": {name: bytes}, "error", "warnings", "cpu"}`.
 
     `task` holds `key` (the file stem), `values` (by field name), `formats`, and for the
     email `to` (the address) and `message_id`. A failure is returned as text, not raised,
@@ -176,6 +176,7 @@ def render_row(bundle: Bundle, task: dict[str, Any]) -> dict[str, Any]:
     # One row at a time per process: a Dask worker may run tasks on several threads, and
     # the layout's font configuration and the warnings collected are the process's own.
     with _rendering, _collected() as notes:
+        started = time.process_time()
         try:
             answer["files"] = _render(warm(bundle), task)
         except FolioError as exc:
@@ -184,6 +185,7 @@ def render_row(bundle: Bundle, task: dict[str, Any]) -> dict[str, Any]:
             answer["error"] = (f"unexpected failure ({type(exc).__name__}: {exc}); this is a "
                                "bug in Folio: report it with the row's values\n"
                                + "".join(traceback.format_exception(exc))[-2000:])
+        answer["cpu"] = time.process_time() - started
     answer["warnings"] = notes.notes
     return answer
 
