@@ -92,6 +92,8 @@ def merge(
     if unknown:
         raise FolioError(f"merge makes pdf and email, not '{unknown[0]}'; choose --format "
                          "pdf,email")
+    if jobs is not None and jobs < 1:
+        raise FolioError(f"--jobs must be 1 or more, not {jobs}")
     edition_dir = find_edition(edition, content)
 
     # Phase 1: gather and check everything; nothing is written if any of it is wrong.
