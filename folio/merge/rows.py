@@ -74,6 +74,13 @@ def read_table(path: Path) -> Table:
                                     "rows; add one row per recipient")])
     rows = [Row(number, line, tuple((list(cells) + [""] * len(columns))[:len(columns)]))
             for number, (line, cells) in enumerate(lines[1:MAX_ROWS + 1], 1)]
+    long = [Problem(path, line, (
+        f"row {number} has {len(cells)} cells but there are {len(columns)} columns; put a "
+        "cell that holds a comma in double quotes (\"£1,200\")"))
+        for number, (line, cells) in enumerate(lines[1:MAX_ROWS + 1], 1)
+        if any(c.strip() for c in cells[len(columns):])]
+    if long:
+        raise ContentError(long)
     return Table(path, columns, rows)
 
 

@@ -68,6 +68,8 @@ def test_bad_data_is_refused_before_anything_is_written(donor_project: Path) -> 
         "unsafe.csv": ("donor_id,first_name,email\n../etc,x,a@example.org\n",
                        "cannot name a file"),
         "no-header.csv": ("D-1,Ann,ann@example.org\n", "looks like data, not a column name"),
+        "long.csv": ("donor_id,first_name,email\nA,x,a@example.org\nB,y,b@example.org,£1,200\n",
+                     "long.csv, line 3: row 2 has 5 cells but there are 3 columns"),
         "columns.csv": ("donor_id,email\nA,a@example.org\n",
                         "names a column the data does not have; its columns are: donor_id, "
                         "email"),
