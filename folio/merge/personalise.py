@@ -14,6 +14,10 @@ from ..content import Edition, Section
 from ..errors import ContentError, Problem
 from .fields import SERVICE_TAGS, column_name, fields_used, fill, map_strings
 
+MARKDOWN_SETTINGS = {(key,) for key in ("title", "subtitle", "description", "summary",
+                                          "caption", "quote", "attribution")}
+"""Settings and front matter read as a line of Markdown: values go in escaped."""
+
 
 def is_merge_edition(edition: Edition) -> bool:
     """Return True when the edition is personalised: `merge:` in edition.yaml, or fields."""
@@ -42,7 +46,8 @@ def personalise(edition: Edition, values: dict[str, str] | None) -> Edition:
     """Return the edition with the row's `values` filled in (None: a preview)."""
 
     def change(at: tuple[Any, ...], text: str, markdown: bool = False) -> str:
-        return fill(text, values, markdown=markdown, service_tags=at[:2] in SERVICE_TAGS)
+        return fill(text, values, markdown=markdown or at in MARKDOWN_SETTINGS,
+                    service_tags=at[:2] in SERVICE_TAGS)
 
     config = map_strings(edition.config, change)
     sections = []

@@ -137,3 +137,12 @@ def test_the_progress_bar_is_drawn_on_a_terminal_only() -> None:
     drawn = os.read(leader, 1000).decode()
     os.close(leader)
     assert "2/2" in drawn and "#" * 30 in drawn
+
+
+def test_a_value_in_a_title_is_text_too(donor: Path) -> None:
+    from folio.markup import inline, plain
+
+    edition = personalise(load_edition(donor), {"first_name": "*Bo* <b>O'Neil</b>"})
+    assert plain(edition.config.title) == "Your year with us, *Bo* <b>O'Neil</b>"
+    assert "<em>" not in inline(edition.sections[0].meta.title)
+    assert edition.config.email.subject == "*Bo* <b>O'Neil</b>, your 2025 donor statement"
