@@ -70,12 +70,25 @@ class Manifest:
     def __init__(self, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self.connection = sqlite3.connect(folder / MANIFEST, isolation_level=None)
-        self.connection.execute("PRAGMA journal_mode=DELETE")
-        self.connection.execute("PRAGMA synchronous=FULL")
-        self.connection.execute(
-            "CREATE TABLE IF NOT EXISTS rows (key TEXT PRIMARY KEY, row INTEGER, "
-            "data TEXT, edition TEXT, files TEXT)")
+        try:
+            self.connection = self._open()
+        except sqlite3.DatabaseError:  # not a manifest: every row is made again
+            (folder / MANIFEST).unlink(missing_ok=True)
+            self.connection = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.folder / MANIFEST, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode=DELETE")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS rows (key TEXT PRIMARY KEY, row INTEGER, "
+                "data TEXT, edition TEXT, files TEXT)")
+            connection.execute("SELECT key, data, edition, files FROM rows LIMIT 1")
+        except sqlite3.DatabaseError:
+            connection.close()
+            raise
+        return connection
 
     def done(self) -> dict[str, tuple[str, str, list[str]]]:
         """Return each recorded key's (data digest, edition digest, files)."""

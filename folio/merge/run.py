@@ -20,17 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..build import code_version, locked, write_atomic
+from ..build import code_version, locked, output_problem, write_atomic
 from ..content import load_edition
 from ..errors import ContentError, FolioError, Problem, display_path
 from ..markup import render_sections
+from ..schema import EditionConfig
 from ..sources import find_edition
 from .executors import RECYCLE, open_pool
 from .fields import field_problems
 from .outputs import Manifest, leftovers, message_id, recipient_problem, row_digest
 from .personalise import personalise, row_values
 from .rows import Row, Table, keyed_rows, read_table
-from .worker import make_bundle, render_row
+from .worker import Bundle, make_bundle, render_row
 
 MERGE_FORMATS = ("pdf", "email")
 FOLDER = "merge"
@@ -120,35 +121,47 @@ def merge(
 
     folder = out / edition_dir.name / FOLDER
     result = MergeResult(edition_dir.name)
-    with locked(out, f"{edition_dir.name}.merge"):
-        for path in leftovers(folder):  # a killed run's temporary files
-            path.unlink(missing_ok=True)
-        manifest = Manifest(folder)
-        try:
-            recorded = manifest.done()
-            current = {name for name, _ in named}
-            for gone in set(recorded) - current:  # a row taken out of the data: its files go
-                _drop(folder, manifest, gone, recorded[gone][2])
-            jobs_to_do = []
-            for name, row in named:
-                digest = row_digest(table.columns, row.values)
-                known = recorded.get(name)
-                if known and known[:2] == (digest, edition_digest) and all(
-                        (folder / f).is_file() for f in known[2]):
-                    result.skipped += 1
-                    continue
-                jobs_to_do.append(_job(name, row, digest, table, to_column, formats,
-                                       edition_dir.name, loaded.config.email.sender))
-            if jobs_to_do:
-                # Phase 2: render the rows on the workers, write each as it comes back.
-                with open_pool(bundle, jobs, scheduler, recycle) as pool:
-                    result.where = pool.where
-                    _run(pool, jobs_to_do, folder, manifest, edition_digest, result,
-                         progress, on_row, {k: v[2] for k, v in recorded.items()})
-        finally:
-            manifest.close()
+    try:
+        with locked(out, f"{edition_dir.name}.merge"):
+            _make(folder, named, table, to_column, formats, edition_digest, loaded.config,
+                  bundle, jobs, scheduler, recycle, progress, on_row, result)
+    except OSError as exc:  # the output folder: full, read-only, a file in the way
+        raise FolioError([output_problem(exc, folder)]) from exc
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _make(folder: Path, named: list[tuple[str, Row]], table: Table, to_column: int | None,
+          formats: list[str], edition_digest: str, config: EditionConfig, bundle: Bundle,
+          jobs: int | None, scheduler: str | None, recycle: int, progress: TextIO | None,
+          on_row: Callable[[str], None] | None, result: MergeResult) -> None:
+    """Drop the rows no longer in the data, then make every row not already made."""
+    for path in leftovers(folder):  # a killed run's temporary files
+        path.unlink(missing_ok=True)
+    manifest = Manifest(folder)
+    try:
+        recorded = manifest.done()
+        current = {name for name, _ in named}
+        for gone in set(recorded) - current:  # a row taken out of the data: its files go
+            _drop(folder, manifest, gone, recorded[gone][2])
+        jobs_to_do = []
+        for name, row in named:
+            digest = row_digest(table.columns, row.values)
+            known = recorded.get(name)
+            if known and known[:2] == (digest, edition_digest) and all(
+                    (folder / f).is_file() for f in known[2]):
+                result.skipped += 1
+                continue
+            jobs_to_do.append(_job(name, row, digest, table, to_column, formats,
+                                   result.edition, config.email.sender))
+        if jobs_to_do:
+            # Phase 2: render the rows on the workers, write each as it comes back.
+            with open_pool(bundle, jobs, scheduler, recycle) as pool:
+                result.where = pool.where
+                _run(pool, jobs_to_do, folder, manifest, edition_digest, result,
+                     progress, on_row, {k: v[2] for k, v in recorded.items()})
+    finally:
+        manifest.close()
 
 
 def _data_in_edition(edition_dir: Path, named: str | None) -> Path:

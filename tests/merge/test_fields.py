@@ -146,3 +146,13 @@ def test_a_value_in_a_title_is_text_too(donor: Path) -> None:
     assert plain(edition.config.title) == "Your year with us, *Bo* <b>O'Neil</b>"
     assert "<em>" not in inline(edition.sections[0].meta.title)
     assert edition.config.email.subject == "*Bo* <b>O'Neil</b>, your 2025 donor statement"
+
+
+def test_a_manifest_that_is_not_one_is_started_again(tmp_path: Path) -> None:
+    from folio.merge.outputs import MANIFEST, Manifest
+
+    (tmp_path / MANIFEST).write_bytes(b"not a database at all" * 100)
+    manifest = Manifest(tmp_path)
+    manifest.record("D-1", 1, "a", "b", ["D-1.pdf"])
+    assert manifest.done() == {"D-1": ("a", "b", ["D-1.pdf"])}
+    manifest.close()
