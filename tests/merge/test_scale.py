@@ -95,6 +95,17 @@ def test_kill_9_leaves_no_partial_file_and_the_next_run_finishes_the_rest(
         + ["manifest.sqlite"])
 
 
+def scheduler_address(path: Path) -> str:
+    """Wait for the scheduler to write its address file (whole) and return the address."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            return str(json.loads(path.read_text())["address"])
+        except (OSError, ValueError, KeyError):
+            time.sleep(0.1)
+    raise AssertionError("the Dask scheduler did not start")
+
+
 def _start(arguments: list[str], cwd: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", *arguments], cwd=cwd,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -113,10 +124,7 @@ def test_a_dask_cluster_makes_the_same_outputs_as_the_local_pool(
                          "0", "--no-dashboard", "--scheduler-file", str(address_file)],
                         elsewhere)]
     try:
-        deadline = time.monotonic() + 60
-        while not address_file.is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        address = json.loads(address_file.read_text())["address"]
+        address = scheduler_address(address_file)
         assert address.startswith("tcp://127.0.0.1:")
         for _ in range(2):
             processes.append(_start(["distributed.cli.dask_worker", address, "--nthreads",
@@ -146,3 +154,13 @@ def test_a_dask_cluster_makes_the_same_outputs_as_the_local_pool(
     made = {name: {p.name: p.read_bytes() for p in (out / "donor-statement" / "merge").glob(
         "D-*")} for name, out in outs.items()}
     assert len(made["dask"]) == 12 and made["dask"] == made["local"]
+
+
+@pytest.mark.slow
+def test_scheduler_local_starts_a_dask_cluster_here(donor_project: Path) -> None:
+    pytest.importorskip("distributed")
+    result = merge("donor-statement", content=donor_project / "content",
+                   out=donor_project / "build", scheduler="local", jobs=2, formats=["email"])
+    assert (result.done, result.failed) == (3, []) and "local Dask cluster" in result.where
+    assert sorted(p.name for p in (donor_project / "build" / "donor-statement" / "merge")
+                  .glob("D-*")) == ["D-1001.eml", "D-1002.eml", "D-1003.eml"]
