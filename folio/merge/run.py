@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..build import code_version, locked, output_problem, write_atomic
+from ..build import code_version, locked, output_keys, output_problem, write_atomic
 from ..content import load_edition
 from ..errors import ContentError, FolioError, Problem, display_path
 from ..markup import render_sections
 from ..schema import EditionConfig
 from ..sources import find_edition
+from ..theme import load_theme
 from .executors import RECYCLE, open_pool
 from .fields import field_problems
 from .outputs import Manifest, leftovers, message_id, recipient_problem, row_digest
@@ -114,10 +115,15 @@ def merge(
     if problems:
         raise ContentError(problems)
     render_sections(personalise(loaded, None))  # the edition's own Markdown problems
+    load_theme(loaded.config.theme, edition_dir.parent.parent, edition_dir)
     skip = (data.resolve(),) if data.resolve().is_relative_to(edition_dir.resolve()) else ()
     bundle = make_bundle(edition_dir, skip=skip)
+    # What the build's own keys hash (code, settings, theme chain, built-in themes too),
+    # and every file the workers receive.
+    keys = output_keys(edition_dir, formats, edition_dir.parent.parent)
     edition_digest = hashlib.sha256(
-        f"{code_version()}\0{bundle['digest']}\0{sorted(formats)}\0{to}".encode()).hexdigest()
+        f"{code_version()}\0{bundle['digest']}\0{sorted(keys.items())}\0{to}".encode()
+    ).hexdigest()
 
     folder = out / edition_dir.name / FOLDER
     result = MergeResult(edition_dir.name)

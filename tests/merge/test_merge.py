@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from folio.errors import ContentError
+from folio.errors import ContentError, FolioError
 from folio.merge.run import merge
 from tests.conftest import generate
 from tests.merge.conftest import COLUMNS, email_parts, many_rows, pdf_text, write_rows
@@ -180,3 +180,33 @@ def test_a_row_s_pdf_is_the_build_s_preview_of_that_row(donor_project: Path) -> 
     assert preview.ok, preview.problems
     built = donor_project / "preview" / "donor-statement" / "donor-statement.pdf"
     assert built.read_bytes() == (out / "donor-statement" / "merge" / "D-1002.pdf").read_bytes()
+
+
+@pytest.mark.slow
+def test_a_change_to_the_theme_makes_every_row_again(donor_project: Path) -> None:
+    theme = donor_project / "templates" / "house"
+    theme.mkdir(parents=True)
+    fonts = ("body_font: {family: Lato, package: font_lato}\n"
+             "heading_font: {family: Lato, package: font_lato}\n")
+    (theme / "theme.yaml").write_text("name: house\nextends: default\n" + fonts)
+    config = donor_project / "content" / "donor-statement" / "edition.yaml"
+    config.write_text(config.read_text() + "theme: house\n")
+    content, out = donor_project / "content", donor_project / "build"
+    assert merge("donor-statement", content=content, out=out, formats=["email"]).done == 3
+    assert merge("donor-statement", content=content, out=out, formats=["email"]).skipped == 3
+    (theme / "theme.yaml").write_text("name: house\nextends: default\n" + fonts +
+                                      "colours: {ink: \"#000000\"}\n")
+    again = merge("donor-statement", content=content, out=out, formats=["email"])
+    assert (again.done, again.skipped) == (3, 0)
+
+
+def test_a_broken_theme_is_refused_before_any_row(donor_project: Path) -> None:
+    theme = donor_project / "templates" / "house"
+    theme.mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: house\nextends: default\n")
+    config = donor_project / "content" / "donor-statement" / "edition.yaml"
+    config.write_text(config.read_text() + "theme: house\n")
+    with pytest.raises(FolioError, match="heading_font"):
+        merge("donor-statement", content=donor_project / "content",
+              out=donor_project / "build")
+    assert not (donor_project / "build").exists()
