@@ -129,26 +129,20 @@ def _csv_lines(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def _xlsx_lines(path: Path) -> list[tuple[int, list[str]]]:
+    """Read the first sheet, each row with its number in the sheet (as the program shows it)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
     try:
-        import openpyxl
-    except ImportError as exc:  # pragma: no cover - a dependency
-        raise ContentError([Problem(path, None, "reading .xlsx needs openpyxl; "
-                                    "pip install openpyxl, or save the sheet as CSV")]) from exc
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ContentError([Problem(path, None, f"the workbook cannot be read ({exc}); save "
-                                    "it again from Excel or LibreOffice, or as CSV")]) from exc
-    try:
-        sheet = book.worksheets[0]
-        return [(number, [_cell_text(v) for v in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-    finally:
-        book.close()
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+        values = sheet.to_python(skip_empty_area=False)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ContentError([Problem(path, None, "the workbook cannot be read; save it again "
+                                    "from the spreadsheet program as .xlsx, or as CSV")]) from exc
+    return [(number, [_cell_text(v) for v in row]) for number, row in enumerate(values, 1)]
 
 
 def _cell_text(value: Any) -> str:
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

@@ -54,3 +54,46 @@ def email_parts(path: Path) -> tuple[str, str, str, str]:
     assert plain is not None and html is not None
     return (str(message["To"]), str(message["Subject"]), plain.get_content(),
             html.get_content())
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    """Write a one-sheet workbook as a spreadsheet program does (inline strings, numbers)."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(column: int, row: int, value: object) -> str:
+        where = f"{chr(65 + column)}{row}"
+        if isinstance(value, (int, float)):
+            return f'<c r="{where}"><v>{value}</v></c>'
+        return f'<c r="{where}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+    sheet = "".join(f'<row r="{r}">' + "".join(cell(c, r, v) for c, v in enumerate(row))
+                    + "</row>" for r, row in enumerate(rows, 1))
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{package}/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{package}/relationships"><Relationship Id="rId1" '
+            f'Type="{relations}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets><sheet name="Donors" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}/relationships"><Relationship Id="rId1" '
+            f'Type="{relations}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{sheet}'
+                                    "</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return path

@@ -11,7 +11,14 @@ import pytest
 from folio.errors import ContentError, FolioError
 from folio.merge.run import merge
 from tests.conftest import generate
-from tests.merge.conftest import COLUMNS, email_parts, many_rows, pdf_text, write_rows
+from tests.merge.conftest import (
+    COLUMNS,
+    email_parts,
+    many_rows,
+    pdf_text,
+    write_rows,
+    write_xlsx,
+)
 
 PEOPLE = [
     ["D-1", "Zoë", "Ærøskøbing-Núñez", "zoe@example.org", "North", "£1,250", "3"],
@@ -82,25 +89,21 @@ def test_bad_data_is_refused_before_anything_is_written(donor_project: Path) -> 
 
 
 def test_an_xlsx_without_header_row_is_refused(donor_project: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
-    book = openpyxl.Workbook()
-    book.active.append(["D-1", "Ann", "ann@example.org", 12])
-    book.save(donor_project / "donors.xlsx")
+    write_xlsx(donor_project / "donors.xlsx", [["D-1", "Ann", "ann@example.org", 12]])
     refused = r"donors.xlsx, line 1: 'ann@example.org' looks like data"
     with pytest.raises(ContentError, match=refused):
         merge("donor-statement", donor_project / "donors.xlsx",
               content=donor_project / "content", out=donor_project / "build")
-    good = openpyxl.Workbook()
-    good.active.append(COLUMNS)
-    good.active.append(["D-9", "Ann", "Lee", "ann@example.org", "North", 12.0, 2])
-    good.save(donor_project / "good.xlsx")
+    assert not (donor_project / "build").exists()
+    write_xlsx(donor_project / "good.xlsx", [
+        COLUMNS, ["D-9", "Ann", "Lee", "ann@example.org", "North", 12.0, 2],
+        [], ["D-10", "Bo", "", "bo@example.org", "", 7.5, 1]])
     from folio.merge.rows import read_table
 
     table = read_table(donor_project / "good.xlsx")
-    assert table.rows[0].values == ("D-9", "Ann", "Lee", "ann@example.org", "North", "12", "2")
-
-
-
+    assert [(row.line, row.values) for row in table.rows] == [
+        (2, ("D-9", "Ann", "Lee", "ann@example.org", "North", "12", "2")),
+        (4, ("D-10", "Bo", "", "bo@example.org", "", "7.5", "1"))]
 
 
 def test_the_command_names_the_unknown_column_and_exits_1(donor_project: Path) -> None:
