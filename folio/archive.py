@@ -10,7 +10,6 @@ Site settings come from `folio.yaml` beside `content/`.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import FolioError, Problem
-from .sources import find_editions, theme_chain, yaml_settings
+from .sources import file_digest, find_editions, plain_file, plain_files, theme_chain, yaml_settings
 
 if TYPE_CHECKING:
     from .schema import EditionConfig, SiteSettings
@@ -66,6 +65,8 @@ def _listing(content: Path) -> list[tuple[str, dict[str, Any]]]:
     """Return (slug, raw settings) of every edition with a title and a real date."""
     found = []
     for folder in find_editions(content):
+        if not plain_file(folder / "edition.yaml", folder):
+            continue  # a link to settings elsewhere: its own build refuses it
         settings = yaml_settings(folder / "edition.yaml")
         if isinstance(settings.get("date"), datetime.date) and settings.get("title"):
             found.append((folder.name, settings))
@@ -111,8 +112,8 @@ def site_inputs(content: Path, out: Path) -> str:
         editions.append([slug, listed, pictures, built])
     files = []
     for folder in theme_chain(str(theme), project):
-        for path in sorted([*(folder / "archive").rglob("*"), folder / "web" / "style.css",
-                            folder / "theme.yaml", *(folder / "assets").rglob("*")]):
+        for path in sorted([*plain_files(folder / "archive"), folder / "web" / "style.css",
+                            folder / "theme.yaml", *plain_files(folder / "assets")]):
             if path.is_file() and not path.name.startswith("."):
                 files.append([str(path), _digest(path)])
     return json.dumps([site, editions, files], sort_keys=True, default=str)
@@ -120,13 +121,13 @@ def site_inputs(content: Path, out: Path) -> str:
 
 def _inside(root: Path, relative: str) -> Path | None:
     """Return a file of the edition, or None when it is missing or lies outside it."""
-    path = (root / relative).resolve()
-    return path if path.is_relative_to(root.resolve()) and path.is_file() else None
+    path = root / relative
+    return path if plain_file(path, root) else None
 
 
 def _digest(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_digest(path).hex()
     except OSError:
         return ""
 

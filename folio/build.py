@@ -31,9 +31,12 @@ from .errors import FolioError, Problem, command_line, printable
 from .formats import FORMATS, Files
 from .sources import (
     SETTINGS_MEMO,
+    file_digest,
     find_edition,
     find_editions,
     memo_to_keep,
+    plain_file,
+    plain_files,
     recall_settings,
     theme_chain,
     yaml_settings,
@@ -42,10 +45,13 @@ from .sources import (
 if TYPE_CHECKING:
     from .check import Finding
     from .content import Edition
+    from .theme import Theme
 
 log = logging.getLogger("folio")
 MANIFEST = ".folio-manifest.json"
 LOCKS = ".folio-locks"
+CHARTS = ".folio-charts"
+"""Where drawn charts are kept between builds, by digest (see `folio.charts.draw`)."""
 PRINT_HTML = "print.html"
 CHECK_MODES = ("off", "report", "strict")
 """What a build does with `check`'s quick rules: nothing, list their errors, obey them."""
@@ -233,7 +239,7 @@ class _Reads:
 
     def digest(self, path: Path) -> bytes:
         if path not in self.digests:
-            self.digests[path] = hashlib.sha256(path.read_bytes()).digest()
+            self.digests[path] = file_digest(path)
         return self.digests[path]
 
     def yaml(self, path: Path) -> dict[str, Any]:
@@ -253,10 +259,15 @@ def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None =
     read = read or _Reads()
     spec = FORMATS[fmt]
     digest = hashlib.sha256(f"folio {code_version()} {fmt}\n".encode())
-    settings = read.yaml(edition_dir / "edition.yaml")
+    # Only regular files reached through no link are read (`plain_files`): a link to
+    # /etc/shadow or into another edition is refused when the edition loads, and its
+    # target is never opened here. Its name and target still go into the key.
+    config = edition_dir / "edition.yaml"
+    settings = read.yaml(config) if plain_file(config, edition_dir) else {}
     digest.update(json.dumps(_without(settings, spec.ignores), sort_keys=True,
                              default=str).encode())
-    for path in sorted(p for p in edition_dir.rglob("*") if p.is_file()):
+    links: list[str] = []
+    for path in plain_files(edition_dir, links):
         relative = path.relative_to(edition_dir)
         if path.name == "edition.yaml" or path.name.startswith(".") or \
                 relative.parts[0] == "templates":
@@ -267,12 +278,13 @@ def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None =
              *theme_chain(str(settings.get("theme", "default")), project, read.yaml)]
     for folder in chain:
         for sub in (*spec.templates, "assets"):
-            for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
+            for path in plain_files(folder / sub):
                 if path.name.startswith("."):
                     continue
                 digest.update(str(path).encode() + b"\0" + read.digest(path))
-        if (folder / "theme.yaml").is_file():
+        if plain_file(folder / "theme.yaml", folder):
             digest.update(read.digest(folder / "theme.yaml"))
+    digest.update("\n".join(links).encode())
     return digest.hexdigest()
 
 
@@ -371,6 +383,7 @@ def _build_edition(
             edition = replace(render_sections(preview(load_edition(edition_dir), preview_row)),
                               site=links)
             theme = load_theme(edition.config.theme, project, edition.root)
+            edition = _with_charts(edition, theme, out)
         except FolioError as exc:
             result.fail(exc)
             return
@@ -406,6 +419,15 @@ def _build_edition(
             for fmt, finish in pending.items():
                 files = _attempt(result, fmt, edition_dir, finish) if finish else None
                 _write_output(result, fmt, files, started[fmt], keys[fmt], out, keep_html)
+
+
+def _with_charts(edition: Edition, theme: Theme, out: Path) -> Edition:
+    """Read and draw the edition's charts; drawings are kept in `out/.folio-charts/`.
+
+    vl-convert is imported only when a chart is missing from the cache."""
+    from .charts import ChartCache, draw_charts, read_charts
+
+    return draw_charts(read_charts(edition), theme, ChartCache(out / CHARTS, write_atomic))
 
 
 def _write_output(result: Result, fmt: str, files: Files | None, started: float, key: str,

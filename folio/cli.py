@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from .errors import FolioError, command_line, program
+from .errors import FolioError, command_line, escaped_output, program
 from .formats import FORMATS
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ examples:
   {prog} check reflections-2025   proofread before sending
   {prog} import draft.docx --name spring-2026
   {prog} send february-2026 --to me@example.org --smtp localhost:1025
+  {prog} send statement-2025 --merge --smtp smtp.example.org:587 --starttls --user news
   {prog} publish user@example.org:/var/www/news --dry-run
 """
 
@@ -122,16 +123,29 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--no-pdf", action="store_true", help="do not rebuild the PDF")
 
     send = commands.add_parser(
-        "send", parents=[common], help="send a proof email",
-        description="Send build/EDITION/email.eml as a proof to up to 5 addresses. The SMTP "
-        "password is read from the environment variable FOLIO_SMTP_PASSWORD.")
+        "send", parents=[common], help="send a proof email, or deliver a merge",
+        description="Send build/EDITION/email.eml as a proof to up to 5 addresses, or with "
+        "--merge deliver each build/EDITION/merge/<key>.eml to its row's address, once, "
+        "recording each message in build/EDITION/merge/outbox.sqlite. The SMTP password is "
+        "read from the environment variable FOLIO_SMTP_PASSWORD (or asked for).")
     send.add_argument("edition", metavar="EDITION", help="the edition name or folder")
-    send.add_argument("--to", action="append", required=True, metavar="ADDRESS",
+    whom = send.add_mutually_exclusive_group(required=True)
+    whom.add_argument("--to", action="append", metavar="ADDRESS",
                       help="a recipient (repeat for more, at most 5)")
+    whom.add_argument("--merge", action="store_true",
+                      help="deliver the merged messages (folio merge) to their rows")
     send.add_argument("--smtp", default="localhost:25", metavar="HOST:PORT",
                       help="the SMTP server (default localhost:25)")
     send.add_argument("--starttls", action="store_true", help="upgrade the connection with TLS")
     send.add_argument("--user", metavar="NAME", help="log in with this user name")
+    send.add_argument("--rate", metavar="N/s",
+                      help="with --merge: at most N messages a second (also N/min, N/h)")
+    send.add_argument("--attach-pdf", action="store_true",
+                      help="with --merge: attach each row's own PDF (or email: attach_pdf)")
+    send.add_argument("--dry-run", action="store_true",
+                      help="with --merge: list what would be sent; send and record nothing")
+    send.add_argument("--status", action="store_true",
+                      help="with --merge: print the outbox (counts and failed rows)")
 
     publish = commands.add_parser(
         "publish", parents=[common], help="put the site online: a folder or host:path",
@@ -201,7 +215,16 @@ def run() -> NoReturn:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Everything it prints goes through `escaped_output`: text from an edition cannot drive
+    the terminal.
+    """
+    with escaped_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
     command = args.command or "build"
@@ -313,14 +336,38 @@ def _watch(args: argparse.Namespace) -> int:
 def _send(args: argparse.Namespace) -> int:
     from .send import send_proof
 
+    if args.merge:
+        return _deliver(args)
+    merge_only = [o for o, on in (("--rate", args.rate), ("--attach-pdf", args.attach_pdf),
+                                  ("--dry-run", args.dry_run), ("--status", args.status)) if on]
+    if merge_only:
+        raise FolioError(f"{merge_only[0]} goes with --merge (a proof goes to --to at once)")
     print(send_proof(args.edition, content=args.content, out=args.out, to=args.to,
                      smtp=args.smtp, starttls=args.starttls, user=args.user))
     return 0
 
 
-def _publish(args: argparse.Namespace) -> int:
-    from .publish import publish
+def _deliver(args: argparse.Namespace) -> int:
+    from .delivery import deliver, outbox_status, parse_rate
 
+    if args.status:
+        for line in outbox_status(args.edition, content=args.content, out=args.out):
+            print(line)
+        return 0
+    summary = deliver(args.edition, content=args.content, out=args.out, smtp=args.smtp,
+                      starttls=args.starttls, user=args.user,
+                      rate=parse_rate(args.rate) if args.rate else None,
+                      attach_pdf=args.attach_pdf, dry_run=args.dry_run,
+                      say=lambda line: print(line, flush=True))
+    if not args.dry_run:
+        print(summary.line(), flush=True)
+    return 0 if summary.ok or args.dry_run else 1
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from .publish import check_target, publish
+
+    check_target(args.target)
     if _build(args):
         return 1
     outcome = publish(args.target, content=args.content, out=args.out, dry_run=args.dry_run)

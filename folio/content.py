@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import stat
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,8 @@ from pydantic import BaseModel, ValidationError
 from . import pictures
 from .errors import ContentError, Problem, command_line
 from .safe_yaml import NoAliasLoader
-from .schema import LAYOUT_REQUIRES, EditionConfig, SectionMeta
+from .schema import LAYOUT_REQUIRES, LINK_SETTINGS, EditionConfig, SectionMeta, script_scheme
+from .sources import plain_file
 
 if TYPE_CHECKING:
     from .archive import SiteLinks
@@ -60,6 +60,10 @@ class Section:
     html: str = ""
     """The body as sanitised HTML, filled in by `markup.render_sections`."""
     footnotes: tuple[str, ...] = ()
+    script_links: tuple[Problem, ...] = ()
+    """Links of the front matter left out because of their scheme (`javascript:`)."""
+    charts: tuple[Any, ...] = ()
+    """The body's ```chart blocks as `folio.charts.Chart`s, filled in by `charts.read_charts`."""
 
     @property
     def id(self) -> str:
@@ -79,6 +83,8 @@ class Edition:
     """Where every key and value of `edition.yaml` is, by key path (for later checks)."""
     site: SiteLinks | None = None
     """Where the edition sits in the archive, filled in by the build; None on its own."""
+    script_links: tuple[Problem, ...] = ()
+    """Links of edition.yaml and the sections left out because of their scheme."""
 
     @property
     def images(self) -> list[Path]:
@@ -333,6 +339,8 @@ def explain(model: type[BaseModel], error: Any) -> str:
         return f"'{name}' must be one of {expected}, not {error.get('input')!r}"
     if kind.startswith("date"):
         return f"'{name}' must be a date written as YYYY-MM-DD, not {error.get('input')!r}"
+    if kind.startswith("byte_size"):
+        return f"'{name}' must be a size such as 25 MB or 500 KB, not {error.get('input')!r}"
     if kind == "string_too_short":
         return f"'{name}' must not be empty"
     if kind == "string_pattern_mismatch" and loc[-1] == "language":
@@ -410,19 +418,42 @@ def _check_image(
         near = difflib.get_close_matches(relative, _images_in(root), n=1)
         hint = f"; did you mean '{near[0]}'?" if near else "; put the file in images/"
         reason = f"image '{relative}' does not exist{hint}"
+    elif not plain_file(root / relative, root):
+        reason = (f"image '{relative}' is reached through a link (or '..'); put the picture "
+                  "itself in images/ and write images/<name>")
     else:
         reason = pictures.problem(target, relative)
     if reason:
         problems.append(Problem(path, place[0], reason, place[1]))
 
 
+def script_links(data: Any, lines: Lines, path: Path) -> tuple[Problem, ...]:
+    """Return the link settings in `data` whose scheme runs in the browser (`javascript:`).
+
+    The schema empties them (`schema.Link`), so no output has them; these problems say
+    where they were, for `check` and `build --strict`.
+    """
+    found = []
+    for at in LINK_SETTINGS:
+        values: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+        for part in at:
+            values = [((*where, key), value[key]) for where, value in values
+                      for key in (range(len(value)) if part == "*" and isinstance(value, list)
+                                  else [part] if isinstance(value, dict) and part in value
+                                  else [])]
+        for where, value in values:
+            if isinstance(value, str) and (scheme := script_scheme(value)):
+                line, column = place_of(lines, where)
+                found.append(Problem(path, line, f"'{scheme}:' addresses run code or open a "
+                                     "page of the link's own making in the reader's browser, "
+                                     "so this link was left out of every output; write an "
+                                     "https:// or mailto: address", column))
+    return tuple(found)
+
+
 def regular_file_inside(path: Path, folder: Path) -> bool:
-    """Return whether `path` is a regular file, not a link, lying inside `folder`."""
-    try:
-        mode = path.lstat().st_mode
-    except OSError:
-        return False
-    return stat.S_ISREG(mode) and path.resolve().is_relative_to(folder.resolve())
+    """Return whether `path` is a regular file inside `folder`, reached through no link."""
+    return plain_file(path, folder)
 
 
 def _images_in(root: Path) -> list[str]:
@@ -474,7 +505,7 @@ def load_section(
                                     lines.columns.get(("image",))))
         _check_image(root, meta.image, path, place_of(lines, ("image",)), problems)
     return Section(slug=match["slug"], number=int(match["number"]), path=path, meta=meta,
-                   body=body, body_line=body_line)
+                   body=body, body_line=body_line, script_links=script_links(data, lines, path))
 
 
 def load_edition(folder: Path | str) -> Edition:
@@ -487,6 +518,7 @@ def load_edition(folder: Path | str) -> Edition:
                                     f"with {command_line(f'new {root.name}')}")])
     config: EditionConfig | None = None
     lines = Lines()
+    removed: tuple[Problem, ...] = ()
     if (config_path.is_symlink() or config_path.exists()) and not regular_file_inside(
             config_path, root):
         problems.append(Problem(config_path, None, "edition.yaml must be a plain file in the "
@@ -501,6 +533,7 @@ def load_edition(folder: Path | str) -> Edition:
             data, lines = parse_yaml(text, config_path, problems)
             if len(problems) == before:
                 config = validate(EditionConfig, data, lines, config_path, problems)
+                removed = script_links(data, lines, config_path)
         if config is not None:
             for key in ("logo", "cover_image"):
                 if value := getattr(config, key):
@@ -542,7 +575,8 @@ def load_edition(folder: Path | str) -> Edition:
         raise ContentError(problems)
     assert config is not None
     return Edition(slug=root.name, root=root, config=config, sections=tuple(sections),
-                   lines=lines)
+                   lines=lines, script_links=(*removed, *(p for s in sections
+                                                          for p in s.script_links)))
 
 
 def _file_order(path: Path) -> tuple[int, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from markupsafe import Markup
 
@@ -18,6 +18,9 @@ from .theme import Theme
 @dataclass(frozen=True)
 class SectionView:
     """What a component template sees of one section."""
+
+    TEMPLATE_HELPERS: ClassVar[frozenset[str]] = frozenset(["component"])
+    """The methods templates may call (see `folio.sandbox`)."""
 
     id: str
     number: int
@@ -47,6 +50,8 @@ class SectionView:
 @dataclass(frozen=True)
 class FigureBand:
     """How a band of key figures is laid out, the same way on every output."""
+
+    TEMPLATE_HELPERS: ClassVar[frozenset[str]] = frozenset(["widest", "row_of", "size"])
 
     rows: tuple[int, ...]
     """How many figures each row holds where three fit: 5 -> (3, 2), 4 -> (2, 2)."""

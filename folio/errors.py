@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TextIO
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,37 @@ CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202
                      "\u2066-\u2069\ud800-\udfff]")
 """Characters that act on a terminal instead of showing: C0/C1 controls (a tab is kept),
 bidirectional marks and overrides, and lone surrogates."""
+
+
+class Terminal:
+    """A text stream that writes control characters escaped (`printable`).
+
+    The command line puts its standard output and error behind one each, so that every
+    message, progress line and finding passes here: an edition folder called
+    `\x1b[2J...` is shown as written, whichever line names it.
+    """
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(printable(text, keep_newlines=True))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def escaped_output() -> Iterator[None]:
+    """Put `sys.stdout` and `sys.stderr` behind a `Terminal` while the block runs."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (s if isinstance(s, Terminal) else Terminal(s)
+                              for s in saved)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def display_path(path: Path | str) -> str:

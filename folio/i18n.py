@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from markupsafe import Markup, escape
 
@@ -158,6 +158,11 @@ def words_for(language: str, strings: Mapping[str, Mapping[str, str]]) -> Words:
 @dataclass(frozen=True)
 class Words:
     """The interface words and date formats of one language, with a theme's overrides."""
+
+    TEMPLATE_HELPERS: ClassVar[frozenset[str]] = frozenset([
+        "direction", "cursive", "capitalises_nouns", "start", "end", "gettext", "ngettext",
+        "breakable", "long_date", "month_year", "month", "day"])
+    """What templates may use besides the fields (see `folio.sandbox`)."""
 
     language: str
     overrides: tuple[tuple[str, str], ...] = ()

@@ -12,6 +12,7 @@ import re
 import stat
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import Any
 
 MAX_IMAGE_BYTES = 25_000_000
 MAX_IMAGE_PIXELS = 40_000_000
@@ -160,7 +161,11 @@ def svg_problem(data: bytes, relative: str) -> str | None:
     if root.tag != f"{{{SVG_NS}}}svg":
         return (f"image '{relative}' is not an SVG drawing (its first element is not <svg> "
                 "in the SVG namespace); export it again")
-    for element in root.iter():
+    elements = list(root.iter())
+    if len(elements) > MAX_SVG_ELEMENTS:
+        return (f"the SVG '{relative}' has {len(elements):,} elements, more than the "
+                f"{MAX_SVG_ELEMENTS:,} a picture may have; simplify it or export it as PNG")
+    for element in elements:
         namespace, _, name = str(element.tag).rpartition("}")
         namespace = namespace.lstrip("{")
         if namespace not in EDITOR_NAMESPACES and (namespace != SVG_NS
@@ -172,8 +177,116 @@ def svg_problem(data: bytes, relative: str) -> str | None:
                 return refuse.format(f"an event handler ({local}=)")
             if local == "href" and not SAFE_REFERENCE.match(value):
                 return refuse.format(f"a reference to {value[:60]!r}")
-            if CSS_REFERENCE.search(value):
+            if local == "href" and (inside := _embedded_problem(value, relative)):
+                return inside
+            if CSS_REFERENCE.search(value) or (local != "href" and css_problem(value, False)):
                 return refuse.format(f"a style that loads something ({local}=)")
-        if name == "style" and CSS_REFERENCE.search("".join(element.itertext())):
-            return refuse.format("a style that loads something")
+        if name == "style":
+            css = "".join(element.itertext())
+            found = css_problem(css, True) or (CSS_REFERENCE.search(css) and "url()")
+            if found:
+                return refuse.format(f"a style that loads something ({found})")
+    return _drawing_problem(root, relative)
+
+
+MAX_SVG_ELEMENTS = 50_000
+"""The most elements an SVG picture may have (a detailed map from Inkscape has ~10,000)."""
+MAX_SVG_DRAWN = 200_000
+"""The most elements an SVG may draw once `<use>` and `url(#...)` references are followed:
+nine levels of ten `<use>` each would make a renderer draw a billion."""
+LOADING_FUNCTIONS = frozenset(["url", "src", "image", "image-set", "-webkit-image-set",
+                               "cross-fade", "-webkit-cross-fade", "element", "-moz-element",
+                               "expression", "paint"])
+"""CSS functions that can load or build a picture; only `url(#id)` is allowed of them."""
+
+
+def css_problem(css: str, sheet: bool) -> str | None:
+    """Return what in CSS (a style sheet, or a value when not `sheet`) loads something.
+
+    The CSS is parsed as a browser does (tinycss2), so escapes are read: `u\\72l(...)`
+    is `url(...)`, `@\\69mport` is `@import`.
+    """
+    import tinycss2
+
+    nodes: list[Any] = (tinycss2.parse_stylesheet(css) if sheet
+                        else tinycss2.parse_component_value_list(css))
+    while nodes:
+        node = nodes.pop()
+        kind = getattr(node, "type", "")
+        if kind == "at-rule" and node.lower_at_keyword in ("import", "namespace", "font-face"):
+            return f"@{node.lower_at_keyword}"
+        if kind == "url" and not node.value.strip().startswith("#"):
+            return f"url({node.value[:60]})"
+        if kind == "error":
+            return "CSS that cannot be read"
+        if kind == "function" and node.lower_name in LOADING_FUNCTIONS:
+            words = [t for t in node.arguments if t.type not in ("whitespace", "comment")]
+            local = (node.lower_name in ("url", "src") and len(words) == 1
+                     and words[0].type == "string" and words[0].value.strip().startswith("#"))
+            if not local:
+                return f"{node.lower_name}(...)"
+        for part in ("prelude", "content", "arguments", "value"):
+            children = getattr(node, part, None)
+            if isinstance(children, list):
+                nodes.extend(children)
+        if kind in ("qualified-rule", "at-rule") and node.content is not None:
+            nodes.extend(tinycss2.parse_blocks_contents(node.content))
+    return None
+
+
+def _embedded_problem(address: str, relative: str) -> str | None:
+    """Return why a picture embedded in an SVG as a `data:` address cannot be used."""
+    import base64
+    import binascii
+
+    head, comma, payload = address.strip().partition(",")
+    if not comma or not head.lower().startswith("data:image/"):
+        return None
+    if len(payload) > MAX_IMAGE_BYTES * 4 // 3 + 4:
+        return (f"a picture inside the SVG '{relative}' is over 25 MB; make it smaller")
+    try:
+        data = base64.b64decode("".join(payload.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return (f"a picture inside the SVG '{relative}' is damaged; export the SVG again")
+    return raster_problem(data, f"{relative} (a picture inside it)")
+
+
+def _drawing_problem(root: ElementTree.Element, relative: str) -> str | None:
+    """Return why an SVG would take a renderer too long: references that loop or explode.
+
+    Each element costs itself, its children and what it refers to (`<use href="#a">`,
+    `fill="url(#p)"`), counted once per place it is drawn, without drawing anything.
+    """
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+
+    def depends(element: ElementTree.Element) -> list[ElementTree.Element]:
+        found = list(element)
+        for value in element.attrib.values():
+            for name in re.findall(r"^\s*#([^\s)'\"]+)\s*$|url\(\s*['\"]?#([^\s)'\"]+)", value):
+                target = by_id.get(name[0] or name[1])
+                if target is not None:
+                    found.append(target)
+        return found
+
+    drawn: dict[int, int] = {}
+    started: set[int] = set()
+    stack: list[tuple[ElementTree.Element, bool]] = [(root, False)]
+    while stack:
+        element, finished = stack.pop()
+        key = id(element)
+        if finished:
+            drawn[key] = min(1 + sum(drawn[id(d)] for d in depends(element)), MAX_SVG_DRAWN + 1)
+            continue
+        if key in drawn:
+            continue
+        if key in started:
+            return (f"the SVG '{relative}' has an element that uses itself (through <use> or "
+                    "url(#...)), which never finishes drawing; export it again")
+        started.add(key)
+        stack.append((element, True))
+        stack.extend((d, False) for d in depends(element) if id(d) not in drawn)
+    if drawn[id(root)] > MAX_SVG_DRAWN:
+        return (f"the SVG '{relative}' draws more than {MAX_SVG_DRAWN:,} elements once its "
+                "<use> copies are counted (copies of copies, nested deep); simplify it or "
+                "export it as PNG")
     return None

@@ -113,6 +113,15 @@ def online_files(content: Path, out: Path) -> tuple[dict[str, Path], list[str]]:
     return dict(sorted(files.items())), drafts
 
 
+def check_target(target: str) -> None:
+    """Refuse a target that rsync or ssh would read as an option (`-e ...`, `user@-o...`)."""
+    remote = REMOTE.match(target)
+    if target.startswith("-") or (remote and remote["host"].startswith("-")):
+        raise FolioError(f"the target '{target}' starts with '-', which rsync and ssh read "
+                         "as an option; name a folder as ./" + target.lstrip("-") +
+                         " or a server as [user@]host:path")
+
+
 def is_remote(target: str) -> bool:
     """Return True for an rsync-over-SSH target such as `user@host:/var/www/news`."""
     return REMOTE.match(target) is not None
@@ -124,6 +133,7 @@ def is_remote(target: str) -> bool:
 def publish(target: str, *, content: Path = Path("content"), out: Path = Path("build"),
             dry_run: bool = False) -> Published:
     """Bring `target` to exactly what belongs online; then check the email's pictures."""
+    check_target(target)
     files, drafts = online_files(content, out)
     if "index.html" not in files:
         raise FolioError(f"{display_path(out)}/ holds no built archive; run the build first")
@@ -196,12 +206,13 @@ def _rsync(files: dict[str, Path], target: str, out: Path,
                 os.link(source, staged)  # the same bytes and times, no copy
             except OSError:
                 shutil.copy2(source, staged)
-        trial = _run([*command, "--dry-run", f"{stage}/", target], target)
+        # `--` ends the options: a target is only ever a place, never an option.
+        trial = _run([*command, "--dry-run", "--", f"{stage}/", target], target)
         copied, deleted, created = _itemized(trial)
         if deleted:
             _refuse_foreign(target, deleted, "index.html" not in created)
         if not dry_run and (copied or deleted):
-            _run([*command, f"{stage}/", target], target)
+            _run([*command, "--", f"{stage}/", target], target)
     return copied, deleted
 
 

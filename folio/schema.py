@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ByteSize, ConfigDict, Field
 
 from .sources import THEME_NAME
 
@@ -21,6 +21,34 @@ FILE_NAME = r"^[^/\\.][^/\\]*$"
 """A plain file name: no folder, not hidden."""
 
 MergeTagPreset = Literal["none", "mailchimp", "listmonk", "sendgrid", "brevo", "mailgun", "custom"]
+
+
+SCRIPT_SCHEMES = ("javascript", "vbscript", "livescript", "data")
+"""Address schemes a browser runs as code or opens as a document of the link's own making."""
+
+
+def script_scheme(address: str) -> str | None:
+    """Return the scheme of an address that would run in the reader's browser, or None.
+
+    Browsers ignore white space and control characters inside a scheme and its case, so
+    ` Java\tScript:` is `javascript:` too.
+    """
+    squeezed = "".join(c for c in address if c > " " and c != "\x7f").lower()
+    scheme, colon, _ = squeezed.partition(":")
+    return scheme if colon and scheme in SCRIPT_SCHEMES else None
+
+
+def _without_script(address: str) -> str:
+    return "" if script_scheme(address) else address
+
+
+Link = Annotated[str, AfterValidator(_without_script)]
+"""An address a reader follows: one with a `SCRIPT_SCHEMES` scheme is emptied, so no
+output carries it (`check`, and `build --strict`, report it as an error)."""
+LINK_SETTINGS = (("website",), ("email", "web_url"), ("email", "pdf_url"),
+                 ("email", "asset_base_url"), ("email", "unsubscribe_url"),
+                 ("email", "view_online_url"), ("cta", "url"), ("events", "*", "url"))
+"""Where `Link` settings are, as key paths (`*`: every item of a list)."""
 
 
 LANGUAGE_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
@@ -51,7 +79,7 @@ class CallToAction(Model):
 
     label: str = Field(min_length=1)
     """The button text, an action: `"Register for the webinar"`."""
-    url: str = Field(min_length=1)
+    url: Annotated[str, Field(min_length=1), AfterValidator(_without_script)]
     """Where the button leads (`https://...` or `mailto:...`)."""
 
 
@@ -64,7 +92,7 @@ class Event(Model):
     """The event's name."""
     place: str = ""
     """Where it happens: a city, a venue or `"Online"`."""
-    url: str | None = None
+    url: Link | None = None
     """A page about the event or its registration form."""
 
 
@@ -137,22 +165,27 @@ class EmailSettings(Model):
     """The `From` address, as `Name <address>`."""
     reply_to: str | None = None
     """A `Reply-To` address, when replies should go elsewhere."""
-    web_url: str | None = None
+    web_url: Link | None = None
     """Where the web page is published (https); digest "Read more" links point there."""
-    pdf_url: str | None = None
+    pdf_url: Link | None = None
     """Where the PDF is published; the email links to it when set."""
-    asset_base_url: str | None = None
+    asset_base_url: Link | None = None
     """Where `email-images/` will be uploaded; image addresses in the email start with it."""
     mode: Literal["full", "digest"] | None = None
     """`full` (every section's text) or `digest` (summaries and links); by `kind` when left out."""
     merge_tags: MergeTagPreset = "none"
     """The sending service whose unsubscribe and view-in-browser tags to use."""
-    unsubscribe_url: str | None = None
+    unsubscribe_url: Link | None = None
     """The unsubscribe address or tag, for `merge_tags: custom` or `none`."""
-    view_online_url: str | None = None
+    view_online_url: Link | None = None
     """The view-in-browser address or tag, for `merge_tags: custom`; `web_url` otherwise."""
     tracking: Tracking | None = None
     """UTM link tracking; left out, links are not changed."""
+    attach_pdf: bool = False
+    """Attach each recipient's own PDF when `send --merge` delivers a merge (as `--attach-pdf`)."""
+    max_size: ByteSize | None = None
+    """The largest message your mail server takes, such as `25 MB`; `send --merge` refuses a
+    bigger one before sending anything (10 MB when left out)."""
 
 
 class PdfSettings(Model):
@@ -224,7 +257,7 @@ class EditionConfig(Model):
     """A picture for the cover, relative to the edition folder; the theme's artwork otherwise."""
     cover_image_alt: str | None = None
     """What the cover picture shows. Required with `cover_image`."""
-    website: str | None = None
+    website: Link | None = None
     """The organisation's website, linked in footers."""
     address: str = ""
     """The organisation's postal address, printed in the email footer."""

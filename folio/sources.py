@@ -10,7 +10,9 @@ import datetime
 import difflib
 import hashlib
 import json
+import os
 import re
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -166,6 +168,77 @@ def _names_only(data: Any) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return True
+
+
+def plain_file(path: Path, folder: Path) -> bool:
+    """Return whether `path` is a regular file inside `folder` reached through no link.
+
+    Every step from `folder` down to the file is checked, without following links, before
+    anything is opened: a folder inside the edition that links elsewhere (`images -> /`,
+    `templates -> ..`) is as far out as a file that does.
+    """
+    try:
+        relative = path.relative_to(folder)
+    except ValueError:
+        return False
+    if ".." in relative.parts or not relative.parts:
+        return False
+    step = folder
+    try:
+        for part in relative.parts[:-1]:
+            step = step / part
+            if not stat.S_ISDIR(step.lstat().st_mode):
+                return False
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def plain_folder(path: Path) -> bool:
+    """Return whether `path` is a folder itself, not a link to one."""
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def plain_files(folder: Path, links: list[str] | None = None) -> list[Path]:
+    """Return the regular files under `folder`, sorted, never following a link.
+
+    A folder that is itself a link gives nothing: `templates -> /` is not walked. The
+    links met on the way are added to `links`, as `name -> target`, when it is given.
+    """
+    if not plain_folder(folder):
+        return []
+    found = []
+    for top, folders, files in os.walk(folder, followlinks=False):
+        for name in [*folders, *files]:
+            path = os.path.join(top, name)
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue
+            if stat.S_ISREG(mode) and name in files:
+                found.append(Path(path))
+            elif stat.S_ISLNK(mode) and links is not None:
+                links.append(f"{os.path.relpath(path, folder)} -> {os.readlink(path)}")
+    if links is not None:
+        links.sort()
+    return sorted(found)
+
+
+HASHED_WHOLE = 64_000_000
+"""Files up to this size are keyed by their bytes; a larger one (which no edition file may
+be) by its size and time, so that a huge file costs nothing to key."""
+
+
+def file_digest(path: Path) -> bytes:
+    """Return the SHA-256 of a file read in chunks (or of its size and time when huge)."""
+    size = path.stat()
+    if size.st_size > HASHED_WHOLE:
+        return hashlib.sha256(f"{size.st_size} {size.st_mtime_ns}".encode()).digest()
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").digest()
 
 
 def theme_folder(name: str, project: Path) -> Path | None:

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
+from . import sandbox
 from .content import parse_yaml, read_text, validate
 from .errors import Problem, TemplateError
 from .i18n import ENGLISH, Words, words_for
 from .schema import FontSpec, ThemeConfig
-from .sources import BUILTIN_THEMES, theme_folder
+from .sources import BUILTIN_THEMES, plain_files, plain_folder, theme_folder
 
 SYSTEM_FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 """Where a theme's `folder:` fonts may be: the folders Debian's font packages install into."""
@@ -58,7 +59,7 @@ class Theme:
         """
         # The listing is part of the key: a template added to a folder of the chain can
         # hide one that an older environment has cached.
-        listing = tuple(sorted(str(p) for f in self.folders if f.is_dir() for p in f.rglob("*")))
+        listing = tuple(str(p) for f in self.folders for p in plain_files(f))
         env = _environment(self.folders, hash(listing), words)
         env.globals["theme"] = self.config
         env.globals["colours"] = self.config.colours
@@ -72,7 +73,7 @@ class Theme:
         """
         env = self.environment(context.get("words") or ENGLISH)
         try:
-            return env.get_template(name).render(context)
+            return sandbox.render(env.get_template(name), context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError([Problem(exc.filename or name, exc.lineno,
                                          f"template syntax error: {exc.message}; fix the "
@@ -89,12 +90,21 @@ class Theme:
             raise TemplateError([Problem(where or name, line, f"{exc.message}; check the name "
                                          "against the template variables listed in the docs' "
                                          "'Change the theme' page")]) from exc
+        except sandbox.TemplateLimit as exc:
+            where, line = exc.place if exc.place[0] else _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, f"{exc}; templates render in a "
+                                         "sandbox with limits of time and size")]) from exc
         except SecurityError as exc:
             where, line = _template_frame(exc)
             raise TemplateError([Problem(where or name, line, "this template reaches for "
                                          f"something templates may not use ({exc}); templates "
                                          "render in a sandbox: use only the template variables "
                                          "and filters")]) from exc
+        except (MemoryError, OverflowError) as exc:
+            where, line = _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, "this template asks for a value "
+                                         "too large to make; templates render in a sandbox "
+                                         "with limits of time and size")]) from exc
 
     def words(self, language: str) -> Words:
         """Return the interface words of a language, with this theme's `strings:` for it."""
@@ -198,13 +208,17 @@ class _FolderLoader(jinja2.FileSystemLoader):
     """A template loader that reads only regular files lying inside their own folder."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> Any:
-        source, filename, uptodate = super().get_source(environment, template)
-        home = next(Path(f) for f in self.searchpath
-                    if Path(filename).is_relative_to(Path(f)))
-        if not Path(filename).resolve().is_relative_to(home.resolve()):
-            raise TemplateError([Problem(filename, None, "this template is a link to a file "
-                                         "outside its folder; put the template itself here")])
-        return source, filename, uptodate
+        # Checked before the file is opened: the first folder that has the name decides.
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in map(Path, self.searchpath):
+            path = folder.joinpath(*pieces)
+            if path.is_file():
+                if not inside(path, folder):
+                    raise TemplateError([Problem(path, None, "this template is a link to a "
+                                                 "file outside its folder; put the template "
+                                                 "itself here")])
+                break
+        return super().get_source(environment, template)
 
 
 SETTINGS: dict[str, Any] = {
@@ -227,7 +241,7 @@ def compiled_templates() -> jinja2.BytecodeCache | None:
     import hashlib
 
     settings = repr(sorted((key, repr(value)) for key, value in SETTINGS.items()))
-    digest = hashlib.sha256(f"{ImmutableSandboxedEnvironment.__name__} newstyle "
+    digest = hashlib.sha256(f"{sandbox.Sandbox.__name__} {sandbox.PACE} newstyle "
                             f"{settings}".encode()).hexdigest()[:16]
     try:
         return jinja2.FileSystemBytecodeCache(pattern=f"folio-{digest}-%s.cache")
@@ -239,8 +253,8 @@ def compiled_templates() -> jinja2.BytecodeCache | None:
 def _environment(folders: tuple[Path, ...], listing: int, words: Words) -> jinja2.Environment:
     # Templates come from editions and themes, which are untrusted: the sandbox keeps them
     # away from Python internals (`__class__`, `__globals__`) and from changing any object.
-    env = ImmutableSandboxedEnvironment(loader=_FolderLoader([str(f) for f in folders]),
-                                        bytecode_cache=compiled_templates(), **SETTINGS)
+    env = sandbox.Sandbox(loader=_FolderLoader([str(f) for f in folders]),
+                          bytecode_cache=compiled_templates(), **SETTINGS)
     env.policies["ext.i18n.trimmed"] = True  # a message's white space is collapsed
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         words.gettext, words.ngettext, newstyle=True)
@@ -302,8 +316,14 @@ def _inherit(chain: list[ThemeConfig]) -> ThemeConfig:
 def load_theme(name: str, project: Path, edition_root: Path | None = None) -> Theme:
     """Load theme `name` and the chain of themes it extends."""
     folders: list[Path] = []
-    if edition_root is not None and (edition_root / "templates").is_dir():
-        folders.append(edition_root / "templates")
+    if edition_root is not None:
+        own = edition_root / "templates"
+        if own.is_symlink():
+            raise TemplateError([Problem(own, None, "templates/ is a link to a folder "
+                                         "elsewhere; put the edition's own templates in a "
+                                         "templates/ folder inside it, or delete the link")])
+        if plain_folder(own):
+            folders.append(own)
     configs: list[ThemeConfig] = []
     current: str | None = name
     while current:

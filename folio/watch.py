@@ -134,7 +134,11 @@ def make_handler(
             if any(ord(c) < 32 or ord(c) == 127 for c in path):
                 raise ValueError(path)
             target = (root / path.lstrip("/")).resolve()
-            if not target.is_relative_to(root) or target.name.startswith("."):
+            # Nothing hidden is served: no part of the path asked for, or of the file
+            # found, may start with a dot (`/.folio-locks/x.lock`, `/mini/.cache/`).
+            if not target.is_relative_to(root) or any(
+                    part.startswith(".") for part in (*path.split("/"),
+                                                      *target.relative_to(root).parts)):
                 self.send_error(HTTPStatus.NOT_FOUND)
                 return
             if target.is_dir():

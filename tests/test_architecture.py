@@ -11,6 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "folio"
 COMMANDS = {"folio.cli", "folio.build", "folio.watch", "folio.send", "folio.scaffold",
             "folio.publish"}
 STAGES = {"folio.schema", "folio.sources", "folio.content", "folio.markup", "folio.theme",
+          "folio.sandbox",
           "folio.context", "folio.errors", "folio.archive",
           "folio.i18n", "folio.safe_yaml"}
 EMAIL_LIMITS = {"HEAD_STYLE_LIMIT", "SIZE_LIMIT", "SIZE_WARNING", "TABLE_COLUMNS",
@@ -82,8 +83,16 @@ def test_no_upward_imports(path: Path) -> None:
                                  "write_atomic"}, names
             if me in ("folio.merge.fields", "folio.merge.personalise", "folio.merge.rows",
                       "folio.merge.worker"):
-                assert room in STAGES or target.startswith(("folio.merge", "folio.formats")), (
-                    f"{me} runs in workers and previews: stages and formats only, not {target}")
+                assert room in STAGES or target.startswith(
+                    ("folio.merge", "folio.formats", "folio.charts")), (
+                    f"{me} runs in workers and previews: stages, formats and charts only, "
+                    f"not {target}")
+        elif me.startswith("folio.delivery"):
+            assert room not in COMMANDS and not target.startswith(
+                ("folio.check", "folio.importers")), f"{me} imports {target}"
+            if target.startswith("folio.formats"):
+                assert target == "folio.formats.email.message", (
+                    f"{me} may use only the email format's message helpers, not {target}")
         elif me.startswith("folio.importers"):
             assert room not in COMMANDS and not target.startswith(
                 ("folio.formats", "folio.check")), f"{me} imports {target}"

@@ -70,7 +70,9 @@ def check_synopsis(text: str) -> None:
     lines = [line for line in text[start:text.index("<!-- synopsis:end -->")].splitlines()
              if line.startswith("folio ")]
     subparsers = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    shown = {line.split()[1]: line for line in lines}
+    shown: dict[str, str] = {}
+    for line in lines:  # a command may take two lines (send --to, send --merge): their union
+        shown[line.split()[1]] = f"{shown.get(line.split()[1], '')} {line}".strip()
     assert set(shown) == set(subparsers), "every command, once"
     common = {"--content", "--out", "--debug", "-h", "--help"}
     for name, command in subparsers.items():

@@ -24,8 +24,9 @@ def show_helper():  # registered before Folio imports multiprocessing: runs afte
         print("helper", helper._helper.process.pid, flush=True)
 atexit.register(show_helper)
 if "thread" in sys.argv[1:2]:
-    def late():
-        time.sleep(3)  # still running when the command is done
+    def late():  # still running when the command is done, however slow the machine:
+        while threading.main_thread().is_alive():  # it ends once Python's exit has begun
+            time.sleep(0.05)
         print("thread finished", flush=True)
     threading.Thread(target=late).start()
 sys.argv = ["folio", *sys.argv[2:]]

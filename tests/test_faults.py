@@ -303,9 +303,10 @@ def test_a_mail_server_that_never_answers_is_reported_as_such(
     import socket
 
     from folio import send
+    from folio.delivery import smtp
     from folio.errors import SendError
 
-    monkeypatch.setattr(send, "TIMEOUT", 1)
+    monkeypatch.setattr(smtp, "TIMEOUT", 1)  # the proof's connection is delivery's
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen()

@@ -8,13 +8,16 @@ nothing outside the edition ended up read, executed or published.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from tests.conftest import FIXTURES, reported
 
@@ -88,6 +91,195 @@ def test_a_template_linking_outside_its_folder_is_refused(project: Path) -> None
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "web/outside/secret.txt: this template is a link to a file outside" in done.stderr
     assert b"TOP-SECRET-TEXT" not in published(project)
+
+
+# --- 1b. templates see data, not objects ----------------------------------------------
+
+PICKLE = "cos\\nsystem\\n(S'touch MARKER'\\ntR."
+OBJECT_EXPLOITS = [
+    f'{{{{ edition.parse_raw("{PICKLE}", proto="pickle", allow_pickle=True) }}}}',
+    "{{ edition.parse_file('/etc/passwd') }}",
+    "{{ edition.model_dump_json(indent=1000000000) }}",
+    "{{ theme.model_copy(update={'x': 1}) }}",
+    "{{ colours.model_validate_json('{}') }}",
+    "{{ edition['parse_file']('/etc/passwd') }}",
+    "{{ edition|attr('model_dump_json') }}",
+    "{{ sections[0].figures.__class__ }}",
+]
+PLACES = {  # the folder a template is put in, the command that renders it
+    "edition, build": ("content/mini/templates", ["build", "mini", "--format", "web"]),
+    "edition email, check": ("content/mini/templates", ["check", "mini"]),
+    "project theme, build": ("templates/mine", ["build", "mini", "--format", "web"]),
+}
+
+
+def place_template(project: Path, where: str, first_lines: str,
+                   template: str = "web/components/text.html") -> tuple[list[str], str]:
+    """Put a template starting with `first_lines` at one of `PLACES`; return the command
+    that renders it and how the error names it."""
+    folder, command = PLACES[where]
+    if "email" in where:
+        template = "email/head.css"
+    target = project / folder / template
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if folder == "templates/mine":
+        shutil.copy(ROOT / "templates" / "default" / "theme.yaml", project / folder)
+        config = project / MINI / "edition.yaml"
+        config.write_text(config.read_text() + "theme: mine\n")
+    original = (ROOT / "templates" / "default" / template).read_text()
+    target.write_text("{# line 1 #}\n" + first_lines + "\n" + original)
+    return command, f"{folder.rpartition('/')[2]}/{template}"
+
+
+@pytest.mark.parametrize("exploit", OBJECT_EXPLOITS)
+@pytest.mark.parametrize("where", list(PLACES))
+def test_templates_cannot_call_the_methods_of_what_they_are_given(
+    project: Path, where: str, exploit: str,
+) -> None:
+    marker = project / "pwned"
+    command, shown = place_template(project, where, exploit.replace("MARKER", str(marker)))
+    done = run(project, *command, timeout=120)
+    assert not marker.exists()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "bug in Folio" not in done.stdout + done.stderr
+    assert reported(f"{shown}, line 2: ", done), done.stdout + done.stderr
+    assert "sandbox" in done.stdout + done.stderr
+    assert "root:" not in done.stdout + done.stderr  # /etc/passwd was not read into a page
+    assert b"root:" not in published(project)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("code", "says"), [
+    ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+     "took more than 10 seconds"),
+    ("{{ 10 ** (10 ** 8) }}", "too large"),
+    ("{% for i in range(10**9) %}{% endfor %}", "range() of 1,000,000,000 numbers"),
+    ("{{ 'x' * 10**9 }}", "the limit is 1,000,000"),
+    ("{{ 'x'|center(1000000000) }}", "larger than templates may use"),
+    ("{{ '%1000000000s' % 'x' }}", "a format asks for a width"),
+    ("{{ '{:>1000000000}'.format('x') }}", "a format asks for a width"),
+    ("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", "writes more than"),
+])
+def test_template_work_is_bounded_in_time_and_size(project: Path, code: str, says: str) -> None:
+    import time
+
+    command, shown = place_template(project, "edition, build", code)
+    started = time.monotonic()
+    done = run(project, *command, timeout=60)
+    assert time.monotonic() - started < 30
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "bug in Folio" not in done.stdout + done.stderr
+    assert reported(f"{shown}, line 2: ", done), done.stdout + done.stderr
+    assert says in done.stderr
+
+
+def test_every_method_a_template_can_reach_is_allowed(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Walk every attribute a template may read on every object any template is given."""
+    import inspect
+
+    from folio import sandbox
+    from folio.archive import render_site
+    from folio.content import load_edition
+    from folio.formats import FORMATS
+    from folio.formats.pdf.document import print_document
+    from folio.markup import render_sections
+    from folio.theme import load_theme
+
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    given: list[tuple[Any, dict[str, Any]]] = []
+    real = sandbox.render
+    monkeypatch.setattr(sandbox, "render", lambda template, context: (
+        given.append((template.environment, context)), real(template, context))[1])
+    for name in ("mini", "constructs", "arabic-review"):
+        edition = render_sections(load_edition(tmp_path / "content" / name))
+        theme = load_theme(edition.config.theme, tmp_path, edition.root)
+        for fmt in ("web", "email"):
+            FORMATS[fmt].renderer()(edition, theme)
+        print_document(edition, theme)
+    render_site(tmp_path / "content", tmp_path / "build")
+    assert len(given) >= 10
+
+    allowed = {"SectionView.component", "FigureBand.row_of", "FigureBand.size",
+               "Words.gettext", "Words.ngettext", "Words.breakable", "Words.long_date",
+               "Words.month_year", "Words.month", "Words.day"}
+    plain = (*sandbox.PLAIN_TYPES, Markup)
+    seen: set[int] = set()
+    reached: set[str] = set()
+    for env, context in given:
+        stack: list[Any] = [*context.values(), *env.globals.values()]
+        while stack:
+            obj = stack.pop()
+            if id(obj) in seen or inspect.isroutine(obj) or isinstance(obj, type):
+                continue
+            seen.add(id(obj))
+            if isinstance(obj, (list, tuple, set, frozenset)):
+                stack.extend(obj)
+                continue
+            if isinstance(obj, dict):
+                stack.extend(obj.values())
+                continue
+            if isinstance(obj, plain) or type(obj).__module__.startswith("jinja2"):
+                continue
+            kind = type(obj)
+            assert kind.__module__.startswith("folio."), f"templates are given a {kind!r}"
+            for name in dir(obj):
+                try:
+                    value = getattr(obj, name)
+                except Exception:
+                    continue
+                if not env.is_safe_attribute(obj, name, value):
+                    continue
+                reached.add(f"{kind.__name__}.{name}")
+                if inspect.isroutine(value):
+                    assert f"{kind.__name__}.{name}" in allowed, (
+                        f"a template can call {kind.__name__}.{name}")
+                else:
+                    stack.append(value)
+    assert {"EditionConfig.title", "SectionView.component", "Colours.text"} <= reached
+    assert not any(name.split(".")[1].startswith(("model_", "parse_", "copy", "json", "dict",
+                                                  "schema", "construct", "validate"))
+                   for name in reached), sorted(reached)
+
+
+# --- 1c. links that run code are left out of every output -------------------------------
+
+SCRIPT_LINKS = ["javascript:alert(document.domain)", " Java\tScript:alert(1)",
+                "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+                "vbscript:msgbox(1)"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("address", SCRIPT_LINKS)
+def test_script_links_are_left_out_of_every_output(project: Path, address: str) -> None:
+    edition = project / MINI
+    quoted = json.dumps(address)
+    join = edition / "06-join.md"
+    join.write_text(join.read_text().replace('"https://example.org/join"', quoted)
+                    + f"\nSee [the form]({address.replace(' ', '').replace(chr(9), '')}).\n")
+    dates = edition / "05-dates.md"
+    dates.write_text(dates.read_text().replace('"https://example.org/webinar"', quoted))
+    config = edition / "edition.yaml"
+    config.write_text(config.read_text().replace("https://example.org/mini/\n",
+                                                 f"{quoted}\n", 1) + f"website: {quoted}\n")
+    done = run(project, "build", "mini")
+    assert done.returncode == 0, done.stderr
+    assert "check finds" in done.stderr and "left out of every output" in done.stderr
+    scheme = address.strip().split(":")[0].lower().replace("\t", "")
+    for path in (project / "build").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".txt", ".eml", ".xml"):
+            text = path.read_text(errors="replace").lower().replace("\t", "")
+            assert f"{scheme}:" not in text.replace("data:image", ""), path
+    pdf = (project / "build" / "mini" / "mini.pdf").read_bytes()
+    assert f"{scheme}:".encode() not in pdf.lower().replace(b"data:image", b"")
+    done = run(project, "build", "mini", "--strict", "--force")
+    assert done.returncode == 1 and "--strict builds nothing" in done.stderr
+    done = run(project, "check", "mini", "--format", "json")
+    assert done.returncode == 1
+    found = {(Path(f["file"]).name, f["line"]) for f in json.loads(done.stdout)
+             if f["rule"] == "url" and f["severity"] == "error"}
+    assert {("06-join.md", 5), ("05-dates.md", 5), ("edition.yaml", 13), ("edition.yaml", 16),
+            ("06-join.md", 9)} <= found, found
 
 
 # --- 2, 3. themes by name only, fonts from installed packages only --------------------
@@ -293,6 +485,61 @@ def test_scripted_svgs_are_refused(project: Path, svg: str, where: str) -> None:
     assert b"alert(1)" not in published(project)
 
 
+def _nested_uses(depth: int, width: int) -> str:
+    parts = ['<defs><rect id="l0" width="1" height="1"/>']
+    for level in range(1, depth + 1):
+        parts.append(f'<g id="l{level}">' + f'<use href="#l{level - 1}"/>' * width + "</g>")
+    return "".join(parts) + f'</defs><use href="#l{depth}"/>'
+
+
+def _big_png_uri() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (15_000, 10_000)).save(buffer, "PNG")  # 150 megapixels, 24 KB
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+HEAVY_SVGS = {  # what the SVG holds -> what the error says
+    "fill:u\\72l(http://evil.example/x)": '<rect width="5" height="5" '
+                                           'style="fill:u\\72l(http://evil.example/x)"/>',
+    '@\\69mport "http://..."': '<style>@\\69mport "http://evil.example/a.css";</style>',
+    "image-set(...)": '<style>rect{fill:image-set("http://evil.example/a.png" 1x)}</style>',
+    "150-megapixel PNG inside": '<image width="5" height="5" href="BIGPNG"/>',
+    "use 9 deep x 10": _nested_uses(9, 10),
+    "300,000 tspans": "<text>" + "<tspan>a</tspan>" * 300_000 + "</text>",
+    "uses itself": '<g id="a"><rect width="1" height="1"/><use href="#a"/></g>',
+}
+HEAVY_SAYS = {"150-megapixel PNG inside": "15000x10000 pixels",
+              "use 9 deep x 10": "draws more than 200,000 elements",
+              "300,000 tspans": "300,002 elements", "uses itself": "uses itself"}
+
+
+@pytest.mark.parametrize("what", list(HEAVY_SVGS))
+def test_svgs_that_fetch_through_escapes_or_draw_forever_are_refused_in_seconds(
+    project: Path, what: str,
+) -> None:
+    import time
+
+    body = HEAVY_SVGS[what].replace("BIGPNG", _big_png_uri() if "BIGPNG" in
+                                    HEAVY_SVGS[what] else "")
+    (project / MINI / "images" / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' + body + "</svg>")
+    section = project / MINI / "04-picture.md"
+    section.write_text(section.read_text().replace("images/pic.png", "images/chart.svg"))
+    started = time.monotonic()
+    done = run(project, "build", "mini", timeout=120)
+    assert time.monotonic() - started < 30
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "bug in Folio" not in done.stderr
+    assert reported("mini/04-picture.md, line 4: ", done), done.stderr
+    assert HEAVY_SAYS.get(what, "a style that loads something") in done.stderr
+    assert not (project / "build" / "mini" / "index.html").exists()
+
+
 def test_a_plain_svg_drawing_is_published(project: Path) -> None:
     (project / MINI / "images" / "chart.svg").write_text(CLEAN_SVG)
     section = project / MINI / "04-picture.md"
@@ -335,6 +582,127 @@ def test_section_files_that_are_not_plain_files_are_refused(project: Path, kind:
     assert not (project / "build" / "mini" / "index.html").exists()
 
 
+# --- 4b. links out of the edition, folders included -----------------------------------
+
+def embargoed(project: Path) -> Path:
+    """Add a second, embargoed edition whose text must never reach mini's outputs."""
+    other = project / "content" / "embargo"
+    shutil.copytree(project / MINI, other)
+    section = other / "01-introduction.md"
+    section.write_text(section.read_text() + "\nEMBARGOED-TEXT\n")
+    config = other / "edition.yaml"
+    config.write_text(config.read_text().replace("draft: true", "") + "draft: true\n")
+    return other
+
+
+@pytest.mark.parametrize("target", ["..", "/", "../embargo"])
+def test_an_edition_templates_folder_that_links_out_is_refused(project: Path,
+                                                               target: str) -> None:
+    import time
+
+    embargoed(project)
+    (project / MINI / "templates").symlink_to(target)
+    started = time.monotonic()
+    done = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert time.monotonic() - started < 30  # `templates -> /` is not walked
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert reported("mini/templates: templates/ is a link to a folder elsewhere", done)
+    assert b"EMBARGOED-TEXT" not in published(project)
+
+
+def test_a_linked_edition_yaml_never_shows_in_another_editions_links(project: Path) -> None:
+    outside = project / "outside.yaml"
+    config = (project / MINI / "edition.yaml").read_text()
+    outside.write_text(config.replace("title:", "title: OUTSIDE-TITLE #", 1)
+                       .replace("date: 2025-12-01", "date: 2026-02-01"))
+    linked = project / "content" / "linked"
+    shutil.copytree(project / MINI, linked)
+    (linked / "edition.yaml").unlink()
+    (linked / "edition.yaml").symlink_to(outside)
+    done = run(project, "build", "--format", "web", timeout=120)
+    assert done.returncode == 1
+    assert reported("linked/edition.yaml: ", done) and "plain file" in done.stderr
+    page = (project / "build" / "mini" / "index.html").read_text()
+    assert "OUTSIDE-TITLE" not in page
+    assert b"OUTSIDE-TITLE" not in published(project)
+
+
+@pytest.mark.parametrize("kind", ["fifo outside", "link to /dev/zero", "folder link to fifo"])
+def test_the_rebuild_key_never_opens_a_linked_file(project: Path, kind: str) -> None:
+    """A key that opened the link would block on the pipe, or read /dev/zero forever."""
+    fifo = project / "pipe"
+    os.mkfifo(fifo)
+    if kind == "fifo outside":
+        (project / MINI / "notes.txt").symlink_to(fifo)
+    elif kind == "link to /dev/zero":
+        (project / MINI / "images" / "zero.png").symlink_to("/dev/zero")
+    else:
+        (project / "elsewhere").mkdir()
+        os.mkfifo(project / "elsewhere" / "notes.txt")
+        (project / MINI / "more").symlink_to(project / "elsewhere")
+    done = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    again = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert "up to date" in again.stdout
+
+
+def test_a_huge_file_in_the_edition_is_keyed_without_reading_it(project: Path) -> None:
+    import time
+
+    with (project / MINI / "recording.wav").open("wb") as file:  # sparse: no disk used
+        file.truncate(8 * 1024**3)
+    started = time.monotonic()
+    done = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - started < 30
+    assert "MemoryError" not in done.stderr
+
+
+def test_a_picture_through_a_folder_link_is_refused(project: Path) -> None:
+    (project / "pictures").mkdir()
+    (project / "pictures" / "outside.png").write_bytes(png())
+    (project / MINI / "gallery").symlink_to(project / "pictures")
+    section = project / MINI / "04-picture.md"
+    section.write_text(section.read_text().replace("images/pic.png", "gallery/outside.png"))
+    done = run(project, "build", "mini", "--format", "web", timeout=60)
+    assert done.returncode == 1
+    assert reported("mini/04-picture.md, line ", done)
+    assert "outside the edition" in done.stderr or "through a link" in done.stderr
+
+
+def test_import_never_copies_pictures_through_a_folder_link(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts"
+    (drafts / ".private").mkdir(parents=True)
+    (drafts / ".private" / "secret.png").write_bytes(png((7, 7, 7)))
+    (drafts / "pics").symlink_to(drafts / ".private")
+    (drafts / "fine.png").write_bytes(png())
+    (drafts / "draft.md").write_text("# Spring\n\n## One\n\n![s](pics/secret.png) "
+                                     "![f](fine.png)\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    done = run(project, "import", str(drafts / "draft.md"), "--name", "spring")
+    assert done.returncode == 0, done.stderr
+    assert "picture 'pics/secret.png' was not copied: it is a link" in done.stdout
+    images = sorted(p.name for p in (project / "content" / "spring" / "images").iterdir())
+    assert images == ["fine.png"]
+
+
+# --- 10. publish: a target is a place, never an option ----------------------------------
+
+@pytest.mark.parametrize("target", ["--log-file=LOG", "-e touch MARKER", "--rsync-path=touch "
+                                    "MARKER:site", "user@-oProxyCommand=sh:site"])
+def test_publish_never_passes_a_target_as_an_option(project: Path, target: str) -> None:
+    marker, log = project / "pwned", project / "log"
+    target = target.replace("MARKER", str(marker)).replace("LOG", str(log))
+    done = run(project, "publish", "--", target, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert "starts with '-', which rsync and ssh read as an option" in done.stderr
+    assert not marker.exists() and not log.exists()
+
+
 # --- 5, 9. the preview server: local names only, no redirect elsewhere, bounded ---------
 
 @pytest.fixture
@@ -368,6 +736,30 @@ def get(port: int, path: str, host: str = "127.0.0.1") -> tuple[bytes, bytes]:
     answer = raw(port, f"GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode("latin-1"))
     head, _, body = answer.partition(b"\r\n\r\n")
     return head, body
+
+
+@pytest.mark.parametrize("path", ["/.folio-locks/mini.lock", "/%2efolio-locks/mini.lock",
+                                  "/mini/../.folio-locks/mini.lock", "/.folio-locks/",
+                                  "/mini/.notes/draft.txt", "/mini/.notes/", "/.folio-locks"])
+def test_watch_never_serves_a_hidden_path(project: Path, path: str) -> None:
+    from folio import watch
+
+    done = run(project, "build", "mini", "--format", "web", timeout=120)
+    assert done.returncode == 0, done.stderr
+    root = project / "build"
+    assert (root / ".folio-locks" / "mini.lock").is_file()
+    (root / "mini" / ".notes").mkdir()
+    (root / "mini" / ".notes" / "draft.txt").write_text("embargoed")
+    running = watch.serve(root, 0, watch.State())
+    try:
+        port = running.server_address[1]
+        assert get(port, "/mini/")[0].startswith(b"HTTP/1.0 200")
+        head, body = get(port, path)
+        assert head.startswith(b"HTTP/1.0 404"), head
+        assert b"embargoed" not in body
+    finally:
+        running.shutdown()
+        running.server_close()
 
 
 @pytest.mark.parametrize("path", ["/%2f%2fevil.example/..", "//evil.example/%2e%2e",
@@ -472,6 +864,25 @@ def test_escape_sequences_in_content_are_printed_escaped(project: Path, tmp_path
     done = run(project, "import", str(draft), "--name", "drafted")
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout + done.stderr and "\\x1b" in done.stdout
+
+
+def test_every_line_printed_escapes_what_an_edition_wrote(project: Path, tmp_path: Path) -> None:
+    """Progress and publish lines name the edition's folder; build's summary of check
+    findings quotes the text: both pass through the one escaping stream."""
+    name = "mini\x1b]0;pwned\x07\x1b[2J"
+    (project / MINI).rename(project / "content" / name)
+    section = project / "content" / name / "01-introduction.md"
+    section.write_text(section.read_text() + "\nSee [the form](htps://example.org/\x1b[2J).\n")
+    outputs = []
+    for command in (["build", "--format", "web,email"],
+                    ["publish", str(tmp_path / "site")]):
+        done = run(project, *command, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout + done.stderr)
+    assert "check finds 1 error(s)" in outputs[0]
+    for text in outputs:
+        assert "\x1b" not in text and "\x07" not in text
+        assert "mini\\x1b]0;pwned\\x07\\x1b[2J" in text
 
 
 def test_watch_on_port_0_prints_the_port_it_serves_on(project: Path) -> None:

@@ -24,7 +24,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "folio" / "locales"
 TEMPLATES = ROOT / "templates" / "default"
-PYTHON = [ROOT / "folio" / "formats" / "email" / "text.py",
+PYTHON = [ROOT / "folio" / "charts" / "words.py",
+          ROOT / "folio" / "formats" / "email" / "text.py",
           ROOT / "folio" / "formats" / "pdf" / "document.py",
           ROOT / "folio" / "importers" / "write.py"]
 HEADER = ("# Folio's interface words: every fixed word of the web page, the PDF and the email.\n"

@@ -29,6 +29,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from ..charts import read_charts
 from ..content import Edition, load_edition
 from ..errors import FolioError, display_path
 from ..schema import ThemeConfig
@@ -78,9 +79,10 @@ def check_edition(
     `theme` the theme whose colours to check (None skips contrast); `online` lets the
     dead-link rule ask the web; `edition` is the edition already loaded from that folder;
     `pdf` the PDF built from it (None skips the PDF rules).
-    A broken edition raises `ContentError`.
+    A broken edition (a chart's data included) raises `ContentError`.
     """
-    edition = edition or load_edition(edition_dir)
+    # A chart's data is read as the build reads it: its problems stop the check alike.
+    edition = edition or read_charts(load_edition(edition_dir))
     ctx = gather(edition)
     ctx.email_html, ctx.theme, ctx.online = email_html, theme, online
     enabled = enabled_rules(edition, online)

@@ -23,7 +23,9 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..errors import display_path
 from ..markup import slugify
+from ..schema import script_scheme
 from .registry import Finding, Rule, rule
 from .texts import EMAIL, Context, Link
 
@@ -164,6 +166,9 @@ FOOTNOTE_ID = re.compile(r"^[a-z0-9-]+-fn(?:ref)?-\w+$")
 )
 def check_links(ctx: Context) -> Iterator[Finding]:
     """Flag malformed addresses, http:// links, broken anchors and mailto: links."""
+    for removed in ctx.edition.script_links:  # settings the schema emptied
+        yield Finding(display_path(removed.path), removed.line or 1, removed.column or 1,
+                      "url", "error", removed.message)
     anchors: set[str] | None = None
     for link in ctx.links:
         target = link.target
@@ -171,6 +176,13 @@ def check_links(ctx: Context) -> Iterator[Finding]:
             continue
         quoted = link.quote()
         lower = target.lower()
+        scheme = script_scheme(target)
+        if scheme and "image" not in link.kind:
+            yield link.text.finding(link.offset, "url", f"'{quoted}': '{scheme}:' links run "
+                                    "code or open a page of the link's own making in the "
+                                    "reader's browser; Folio leaves them out of every output: "
+                                    "write an https:// or mailto: address")
+            continue
         if lower.startswith("mailto:"):
             problem = mailto_problem(target)
             if problem:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from ..charts import Chart, chart_view, inline_svg, place_charts
 from ..content import Edition
 from ..context import template_context
 from ..markup import column_labels, inline
@@ -128,9 +129,16 @@ def render(edition: Edition, theme: Theme) -> Files:
                 sizes[section.id] = size
 
     context = template_context(edition, theme)
+    charts = {section.id: section.charts for section in edition.sections}
+
+    def figure(chart: Chart) -> str:
+        return theme.render("web/components/chart.html", {
+            **context, "chart": chart_view(chart, config.language),
+            "drawing": Markup(inline_svg(chart))})
+
     context.update(
-        sections=[dataclasses.replace(view, body=Markup(stacking_tables(str(view.body))))
-                  for view in context["sections"]],
+        sections=[dataclasses.replace(view, body=Markup(stacking_tables(place_charts(
+            str(view.body), charts[view.id], figure)))) for view in context["sections"]],
         stylesheet="assets/style.css",
         logo=logo,
         cover=cover,

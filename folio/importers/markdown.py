@@ -15,6 +15,7 @@ import yaml
 
 from .. import pictures
 from ..content import split_front_matter
+from ..sources import plain_file
 from .draft import Draft, DraftSection, Picture, _decode, _slugify, _unique
 
 ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -153,7 +154,8 @@ def _take_local_pictures(draft: Draft, source: Path) -> None:
             skip(target, "hidden files and folders above the draft are never copied")
             return match[0]
         path = folder / relative
-        if not path.resolve().is_relative_to(folder) or path.is_symlink():
+        if not path.resolve().is_relative_to(folder) or path.is_symlink() or (
+                path.exists() and not plain_file(path, folder)):  # through a folder link
             skip(target, "it is a link to a file elsewhere; copy the picture itself beside "
                  "the draft")
             return match[0]

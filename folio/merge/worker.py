@@ -190,10 +190,22 @@ def render_row(bundle: Bundle, task: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def _keep(path: Path, data: bytes) -> None:
+    """Write a file of the worker's own folder whole (a temporary name, then a rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
 def _render(loaded: _Warm, task: dict[str, Any]) -> dict[str, bytes]:
+    from ..charts import ChartCache, draw_charts, read_charts
     from .outputs import addressed
 
     edition = render_sections(personalise(loaded.edition, task["values"]))
+    # Charts are drawn on the first row and kept in the worker's folder for the others.
+    edition = draw_charts(read_charts(edition), loaded.theme,
+                          ChartCache(loaded.folder / ".folio-charts", _keep))
     files: dict[str, bytes] = {}
     key = task["key"]
     if "pdf" in task["formats"]:

@@ -85,9 +85,11 @@ def test_only_for_picks_the_sections_of_a_row(donor: Path) -> None:
     edition = load_edition(donor)
     north = personalise(edition, {"region": "north", "first_name": "A"})
     coast = personalise(edition, {"region": "Coast"})
-    assert [s.slug for s in north.sections] == ["thank-you", "your-gifts", "north"]
-    assert [s.slug for s in coast.sections] == ["thank-you", "your-gifts", "south"]
-    assert len(personalise(edition, None).sections) == 4  # the preview shows them all
+    assert [s.slug for s in north.sections] == ["thank-you", "your-gifts", "north",
+                                                "where-it-went"]
+    assert [s.slug for s in coast.sections] == ["thank-you", "your-gifts", "south",
+                                                "where-it-went"]
+    assert len(personalise(edition, None).sections) == 5  # the preview shows them all
     assert north.config.title == "Your year with us, A"
     assert north.config.email.subject == "A, your 2025 donor statement"
 

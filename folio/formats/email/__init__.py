@@ -28,6 +28,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ...charts import Chart, chart_view, place_charts
 from ...content import Edition, place_of
 from ...context import SectionView, template_context
 from ...errors import ContentError, Problem
@@ -92,10 +93,18 @@ def render(edition: Edition, theme: Theme) -> Files:
     context = template_context(edition, theme)
     more = ({s.id: f"{settings.web_url}#{s.id}" for s in context["sections"]}
             if settings.web_url else {})
-    # The text part reads the sanitised sections; the HTML gets their email forms.
-    text_sections = [_email_section(view, images) for view in context["sections"]]
+    # The text part reads the sanitised sections; the HTML gets their email forms. A chart
+    # is a picture in the HTML and its data as a table in the text part.
+    charts = {section.id: section.charts for section in edition.sections}
+    images.drawn.update({f"charts/{chart.id}.png": (chart.png, chart.width, chart.height)
+                         for section in edition.sections for chart in section.charts})
+    text_sections = [_email_section(_charted(view, charts[view.id], theme, context, "text"),
+                                    images) for view in context["sections"]]
+    html_sections = [_email_section(_charted(view, charts[view.id], theme, context, "email"),
+                                    images) if charts[view.id] else text
+                     for view, text in zip(context["sections"], text_sections, strict=True)]
     sections = [dataclasses.replace(view, body=Markup(email_code(email_tables(
-        str(view.body), more.get(view.id))))) for view in text_sections]
+        str(view.body), more.get(view.id))))) for view in html_sections]
     words = context["words"]
     context.update(
         sections=sections,
@@ -230,6 +239,22 @@ def _artwork(config: EditionConfig, theme: Theme) -> str | None:
     if theme.config.artwork and theme.asset(theme.config.artwork):
         return f"theme:{theme.config.artwork}"
     return None
+
+
+def _charted(view: SectionView, charts: tuple[Chart, ...], theme: Theme,
+             context: dict[str, Any], form: str) -> SectionView:
+    """Return a section view whose charts are pictures (`email`) or data tables (`text`)."""
+    if not charts:
+        return view
+    template = "email/components/chart.html" if form == "email" else \
+        "email/components/chart-text.html"
+    language = context["lang"]
+
+    def figure(chart: Chart) -> str:
+        return theme.render(template, {**context, "chart": chart_view(chart, language),
+                                       "drawing": f"charts/{chart.id}.png"})
+
+    return dataclasses.replace(view, body=Markup(place_charts(str(view.body), charts, figure)))
 
 
 def _email_section(view: SectionView, images: EmailImages) -> SectionView:

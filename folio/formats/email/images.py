@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 log = logging.getLogger("folio")
 
@@ -44,6 +45,9 @@ class EmailImage:
 class EmailImages:
     """The pictures an email uses, resized once each, with their future addresses."""
 
+    TEMPLATE_HELPERS: ClassVar[frozenset[str]] = frozenset(["use"])
+    """Templates get `use` as `image(...)`; nothing else of this object."""
+
     base_url: str
     """`asset_base_url` (ending in `/`), or `email-images/` when images are not hosted."""
     sources: dict[str, Path]
@@ -54,6 +58,9 @@ class EmailImages:
     """The colour transparent logos are flattened onto (readable in dark mode)."""
     used: dict[str, EmailImage] = field(default_factory=dict)
     """The pictures used so far, by file name."""
+    drawn: dict[str, tuple[bytes, int, int]] = field(default_factory=dict)
+    """Pictures Folio drew (charts), by the name templates use: PNG bytes, and the width and
+    height they are shown at (the PNG has twice as many pixels)."""
     _copies: dict[tuple[str, bool, float | None], _Copy] = field(default_factory=dict, repr=False)
 
     def use(self, relative: str | None, width: int, *, flatten: bool = False,
@@ -66,6 +73,13 @@ class EmailImages:
         """
         if not relative:
             return None
+        if relative in self.drawn:
+            data, shown_width, shown_height = self.drawn[relative]
+            image = EmailImage(_name(relative, "image/png"),
+                               f"{self.base_url}{_name(relative, 'image/png')}",
+                               min(width, shown_width), shown_height, data)
+            self.used.setdefault(image.name, image)
+            return image
         path = self._path(relative)
         if path is None:
             log.warning("email: picture '%s' is not in the edition folder; it was left out "

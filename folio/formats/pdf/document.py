@@ -20,6 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ... import __version__
+from ...charts import Chart, chart_view, data_uri, place_charts
 from ...content import Edition, Section
 from ...context import SectionView, template_context
 from ...errors import Problem, TemplateError, display_path
@@ -214,8 +215,14 @@ def print_context(edition: Edition, theme: Theme, base_url: str) -> dict[str, An
     context = template_context(edition, theme)
     words: Words = context["words"]
     views: list[SectionView] = context["sections"]
+
+    def figure(chart: Chart) -> str:
+        return theme.render("pdf/components/chart.html", {
+            **context, "chart": chart_view(chart, config.language), "drawing": data_uri(chart)})
+
     context["sections"] = [
-        dataclasses.replace(view, body=Markup(print_body(section)))
+        dataclasses.replace(view, body=Markup(place_charts(print_body(section), section.charts,
+                                                           figure)))
         for view, section in zip(views, edition.sections, strict=True)
     ]
     logo = config.logo or None
