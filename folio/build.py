@@ -293,7 +293,7 @@ def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None =
 
 
 def stale_formats(edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
-                  keep_html: bool = False, links: SiteLinks | None = None,
+                  keep_html: bool = False, links: SiteLinks | None = None, variant: str = "",
                   ) -> tuple[list[str], dict[str, str]]:
     """Return the formats of an edition that need building, and every format's key.
 
@@ -302,6 +302,9 @@ def stale_formats(edition_dir: Path, out: Path, formats: list[str], *, force: bo
     """
     stored = read_manifest(out)
     keys = output_keys(edition_dir, formats, edition_dir.parent.parent)
+    if variant:  # a merge edition's preview of one row is not its preview of fallbacks
+        keys = {fmt: hashlib.sha256(f"{key} {variant}".encode()).hexdigest()
+                for fmt, key in keys.items()}
     if any(FORMATS[fmt].links for fmt in formats):
         links = links or site_links(edition_dir.parent).get(edition_dir.name)
         for fmt in (f for f in formats if FORMATS[f].links):
@@ -330,7 +333,7 @@ def default_jobs(stale_editions: int) -> int:
 def build_edition(
     edition_dir: Path, out: Path, formats: list[str], *, force: bool = False,
     keep_html: bool = False, head_start: bool = False, checks: str = "off",
-    links: SiteLinks | None = None,
+    links: SiteLinks | None = None, preview_row: int | None = None,
 ) -> Result:
     """Build the stale formats of one edition; problems are returned, not raised.
 
@@ -339,12 +342,14 @@ def build_edition(
     runs `check`'s quick rules (no network, no rendered email) on an edition that is
     built: `report` lists their errors in `Result.slips`, `strict` also refuses to write
     anything while there are any, so the last good outputs stay. `links` place the edition
-    among the others (found from its neighbours in the folder when not given).
+    among the others (found from its neighbours in the folder when not given). A merge
+    edition is built as a preview: each field's fallback, or row `preview_row` of its data.
     """
     result = Result(edition_dir.name)
     try:
         _build_edition(result, edition_dir, out, formats, force=force, keep_html=keep_html,
-                       head_start=head_start, checks=checks, links=links)
+                       head_start=head_start, checks=checks, links=links,
+                       preview_row=preview_row)
     except OSError as exc:  # the output folder: full, read-only, a file in the way
         result.fail(FolioError([output_problem(exc, out / edition_dir.name)]))
     return result
@@ -353,12 +358,14 @@ def build_edition(
 def _build_edition(
     result: Result, edition_dir: Path, out: Path, formats: list[str], *, force: bool,
     keep_html: bool, head_start: bool, checks: str, links: SiteLinks | None,
+    preview_row: int | None = None,
 ) -> None:
     project = edition_dir.parent.parent
     with locked(out, edition_dir.name):
         links = links or site_links(edition_dir.parent).get(edition_dir.name)
         stale, keys = stale_formats(edition_dir, out, formats, force=force, keep_html=keep_html,
-                                    links=links)
+                                    links=links, variant=f"row {preview_row}"
+                                    if preview_row is not None else "")
         result.skipped = [fmt for fmt in formats if fmt not in stale]
         if not stale:
             return
@@ -370,10 +377,12 @@ def _build_edition(
         # Phase 1: load and validate everything the stale formats need.
         from .content import load_edition
         from .markup import render_sections
+        from .merge.personalise import preview
         from .theme import load_theme
 
         try:
-            edition = replace(render_sections(load_edition(edition_dir)), site=links)
+            edition = replace(render_sections(preview(load_edition(edition_dir), preview_row)),
+                              site=links)
             theme = load_theme(edition.config.theme, project, edition.root)
             edition = _with_charts(edition, theme, out)
         except FolioError as exc:
@@ -602,7 +611,7 @@ def build(
     editions: list[str] | None = None, *, content: Path = Path("content"),
     out: Path = Path("build"), formats: list[str] | None = None, force: bool = False,
     keep_html: bool = False, jobs: int | None = 1, head_start: bool = False,
-    checks: str = "off",
+    checks: str = "off", preview_row: int | None = None,
 ) -> Iterator[Result]:
     """Build editions (all under `content` when none are named); yield one result each.
 
@@ -635,7 +644,7 @@ def build(
     # Worker processes already keep every core busy: no helper processes beside them.
     one = functools.partial(build_edition, out=out, formats=formats, force=force,
                             keep_html=keep_html, head_start=head_start and not parallel,
-                            checks=checks)
+                            checks=checks, preview_row=preview_row)
     tasks = [functools.partial(one, folder, links=links.get(folder.name)) for folder in folders]
     failed = []
     with contextlib.ExitStack() as stack:

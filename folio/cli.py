@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="editions built at once in worker processes (default: one per "
                        "core when twice as many editions as cores need building, else none)")
+    build.add_argument("--preview-row", type=int, default=None, metavar="N",
+                       help="merge editions: preview row N of the data file instead of "
+                       "each field's fallback")
 
     check = commands.add_parser("check", parents=[common], help="proofread an edition",
                                 description="Find editorial, accessibility, link and email "
@@ -172,6 +175,27 @@ def parser() -> argparse.ArgumentParser:
         "EDITION`.")
     export.add_argument("edition", metavar="EDITION", help="the edition name or folder")
 
+    merge = commands.add_parser(
+        "merge", parents=[common], help="one personalised PDF and email per data row",
+        description="Write build/EDITION/merge/KEY.pdf and KEY.eml for every row of a CSV "
+        "or XLSX file, filling the edition's {{ recipient.COLUMN }} fields. Rows already "
+        "made from the same data and edition are skipped; a killed run resumes.")
+    merge.add_argument("edition", metavar="EDITION", help="the edition name or folder")
+    merge.add_argument("--data", type=Path, metavar="FILE",
+                       help="the CSV or XLSX file, a header row then one row per recipient "
+                       "(default: merge: data: in edition.yaml)")
+    merge.add_argument("--key", metavar="COLUMN",
+                       help="the column that names each row's files (default: the first)")
+    merge.add_argument("--to", metavar="COLUMN", help="the column of email addresses "
+                       "(default: email)")
+    merge.add_argument("--format", type=_formats, default=None, metavar="LIST",
+                       help="pdf, email or both (default: pdf,email)")
+    merge.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="worker processes (default: one per core)")
+    merge.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a Dask scheduler, tcp://HOST:PORT, or local for a Dask cluster "
+                       "on this machine (needs pip install 'folio[scale]')")
+
     new = commands.add_parser("new", parents=[common], help="start a new edition",
                               description="Create content/EDITION/ with example sections.")
     new.add_argument("edition", metavar="EDITION",
@@ -238,6 +262,8 @@ def _main(argv: list[str] | None) -> int:
             return _send(args)
         if command == "publish":
             return _publish(args)
+        if command == "merge":
+            return _merge(args)
         raise AssertionError(command)
     except FolioError as exc:
         if getattr(args, "debug", False):
@@ -257,13 +283,25 @@ def _build(args: argparse.Namespace) -> int:
         getattr(args, "editions", None) or None, content=args.content, out=args.out,
         formats=getattr(args, "format", None), force=getattr(args, "force", False),
         keep_html=getattr(args, "keep_html", False), jobs=getattr(args, "jobs", None),
-        head_start=True, checks="strict" if getattr(args, "strict", False) else "report")
+        head_start=True, checks="strict" if getattr(args, "strict", False) else "report",
+        preview_row=getattr(args, "preview_row", None))
     for result in results:
         failed |= not report(result, debug=args.debug)
     if failed:
         print("error: the build stopped; fix the problems above and run it again "
               "(the last good outputs are still in place)", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from .merge.run import merge, report
+
+    result = merge(args.edition, args.data, content=args.content, out=args.out, key=args.key,
+                   to=args.to, formats=args.format, jobs=args.jobs, scheduler=args.scheduler,
+                   progress=sys.stderr)
+    report(result)
+    print(result.summary(), flush=True)
+    return 1 if result.failed else 0
 
 
 def report(result: Result, debug: bool = False) -> bool:

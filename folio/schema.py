@@ -126,6 +126,9 @@ class SectionMeta(Model):
     page_break: Literal["auto", "page"] = Field(default="auto", alias="break")
     """PDF only: `page` opens the section on a new page; `auto` lets it run on after the
     section before (unless `pdf.section_breaks` is on or its component wants a page)."""
+    only_for: dict[str, str | list[str]] | None = None
+    """Merge editions: the section appears only for rows whose column has this value (or
+    one of these values), `{region: North}`; every row sees it when left out."""
 
 
 LAYOUT_REQUIRES: dict[str, tuple[str, ...]] = {
@@ -217,6 +220,18 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 """A year in a title: four digits from 1900 to 2099, standing alone."""
 
 
+class MergeSettings(Model):
+    """`merge:` in `edition.yaml`: the edition is personalised, one copy per data row."""
+
+    data: str | None = None
+    """The CSV or XLSX file of recipients, relative to the edition folder; `folio merge
+    --data` may name another one."""
+    key: str | None = None
+    """The column that names each row's files; the first column when left out."""
+    to: str = "email"
+    """The column holding each recipient's email address."""
+
+
 class EditionConfig(Model):
     """`edition.yaml`: what the edition is and how each output is made."""
 
@@ -269,6 +284,8 @@ class EditionConfig(Model):
     """Switch `check` rules on or off by name: `{spelling: false}`."""
     words: list[str] = []
     """Extra words `check` accepts as spelled right: names, acronyms."""
+    merge: MergeSettings | None = None
+    """Make one personalised copy per row of a data file (see "Personalised editions")."""
 
     @property
     def year_under_review(self) -> int:
@@ -415,6 +432,7 @@ REFERENCE_MODELS: list[tuple[str, type[Model]]] = [
     ("`email:` in `edition.yaml`", EmailSettings),
     ("`email: tracking:`", Tracking),
     ("`pdf:` in `edition.yaml`", PdfSettings),
+    ("`merge:` in `edition.yaml`", MergeSettings),
     ("Section front matter (`NN-slug.md`)", SectionMeta),
     ("One of `figures:`", Figure),
     ("`cta:`", CallToAction),

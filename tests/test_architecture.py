@@ -77,6 +77,20 @@ def test_no_upward_imports(path: Path) -> None:
             if target.startswith("folio.formats"):
                 assert target == "folio.formats.email" and names <= EMAIL_LIMITS, (
                     f"{me} may use only the email format's published limits, not {names}")
+        elif me.startswith("folio.merge"):
+            # Rows -> fields -> executor -> outputs: the stages, the formats and the
+            # build's writing helpers (atomic write, lock, code version); no other command.
+            assert room not in COMMANDS - {"folio.build"} and not target.startswith(
+                ("folio.check", "folio.importers")), f"{me} imports {target}"
+            if target == "folio.build":
+                assert names <= {"code_version", "locked", "output_keys", "output_problem",
+                                 "write_atomic"}, names
+            if me in ("folio.merge.fields", "folio.merge.personalise", "folio.merge.rows",
+                      "folio.merge.worker"):
+                assert room in STAGES or target.startswith(
+                    ("folio.merge", "folio.formats", "folio.charts")), (
+                    f"{me} runs in workers and previews: stages, formats and charts only, "
+                    f"not {target}")
         elif me.startswith("folio.delivery"):
             assert room not in COMMANDS and not target.startswith(
                 ("folio.check", "folio.importers")), f"{me} imports {target}"

@@ -59,6 +59,47 @@ def font_configuration() -> Any:
     return FontConfiguration()
 
 
+_parsed: dict[tuple[str, str], tuple[Any, Any]] | None = None
+"""Print stylesheets already parsed, by text and base address; None: not kept (a build)."""
+STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+def keep_stylesheets() -> None:
+    """Keep each print stylesheet parsed, its fonts registered, for the documents after.
+
+    For a process that lays out many documents of one edition (a merge worker): parsing
+    the stylesheet and registering its `@font-face` fonts is over half of a small PDF's
+    layout, and is the same for every row. The stylesheet is then given to WeasyPrint
+    already parsed instead of inside the HTML; the PDF is the same.
+    """
+    global _parsed
+    if _parsed is None:
+        _parsed = {}
+
+
+def _stylesheet(document: PrintDocument, fetcher: Any) -> tuple[str, dict[str, Any]]:
+    """Return the HTML to lay out and the render options that give it its stylesheet."""
+    match = STYLE.search(document.html) if _parsed is not None else None
+    if match is None or _parsed is None:
+        return document.html, {}
+    key = (match[1], document.base_url)
+    if key not in _parsed:
+        from weasyprint import CSS
+        from weasyprint.css.counters import CounterStyle
+
+        counters = CounterStyle()
+        css = CSS(string=match[1], base_url=document.base_url, url_fetcher=fetcher,
+                  font_config=font_configuration(), counter_style=counters)
+        if fetcher.refused:  # refused fonts: never kept, so that every document says so
+            return document.html, {}
+        if len(_parsed) >= 4:
+            _parsed.clear()
+        _parsed[key] = (css, counters)
+    css, counters = _parsed[key]
+    html = document.html[:match.start()] + document.html[match.end():]
+    return html, {"stylesheets": [css], "counter_style": counters}
+
+
 NO_GLYPH = re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: '
                       r'"(.*)"', re.S)
 """WeasyPrint's warning for characters no font has: they would print as empty boxes."""
@@ -170,13 +211,16 @@ def write_pdf(document: PrintDocument, print_ready: bool = False,
                                  document.options)
     try:
         with _weasyprint_warnings(document.sources) as warnings:
-            rendered = HTML(string=document.html, base_url=document.base_url,
+            html, shared = _stylesheet(document, fetcher)
+            rendered = HTML(string=html, base_url=document.base_url,
                             url_fetcher=fetcher).render(font_config=font_configuration(),
-                                                        cache=images, **document.options)
+                                                        cache=images, **document.options,
+                                                        **shared)
             if sections := run_on(rendered.pages):  # a short page before a feature page
-                again = HTML(string=running_on(document.html, sections),
+                again = HTML(string=running_on(html, sections),
                              base_url=document.base_url, url_fetcher=fetcher).render(
-                    font_config=font_configuration(), cache=images, **document.options)
+                    font_config=font_configuration(), cache=images, **document.options,
+                    **shared)
                 if len(short_pages(again.pages)) < len(short_pages(rendered.pages)):
                     rendered = again  # else the band did not fit: the page stays as it was
             # Pictures are named after their address; name them after a location-free one.
