@@ -433,14 +433,17 @@ def script_links(data: Any, lines: Lines, path: Path) -> tuple[Problem, ...]:
     The schema empties them (`schema.Link`), so no output has them; these problems say
     where they were, for `check` and `build --strict`.
     """
+    def keys(value: Any, part: str) -> list[Any]:
+        if part == "*":
+            return list(range(len(value))) if isinstance(value, list) else []
+        return [part] if isinstance(value, dict) and part in value else []
+
     found = []
     for at in LINK_SETTINGS:
-        values: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+        values: list[tuple[tuple[Any, ...], Any]] = [((), data)]  # (key path, value) pairs
         for part in at:
             values = [((*where, key), value[key]) for where, value in values
-                      for key in (range(len(value)) if part == "*" and isinstance(value, list)
-                                  else [part] if isinstance(value, dict) and part in value
-                                  else [])]
+                      for key in keys(value, part)]
         for where, value in values:
             if isinstance(value, str) and (scheme := script_scheme(value)):
                 line, column = place_of(lines, where)
