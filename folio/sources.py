@@ -28,7 +28,7 @@ def _builtin_themes(package: Path) -> Path:
 BUILTIN_THEMES = _builtin_themes(Path(__file__).resolve().parent)
 """Folio's own themes, `default` and `plain`; a project's `templates/<theme>/` comes first."""
 
-THEME_NAME = r"^[a-z0-9][a-z0-9_-]*$"
+THEME_NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 """What a theme may be called: a plain folder name, never a path (`/etc`, `../x`)."""
 
 
