@@ -241,9 +241,10 @@ def _check_nodes(
                                         "itself", column))
             elif isinstance(value, str) and (odd := UNSHOWABLE.search(value)):
                 problems.append(Problem(path, line, (
-                    f"this value contains {odd[0].encode('unicode_escape').decode()}, a "
-                    "control character or a code point that is not a character, which no "
-                    "output can hold (the email and the PDF refuse it); remove it"), column))
+                    f"the value '{value[:60]}' contains "
+                    f"{odd[0].encode('unicode_escape').decode()}, a control character or a "
+                    "code point that is not a character, which no output can hold (the "
+                    "email and the PDF refuse it); remove it"), column))
 
 
 def _collect_lines(node: yaml.Node, at: tuple[Any, ...], lines: Lines, first: int,

@@ -8,6 +8,7 @@ random YAML, random bytes and pathological Markdown at the same promise.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -396,3 +397,210 @@ def test_markdown_that_passes_the_screen_but_runs_long_is_stopped(
         markup.render_sections(load_edition(project / MINI))
     assert time.monotonic() - started < 5
     markup.render_sections(load_edition(FIXTURES / "content" / "mini"))  # reads well after it
+
+
+# --- issue 33: denial of service -----------------------------------------------------------
+
+SPANS = ['<td colspan="1000000000">a</td>', '<td colspan="10000000">a</td>',
+         "<td rowspan=1001>a</td>", '<th colspan=" +0099999">a</th>']
+
+
+@pytest.mark.parametrize("cell", SPANS, ids=["1e9", "1e7", "rowspan", "padded"])
+def test_a_cell_spanning_over_a_thousand_columns_is_an_error_at_its_line(
+    broken: Path, cell: str,
+) -> None:
+    """colspan="10000000" stalled the PDF for minutes; a billion ran out of memory."""
+    before = outputs(broken)
+    section = broken / MINI / "03-voice.md"
+    section.write_text(section.read_text() + f"\n<table>\n<tr>{cell}<td>b</td></tr>\n</table>\n")
+    line = section.read_text().splitlines().index(f"<tr>{cell}<td>b</td></tr>") + 1
+    started = time.monotonic()
+    assert_clean_failure(broken, before, f"03-voice.md, line {line}: a table cell has ",
+                         ["build", "--format", "web,pdf,email"], ["check", "mini"])
+    assert time.monotonic() - started < 60
+    done = run(broken, "build", "--format", "pdf")
+    assert "may span at most 1,000" in done.stderr and "bug in Folio" not in done.stderr
+
+
+def test_a_thousand_columns_still_build(broken: Path) -> None:
+    section = broken / MINI / "03-voice.md"
+    section.write_text(section.read_text() + '\n<table>\n<tr><td colspan="1000">a</td></tr>\n'
+                       "<tr><td>b</td></tr>\n</table>\n")
+    done = run(broken, "build", "--format", "web,email")
+    assert done.returncode == 0, done.stderr
+
+
+def word_table_spanning(path: Path, span: str) -> Path:
+    """Write a Word draft whose table has a cell merged across `span` columns (w:gridSpan)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_heading("Money", level=1)
+    document.add_paragraph("The money raised.")
+    table = document.add_table(rows=2, cols=2)
+    for r in range(2):
+        for c in range(2):
+            table.cell(r, c).text = f"cell {r} {c}"
+    grid_span = OxmlElement("w:gridSpan")
+    grid_span.set(qn("w:val"), span)
+    table.cell(1, 0)._tc.get_or_add_tcPr().append(grid_span)
+    document.save(str(path))
+    return path
+
+
+def test_a_word_cell_merged_across_a_billion_columns_is_refused_at_import(
+    tmp_path: Path,
+) -> None:
+    word_table_spanning(tmp_path / "wide.docx", "1000000000")
+    done = run(tmp_path, "import", "wide.docx", "--name", "wide", timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "wide.docx: a merged table cell spans 1000000000 columns" in done.stderr
+    assert not (tmp_path / "content" / "wide").exists()
+    word_table_spanning(tmp_path / "merged.docx", "2")
+    assert run(tmp_path, "import", "merged.docx", "--name", "merged").returncode == 0
+
+
+@pytest.mark.parametrize("unit", ["a", "a.", "a@", "_", "[", "[]", "[a](", "![a](", "&a", "www.",
+                                  "a-b.c+d "])
+@pytest.mark.parametrize("kind", [".txt", ".md"])
+def test_a_300_kb_line_imports_in_linear_time(tmp_path: Path, unit: str, kind: str) -> None:
+    """The e-mail address pattern took 24 to 29 s on a 100 KB line, over 200 s on 300 KB.
+
+    Measured as growth, not wall-clock: a line four times longer may take at most about
+    four times as long (twelve, to leave room for a busy machine), where the quadratic
+    pattern took sixteen; and the 300 KB import runs under a watchdog that would dump the
+    stack and fail it after two minutes.
+    """
+    import faulthandler
+
+    from folio.errors import FolioError
+    from folio.importers import import_draft
+
+    def seconds(length: int, name: str) -> float:
+        draft = tmp_path / f"{name}{kind}"
+        draft.write_text("# Title\n\n## Part\n\n" + unit * (length // len(unit)) + "\n")
+        started = time.perf_counter()
+        with contextlib.suppress(FolioError):  # 300 KB of `<` is refused as too long
+            import_draft(draft, tmp_path / "content", name, force=True)
+        return time.perf_counter() - started
+
+    faulthandler.dump_traceback_later(120, exit=True)
+    try:
+        seconds(2_000, "warm")
+        short, long = seconds(75_000, "short"), seconds(300_000, "long")
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert long < 12 * short + 0.5, (short, long)
+
+
+@pytest.fixture
+def preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A real preview server on a free port, with small limits so that tests run quickly."""
+    from folio import watch
+
+    monkeypatch.setattr(watch, "IDLE_TIMEOUT", 0.5)
+    monkeypatch.setattr(watch, "REQUEST_SECONDS", 1.0)
+    monkeypatch.setattr(watch, "MAX_CONNECTIONS", 6)
+    monkeypatch.setattr(watch, "MAX_EVENT_STREAMS", 2)
+    root = tmp_path / "build"
+    (root / "mini").mkdir(parents=True)
+    (root / "mini" / "index.html").write_text("<html><body>preview</body></html>")
+    running = watch.serve(root, 0, watch.State())
+    yield running.server_address[1]
+    running.shutdown()
+    running.server_close()
+
+
+def fetch(port: int, path: str = "/mini/") -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_clients_sending_a_header_line_now_and_then_cannot_lock_watch_out(preview: int) -> None:
+    """Twice as many connections as threads each send a header line every 0.3 s, forever:
+    each has one second for its whole request, then it is closed and a page is served."""
+    import socket
+
+    slow = [socket.create_connection(("127.0.0.1", preview), timeout=5) for _ in range(12)]
+    for connection in slow:
+        connection.sendall(b"GET /mini/ HTTP/1.0\r\n")
+    closed: set[int] = set()
+    started = time.monotonic()
+    for _ in range(30):  # bounded: nine seconds at most
+        time.sleep(0.3)
+        for number, connection in enumerate(slow):
+            if number not in closed:
+                try:
+                    connection.sendall(b"X-Slow: 1\r\n")
+                except OSError:  # the server closed it
+                    closed.add(number)
+        if len(closed) == len(slow):
+            break
+    elapsed = time.monotonic() - started
+    for connection in slow:
+        connection.close()
+    assert len(closed) == len(slow), f"{len(closed)} of {len(slow)} closed"
+    assert elapsed < 8
+    assert b"<body>preview" in fetch(preview)
+
+
+def test_event_streams_are_capped_and_pages_are_still_served(preview: int) -> None:
+    import socket
+
+    streams = []
+    for _ in range(2):
+        connection = socket.create_connection(("127.0.0.1", preview), timeout=5)
+        connection.sendall(b"GET /__folio/events HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        assert b"200 OK" in connection.recv(4096)
+        streams.append(connection)
+    refused = fetch(preview, "/__folio/events")
+    assert refused.startswith(b"HTTP/1.0 503") and b"Retry-After: 5" in refused
+    assert b"<body>preview" in fetch(preview)
+    streams.pop().close()
+    time.sleep(0.3)  # the server notices at its next write
+    for connection in streams:
+        connection.close()
+
+
+def test_a_browser_hanging_up_prints_nothing(project: Path) -> None:
+    """Connections reset halfway through a request or an answer: no traceback on stderr."""
+    import re
+    import signal
+    import socket
+    import struct
+    import sys
+
+    from tests.conftest import ROOT
+
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "generate.py"), "watch", "mini", "--port", "0", "--no-pdf"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = ""
+        while "serving" not in line:
+            line = process.stdout.readline()  # type: ignore[union-attr]
+            assert line or process.poll() is None, "watch stopped"
+        port = int(re.search(r"127\.0\.0\.1:(\d+)/", line)[1])  # type: ignore[index]
+        reset = struct.pack("ii", 1, 0)  # SO_LINGER 0: close with a reset, as a killed tab
+        for request in (b"GET /mini/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", b"GET /mi",
+                        b"GET /__folio/events HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"):
+            for _ in range(5):
+                connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, reset)
+                connection.sendall(request)
+                connection.close()
+        time.sleep(1)
+        assert b"Mini Review" in fetch(port)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=30)
+    assert "Traceback" not in errors and "Error" not in errors, errors

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..content import MAX_SECTION_BYTES, load_edition
+from ..content import MAX_SECTION_BYTES, UNSHOWABLE, load_edition
 from ..errors import ContentError, FolioError, command_line, display_path, printable
 from ..i18n import catalogue
 from .draft import INTRODUCTION, Draft, ImportReport, _slugify, _unique
@@ -133,7 +133,12 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None,
 
 
 def _yaml_line(key: str, value: str) -> str:
-    """Return `key: value` as one line of YAML, quoted only where YAML needs it."""
+    """Return `key: value` as one line of YAML, quoted only where YAML needs it.
+
+    Control characters (a terminal escape pasted into a heading) are left out: no output
+    could show them, and the edition would not load.
+    """
+    value = UNSHOWABLE.sub("", value)
     return yaml.safe_dump({key: value}, allow_unicode=True, width=10_000).strip()
 
 
