@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .errors import FolioError
+from .sources import MAX_NAME
 
 EDITION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -62,6 +63,9 @@ def new_edition(content: Path, name: str) -> Path:
     if not EDITION_NAME.match(name):
         raise FolioError(f"'{name}' is not a good edition name; use lower-case words joined "
                          "by dashes, such as spring-2026")
+    if len(name) > MAX_NAME:
+        raise FolioError(f"'{name[:40]}...' is too long for an edition name ({len(name)} "
+                         f"characters); keep it under {MAX_NAME}, such as spring-2026")
     folder = content / name
     if folder.exists():
         raise FolioError(f"{folder} already exists; choose another name")

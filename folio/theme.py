@@ -20,7 +20,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .content import parse_yaml, read_text, validate
-from .errors import Problem, TemplateError
+from .errors import FolioError, Problem, TemplateError
 from .i18n import ENGLISH, Words, words_for
 from .schema import FontSpec, ThemeConfig
 from .sources import BUILTIN_THEMES, theme_folder
@@ -95,6 +95,16 @@ class Theme:
                                          f"something templates may not use ({exc}); templates "
                                          "render in a sandbox: use only the template variables "
                                          "and filters")]) from exc
+        except UnicodeDecodeError as exc:  # a template saved in another encoding
+            raise TemplateError([Problem(_unreadable_template(self.folders, name), None, (
+                "this template is not UTF-8 text; save it again as UTF-8"))]) from exc
+        except FolioError:
+            raise
+        except Exception as exc:  # anything an expression raises: 1/0, a picture that is not
+            where, line = _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, (
+                f"this template fails here ({type(exc).__name__}: {str(exc)[:200]}); correct "
+                "this line, or delete the template to use the theme's own"))]) from exc
 
     def words(self, language: str) -> Words:
         """Return the interface words of a language, with this theme's `strings:` for it."""
@@ -275,6 +285,20 @@ def font_package_folder(package: str) -> Path:
 def inside(path: Path, folder: Path) -> bool:
     """Return whether `path`, links followed, lies inside `folder`."""
     return path.resolve().is_relative_to(folder.resolve())
+
+
+def _unreadable_template(folders: tuple[Path, ...], name: str) -> Path | str:
+    """Return the first template file of the chain that is not UTF-8, else `name`."""
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file() and not path.is_symlink():
+                try:
+                    path.read_bytes().decode("utf-8")
+                except UnicodeDecodeError:
+                    return path
+                except OSError:
+                    continue
+    return name
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
