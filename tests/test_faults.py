@@ -604,3 +604,145 @@ def test_a_browser_hanging_up_prints_nothing(project: Path) -> None:
         process.send_signal(signal.SIGINT)
         _, errors = process.communicate(timeout=30)
     assert "Traceback" not in errors and "Error" not in errors, errors
+
+
+# --- issue 33: tracebacks and unexplained errors become one located line ------------------
+
+def assert_one_clear_line(done: subprocess.CompletedProcess[str], says: str) -> None:
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "bug in Folio" not in done.stdout + done.stderr
+    assert says in done.stdout + done.stderr, (done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize(("where", "line"), [
+    ("04-picture.md", 'image: "images/pi\\0c.png"'),
+    ("edition.yaml", 'logo: "images/lo\\0go.png"'),
+    ("edition.yaml", 'cover_image: "images/\\0.png"'),
+])
+def test_a_nul_in_a_picture_name_is_an_error_at_its_line(broken: Path, where: str,
+                                                         line: str) -> None:
+    before = outputs(broken)
+    path = broken / MINI / where
+    key = line.split(":")[0]
+    rows = [row for row in path.read_text().splitlines() if not row.startswith(f"{key}:")]
+    rows.insert(3, line)
+    path.write_text("\n".join(rows) + "\n")
+    assert_clean_failure(broken, before, f"{where}, line 4: the value 'images/")
+    assert "contains \\x00, a control character" in run(broken, "check", "mini").stdout
+
+
+@pytest.mark.parametrize(("text", "line", "says"), [
+    ("{{ 1/0 }}", 2, "this template fails here (ZeroDivisionError: division by zero)"),
+    ("{{ image('edition.yaml', 100) }}", 2, "this template fails here (UnidentifiedImageError"),
+    (b"\xff\xfe not {{ utf8 }}", None, "this template is not UTF-8 text; save it again as UTF-8"),
+], ids=["1/0", "image", "not utf-8"])
+def test_a_template_that_raises_anything_is_an_error_at_its_line(
+    broken: Path, text: str | bytes, line: int | None, says: str,
+) -> None:
+    before = outputs(broken)
+    template = broken / MINI / "templates" / "email" / "components" / "text.mjml"
+    template.parent.mkdir(parents=True)
+    if isinstance(text, str):
+        template.write_text(f"<mj-text>\n{text}\n</mj-text>\n")
+    else:
+        template.write_bytes(text)
+    where = "templates/email/components/text.mjml" + (f", line {line}" if line else "")
+    assert_clean_failure(broken, before, f"{where}: {says}",
+                         ["build", "--format", "email"], ["check", "mini"])
+
+
+LONG = "a" * 300
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["new", LONG], "is too long for an edition name (300 characters)"),
+    (["import", "draft.md", "--name", LONG], "is too long for an edition name (300 characters)"),
+    (["build", LONG], "this name is too long for a file name"),
+    (["import", "draft.md", "--name", "x", "--language", "en" + "-abcd" * 500],
+     "is not a language tag"),
+    (["--content", "content/mini/edition.yaml", "build"],
+     "--content content/mini/edition.yaml is a file; name the folder"),
+    (["check", "--content", "content/mini/edition.yaml"], "is a file; name the folder"),
+    (["send", "mini", "--to", "a@example.org", "--smtp", "h" * 300 + ":25"],
+     "is not a server name"),
+    (["build", "--format", "pfd"], "unknown format 'pfd'"),
+    (["build", "--jobs", "many"], "argument --jobs: invalid int value"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+    (["send", "mini"], "the following arguments are required: --to"),
+], ids=["new", "import", "build", "language", "content", "check-content", "smtp", "format",
+        "jobs", "command", "required"])
+def test_bad_arguments_are_one_line_and_exit_1(broken: Path, args: list[str], says: str) -> None:
+    """Every error exits 1, argument errors too (argparse's own status is 2)."""
+    (broken / "draft.md").write_text("# Title\n\n## Part\n\nText.\n")
+    before = outputs(broken)
+    assert_one_clear_line(run(broken, *args, timeout=120), says)
+    assert outputs(broken) == before
+
+
+def test_a_500_subtag_language_in_the_edition_is_an_error_at_its_line(broken: Path) -> None:
+    before = outputs(broken)
+    config = broken / MINI / "edition.yaml"
+    config.write_text(config.read_text().replace("language: en-GB",
+                                                 "language: en" + "-abcd" * 500))
+    assert_clean_failure(broken, before, "edition.yaml, line 5: 'language' must be a language "
+                         "tag such as en-GB or fr")
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ('  unsubscribe_url: "mailto:a@example.org?subject=x\\r\\nBcc: b@example.org"',
+     "'email.unsubscribe_url' is an address, which must be one line"),
+    ('  web_url: "https://example.org/\\nX-Header: 1"', "'email.web_url' is an address"),
+])
+def test_line_breaks_in_email_addresses_are_errors_at_their_line(broken: Path, line: str,
+                                                                 says: str) -> None:
+    before = outputs(broken)
+    config = broken / MINI / "edition.yaml"
+    rows = [row for row in config.read_text().splitlines()
+            if not row.startswith(line.split(":")[0] + ":")]
+    rows.insert(rows.index("email:") + 1, line)
+    config.write_text("\n".join(rows) + "\n")
+    assert_clean_failure(broken, before, f"edition.yaml, line {rows.index(line) + 1}: {says}",
+                         ["build", "--format", "email"], ["check", "mini"])
+
+
+@pytest.mark.parametrize("value", ['"Mini \\uFFFE Review"', '"Mini \\x1b[2J Review"',
+                                   '"Mini \\0 Review"'], ids=["fffe", "escape", "nul"])
+def test_characters_no_output_can_hold_are_an_error_at_their_line(broken: Path,
+                                                                  value: str) -> None:
+    """U+FFFE in a title was blamed on email.mjml as invalid MJML."""
+    before = outputs(broken)
+    config = broken / MINI / "edition.yaml"
+    config.write_text(config.read_text().replace("title: Mini Review", f"title: {value}"))
+    assert_clean_failure(broken, before, "edition.yaml, line 1: the value 'Mini ",
+                         ["build", "--format", "email"], ["check", "mini"])
+    assert "email.mjml" not in run(broken, "build", "--format", "email").stderr
+
+
+def shell(project: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """Run Folio through the shell, for redirections a list of arguments cannot express."""
+    import shlex
+    import sys
+
+    from tests.conftest import ROOT
+
+    folio = f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'generate.py'))}"
+    return subprocess.run(["bash", "-c", command.replace("FOLIO", folio)], cwd=project,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.mark.parametrize(("command", "says"), [
+    ("FOLIO build --force --format web > /dev/full", "(No space left on device)"),
+    ("FOLIO check mini > /dev/full", "(No space left on device)"),
+    ("FOLIO build --force --format web >&-", "Folio's output is closed"),
+    ("FOLIO build --force --format web | true; exit ${PIPESTATUS[0]}", "(Broken pipe)"),
+], ids=["full", "check-full", "closed", "pipe"])
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_1(
+    broken: Path, command: str, says: str,
+) -> None:
+    """Exit 0 after a BrokenPipeError would tell a script all went well."""
+    done = shell(broken, command)
+    assert_one_clear_line(done, says)
+    if "pipe" in command:  # the reader left before the first line: the message is all
+        assert done.stderr.count("\n") == 1, done.stderr
