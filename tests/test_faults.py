@@ -746,3 +746,71 @@ def test_an_output_that_cannot_be_written_is_one_line_and_exit_1(
     assert_one_clear_line(done, says)
     if "pipe" in command:  # the reader left before the first line: the message is all
         assert done.stderr.count("\n") == 1, done.stderr
+
+
+@pytest.mark.slow
+def test_a_table_too_large_for_the_validator_is_written_without_its_claim_and_said(
+    project: Path,
+) -> None:
+    """page-validation stops at 1,024 table rows: that was an internal error and no PDF."""
+    rows = "\n".join(f"| row {i} | {i} |" for i in range(1_100))
+    (project / MINI / "03-voice.md").write_text(
+        f"---\ntitle: Every row\n---\n\n| Name | Value |\n| --- | --- |\n{rows}\n")
+    done = run(project, "build", "mini", "--format", "pdf", timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "bug in Folio" not in done.stderr
+    assert ("the file is too large for the validator to confirm PDF/UA-1 (table grid "
+            "dimensions") in done.stderr
+    assert "so it was written without claiming it" in done.stderr
+    pdf = (project / "build" / "mini" / "mini.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and b"pdfuaid" not in pdf
+
+
+def small_disk(project: Path, folder: str, command: str,
+               size: str = "16k") -> subprocess.CompletedProcess[str]:
+    """Run `command` (FOLIO stands for Folio) with `folder` a small tmpfs: a full disk.
+
+    A real file system that fills, mounted in a private mount namespace (`unshare`, as an
+    unprivileged user where the kernel allows it). Where neither works, the test is
+    skipped rather than faked.
+    """
+    import shlex
+    import shutil as tools
+    import sys
+
+    from tests.conftest import ROOT
+
+    folio = f"{shlex.quote(sys.executable)} {shlex.quote(str(ROOT / 'generate.py'))}"
+    script = (f"mkdir -p {folder} && mount -t tmpfs -o size={size} tmpfs {folder} || exit 77; "
+              + command.replace("FOLIO", folio))
+    if not tools.which("unshare"):
+        pytest.skip("unshare (util-linux) is not installed")
+    done = subprocess.run(["unshare", "--map-root-user", "--mount", "bash", "-c", script],
+                          cwd=project, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode == 77 or "unshare: " in done.stderr:
+        pytest.skip(f"no private tmpfs can be mounted here: {done.stderr.strip()[:200]}")
+    return done
+
+
+def test_new_on_a_full_disk_leaves_nothing_behind(tmp_path: Path) -> None:
+    done = small_disk(tmp_path, "content", "FOLIO new spring-2026; s=$?; ls -A content; exit $s",
+                      size="8k")
+    assert_one_clear_line(done, "content/spring-2026 could not be created (No space left on "
+                          "device); nothing was written")
+    assert done.stdout.strip() == ""  # no half edition, no hidden staging folder
+
+
+def test_import_on_a_full_disk_leaves_nothing_behind(tmp_path: Path) -> None:
+    (tmp_path / "draft.md").write_text("# Title\n\n## Part\n\n" + "Some words. " * 4_000)
+    done = small_disk(tmp_path, "content",
+                      "FOLIO import draft.md --name spring; s=$?; ls -A content; exit $s")
+    assert_one_clear_line(done, "content/spring could not be written (No space left on device)")
+    assert done.stdout.strip() == ""
+
+
+def test_publish_to_a_full_disk_is_one_clear_error(good_build: Path, tmp_path: Path) -> None:
+    shutil.copytree(good_build, tmp_path / "p")
+    done = small_disk(tmp_path / "p", "site", "FOLIO publish site")
+    assert_one_clear_line(done, "publishing stopped after ")
+    assert "(No space left on device); each file there is whole" in done.stderr

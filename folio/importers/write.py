@@ -48,10 +48,16 @@ def write_edition(draft: Draft, source: Path, target: Path, language: str | None
                              "section; add headings in the draft to split it, then import "
                              "it again")
     content_dir, name = target.parent, target.name
-    content_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
     try:
-        report = _write(draft, staging, source, language, name)
+        content_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
+    except OSError as exc:
+        raise _unwritten(target, exc) from exc
+    try:
+        try:
+            report = _write(draft, staging, source, language, name)
+        except OSError as exc:
+            raise _unwritten(target, exc) from exc
         try:
             load_edition(staging)
         except ContentError as exc:
@@ -62,6 +68,13 @@ def write_edition(draft: Draft, source: Path, target: Path, language: str | None
         shutil.rmtree(staging, ignore_errors=True)
     report.edition = target
     return report
+
+
+def _unwritten(target: Path, exc: OSError) -> FolioError:
+    """Say that the edition could not be written, and that nothing of it was."""
+    return FolioError(f"{display_path(target)} could not be written ({exc.strerror or exc}); "
+                      "nothing was imported and an edition already there is unchanged: free "
+                      "some space, or choose another --content folder, and import again")
 
 
 def _replace(staging: Path, target: Path) -> None:
