@@ -814,3 +814,106 @@ def test_publish_to_a_full_disk_is_one_clear_error(good_build: Path, tmp_path: P
     done = small_disk(tmp_path / "p", "site", "FOLIO publish site")
     assert_one_clear_line(done, "publishing stopped after ")
     assert "(No space left on device); each file there is whole" in done.stderr
+
+
+# --- issue 33: hostile values in every setting, hunting "bug in Folio" --------------------
+
+HOSTILE = ['"a\\0b"', '"a\\uFFFEb"', '"a\\r\\nb"', "x" * 5_000, '"\\e[2J"', "12", "-1",
+           "[1, 2]", "{a: 1}", "null", '""', "2025-01-01", "true", "1" + "0" * 30, "1e999",
+           '"javascript:alert(1)"', '"../../../etc/passwd"', '"/etc/passwd"', '"."',
+           '"%s %(x)s {0}"', '"{{ 7*7 }}"', '"<b>x</b><script>1</script>"', '"\\u202e"',
+           '"\\ufeff"', '"a\\u2028b"', '"https://example.org/' + "a" * 3_000 + '"',
+           "9999-12-31", "0001-01-01", '"</script><!--"', '"&amp;&#0;&#x110000;"']
+SETTINGS = ["title", "subtitle", "organisation", "date", "language", "kind", "theme",
+            "description", "summary", "draft", "keywords", "sections", "logo", "cover_image",
+            "cover_image_alt", "website", "address", "checks", "words", "email.subject",
+            "email.preheader", "email.from", "email.reply_to", "email.web_url",
+            "email.pdf_url", "email.asset_base_url", "email.mode", "email.merge_tags",
+            "email.unsubscribe_url", "email.view_online_url", "pdf.paper", "pdf.contents",
+            "pdf.variant"]
+FIELDS = ["title", "layout", "summary", "image", "image_alt", "caption", "quote",
+          "attribution", "break", "figures.value", "figures.label", "cta.label", "cta.url",
+          "events.date", "events.title", "events.place", "events.url"]
+
+
+def with_setting(text: str, key: str, value: str) -> str:
+    """Return edition.yaml's text with `key` (`email.subject`: one inside a block) set."""
+    outer, _, inner = key.partition(".")
+    rows = [row for row in text.splitlines() if not row.startswith(f"{outer}:")
+            and not (inner and row.startswith(f"  {inner}:"))]
+    if not inner:
+        return "\n".join([*rows, f"{key}: {value}"]) + "\n"
+    if f"{outer}:" in text:
+        block = [row for row in text.splitlines()
+                 if row.startswith("  ") and not row.startswith(f"  {inner}:")]
+        rows = [row for row in rows if not row.startswith("  ")]
+    else:
+        block = []
+    return "\n".join([*rows, f"{outer}:", *block, f"  {inner}: {value}"]) + "\n"
+
+
+def with_field(key: str, value: str) -> str:
+    """Return a section whose front matter sets `key` (`cta.url`: one inside a block)."""
+    outer, _, inner = key.partition(".")
+    if outer == "figures":
+        other = "label: x" if inner == "value" else "value: '1'"
+        return (f"---\ntitle: T\nlayout: figures\nfigures:\n  - {inner}: {value}\n"
+                f"    {other}\n---\nB\n")
+    if outer == "cta":
+        other = "label: Go" if inner == "url" else "url: https://example.org/"
+        return f"---\ntitle: T\nlayout: cta\ncta:\n  {inner}: {value}\n  {other}\n---\nB\n"
+    if outer == "events":
+        others = "\n".join(f"    {k}: {v}" for k, v in (("date", "2025-01-01"), ("title", "E"))
+                           if k != inner)
+        return f"---\ntitle: T\nlayout: events\nevents:\n  - {inner}: {value}\n{others}\n---\nB\n"
+    head = "" if key == "title" else "title: T\n"
+    return f"---\n{head}{key}: {value}\n---\nB\n"
+
+
+def unexplained(project: Path) -> list[str]:
+    """Build (web and email) and check the edition in this process; return what fails in a
+    way Folio cannot explain: an exception, or a problem without a file and line."""
+    from folio.build import build_edition
+    from folio.check import check_edition, problem_findings
+    from folio.errors import FolioError
+
+    edition = project / MINI
+    found = []
+    try:
+        result = build_edition(edition, project / "build", ["web", "email"], force=True)
+        found += [str(p) for p in result.problems
+                  if "unexpectedly" in p.message or "bug in Folio" in p.message]
+        try:
+            findings = check_edition(edition)
+        except FolioError as exc:  # an edition that does not load: `check` lists why
+            findings = problem_findings(exc)
+        found += [f"{f.file}: {f.message}" for f in findings
+                  if "unexpectedly" in f.message or not f.file]
+    except Exception as exc:  # what the test looks for
+        found.append(f"{type(exc).__name__}: {exc}")
+    return found
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(where=st.sampled_from([("setting", key) for key in SETTINGS]
+                             + [("field", key) for key in FIELDS]),
+       value=st.sampled_from(HOSTILE))
+def test_fuzz_hostile_values_in_every_setting_and_field_are_explained(
+    project: Path, where: tuple[str, str], value: str,
+) -> None:
+    """About 40 values made the build say "failed unexpectedly ... bug in Folio" or `check`
+    print a traceback; each hostile value must give a located error, or build."""
+    kind, key = where
+    config, section = project / MINI / "edition.yaml", project / MINI / "03-voice.md"
+    original = config.read_text(), section.read_text()
+    try:
+        if kind == "setting":
+            config.write_text(with_setting(original[0], key, value))
+        else:
+            section.write_text(with_field(key, value))
+        assert unexplained(project) == []
+    finally:
+        config.write_text(original[0])
+        section.write_text(original[1])
