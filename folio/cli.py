@@ -291,7 +291,7 @@ def os_problem(exc: OSError) -> str:
         if isinstance(named, str) and named else ""
     if exc.errno == errno.ENAMETOOLONG:
         return (f"{where}this name is too long for a file name; choose a shorter one (an "
-                "edition's name is best under 60 characters)")
+                "edition's name may have at most 100 characters)")
     if exc.errno == errno.ENOSPC:
         return f"{where}there is no space left on the disk; free some space and try again"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
