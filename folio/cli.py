@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import logging
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import FolioError, command_line, escaped_output, printable, program
 from .formats import FORMATS
@@ -47,6 +50,14 @@ def _formats(value: str) -> list[str]:
     return names
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors end the command with status 1, as every error does."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog}: error: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser for every command."""
     def options(defaults: bool) -> argparse.ArgumentParser:
@@ -65,7 +76,7 @@ def parser() -> argparse.ArgumentParser:
         return group
 
     common = options(defaults=False)
-    top = argparse.ArgumentParser(
+    top: argparse.ArgumentParser = _Parser(
         prog=program(), description=DESCRIPTION, epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter, parents=[options(defaults=True)])
     commands = top.add_subparsers(dest="command", metavar="COMMAND",
@@ -212,9 +223,13 @@ def run() -> NoReturn:
     the exit handlers run (the PDF helper is stopped, logs and files flushed) and the
     process ends at once; otherwise it exits the usual way.
     """
+    if sys.stdout is None:  # started with its output closed (`folio build >&-`)
+        if sys.stderr is not None:
+            print("error: Folio's output is closed; send it to a terminal, a file or "
+                  "/dev/null", file=sys.stderr)
+        sys.exit(1)
     status = main(sys.argv[1:])
     import atexit
-    import os
     import threading
 
     finish = getattr(atexit, "_run_exitfuncs", None)
@@ -244,8 +259,28 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Guarded(sys.stdout), _Guarded(sys.stderr)
+    try:
+        return _command(args)
+    except OutputGone as exc:
+        _silence(streams[0])
+        with contextlib.suppress(OSError, ValueError):
+            print(f"error: Folio's output cannot be written ({exc}): it goes to a closed "
+                  "pipe, a full disk or a closed terminal; the command stopped there",
+                  file=streams[1], flush=True)
+        return 1
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Run the command `args` name; report errors as messages and return the exit status."""
     command = args.command or "build"
     try:
+        if args.content.exists() and not args.content.is_dir():
+            raise FolioError(f"--content {args.content} is a file; name the folder that holds "
+                             "the editions (by default, content)")
         if command == "build":
             return _build(args)
         if command == "check":
@@ -271,8 +306,67 @@ def _main(argv: list[str] | None) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a name too long, a full disk, ... outside any edition's build
+        if getattr(args, "debug", False):
+            raise
+        print(f"error: {os_problem(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+class OutputGone(Exception):
+    """Writing to the terminal (standard output or error) failed."""
+
+
+class _Guarded:
+    """A text stream whose write errors become `OutputGone`, told apart from file errors."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except OSError as exc:
+            raise OutputGone(exc.strerror or exc) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise OutputGone(exc.strerror or exc) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _silence(stream: Any) -> None:
+    """Point a failed output stream at /dev/null, so that nothing tries it again at exit."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+
+
+def os_problem(exc: OSError) -> str:
+    """Explain an operating-system error in words, with the file it concerns and a fix."""
+    from .errors import display_path
+
+    named = exc.filename2 or exc.filename
+    where = f"{display_path(str(named)[:80] + ('...' if len(str(named)) > 80 else ''))}: " \
+        if isinstance(named, str) and named else ""
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"{where}this name is too long for a file name; choose a shorter one (an "
+                "edition's name may have at most 100 characters)")
+    if exc.errno == errno.ENOSPC:
+        return f"{where}there is no space left on the disk; free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}Folio may not write or read here; check the folder's permissions"
+    if exc.errno == errno.ENOTDIR:
+        return f"{where}a file stands where Folio expects a folder; check the path"
+    return f"{where}{exc.strerror or exc}"
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -196,6 +196,11 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, path: Path, first_line: int) -> Pro
                    mark.column + 1 if mark else None)
 
 
+UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufdd0-\ufdef\ufffe\uffff]")
+"""Characters no XML document may hold: C0 controls but tab and line breaks, and the
+noncharacters U+FFFE, U+FFFF and U+FDD0 to U+FDEF."""
+
+
 def _check_nodes(
     loader: NoAliasLoader, root: yaml.Node, path: Path, first: int, problems: list[Problem],
 ) -> None:
@@ -240,6 +245,12 @@ def _check_nodes(
                 problems.append(Problem(path, line, "this value contains a \\u escape of half "
                                         "a character (a lone surrogate); write the character "
                                         "itself", column))
+            elif isinstance(value, str) and (odd := UNSHOWABLE.search(value)):
+                problems.append(Problem(path, line, (
+                    f"the value '{value[:60]}' contains "
+                    f"{odd[0].encode('unicode_escape').decode()}, a control character or a "
+                    "code point that is not a character, which no output can hold (the "
+                    "email and the PDF refuse it); remove it"), column))
 
 
 def _collect_lines(node: yaml.Node, at: tuple[Any, ...], lines: Lines, first: int,
@@ -407,6 +418,12 @@ def _check_image(
 
     `place` is the (line, column) of the value that names the picture.
     """
+    if any(ord(character) < 32 or ord(character) == 127 for character in relative):
+        problems.append(Problem(path, place[0], (
+            f"image '{relative}' has a control character (a NUL byte, a line break, ...) in "
+            "its name, which no file name holds; write the name of the file in images/"),
+            place[1]))
+        return
     target = (root / relative).resolve()
     if not target.is_relative_to(root.resolve()):
         reason: str | None = (f"image '{relative}' is outside the edition folder; copy it "

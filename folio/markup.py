@@ -339,6 +339,32 @@ def too_slow(text: str) -> tuple[int, str] | None:
 
 
 IMAGE_SRC = re.compile(r'<img [^>]*?src="([^"]*)"')
+SPAN = re.compile(r'\b(colspan|rowspan)="[ \t\n\f\r]*[+-]?(\d+)')
+MAX_SPAN = 1_000
+"""The most columns or rows one table cell may span, as browsers cap `colspan`: a cell
+spanning ten million columns stalled the PDF for minutes, a billion ran out of memory."""
+
+
+def span_problems(section: Section, html: str) -> list[Problem]:
+    """Refuse table cells that span more than `MAX_SPAN` columns or rows."""
+    problems = []
+    for attribute, digits in dict.fromkeys(SPAN.findall(html)):
+        if len(digits.lstrip("0")) > 4 or int(digits) > MAX_SPAN:
+            shown = digits if len(digits) <= 12 else f"{digits[:12]}..."
+            problems.append(Problem(section.path, _line_of_span(section, attribute, digits), (
+                f"a table cell has {attribute}=\"{shown}\"; a cell may span at most "
+                f"{MAX_SPAN:,} {'columns' if attribute == 'colspan' else 'rows'}: "
+                "write the number of cells it really covers")))
+    return problems
+
+
+def _line_of_span(section: Section, attribute: str, digits: str) -> int:
+    """Return the file line where a span of `digits` is written, else the body's first."""
+    written = re.compile(rf"{attribute}\s*=\s*[\"']?\s*[+-]?0*{digits.lstrip('0')}", re.I)
+    for index, line in enumerate(section.body.split("\n")):
+        if written.search(line):
+            return section.body_line + index
+    return section.body_line
 
 
 def picture_problems(section: Section, html: str, root: Path) -> list[Problem]:
@@ -399,6 +425,7 @@ def render_sections(edition: Edition) -> Edition:
                                     "this Markdown is nested too deeply to read; flatten it"))
             continue
         problems += picture_problems(section, html, edition.root)
+        problems += span_problems(section, html)
         language = edition.config.language
         sections.append(dataclasses.replace(section, html=spaced(html, language),
                                             footnotes=tuple(spaced(n, language) for n in notes)))

@@ -164,11 +164,17 @@ def _copy(files: dict[str, Path], target: Path, out: Path,
                         and GENERATOR in (target / "index.html").read_text("utf-8", "replace"))
     if dry_run:
         return copied, deleted
-    for name in copied:
+    for number, name in enumerate(copied):
         destination = target / name
-        if destination.is_symlink():
-            destination.unlink()
-        write_atomic(destination, files[name].read_bytes())
+        try:
+            if destination.is_symlink():
+                destination.unlink()
+            write_atomic(destination, files[name].read_bytes())
+        except OSError as exc:  # a full or read-only disk: say where, and what is there now
+            raise FolioError(f"{display_path(destination)}: publishing stopped after "
+                             f"{number} of {len(copied)} files ({exc.strerror or exc}); each "
+                             "file there is whole, old or new: free some space (or fix the "
+                             "permissions) and publish again") from exc
     for name in deleted:
         (target / name).unlink()
     for folder in sorted({(target / n).parent for n in deleted}, key=lambda p: -len(p.parts)):

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
-from .errors import FolioError
+from .errors import FolioError, display_path
+from .sources import MAX_NAME
 
 EDITION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -62,13 +66,34 @@ def new_edition(content: Path, name: str) -> Path:
     if not EDITION_NAME.match(name):
         raise FolioError(f"'{name}' is not a good edition name; use lower-case words joined "
                          "by dashes, such as spring-2026")
+    if len(name) > MAX_NAME:
+        raise FolioError(f"'{name[:40]}...' is too long for an edition name ({len(name)} "
+                         f"characters); keep it under {MAX_NAME}, such as spring-2026")
     folder = content / name
     if folder.exists():
         raise FolioError(f"{folder} already exists; choose another name")
-    (folder / "images").mkdir(parents=True)
-    title = name.replace("-", " ").capitalize()
-    (folder / "edition.yaml").write_text(
-        EDITION_YAML.format(title=title, date=datetime.date.today().isoformat()))
-    for file_name, text in SECTIONS.items():
-        (folder / file_name).write_text(text)
+    # Written in a hidden folder, then renamed: a full disk leaves no half edition behind.
+    content.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content))
+    try:
+        (staging / "images").mkdir()
+        title = name.replace("-", " ").capitalize()
+        (staging / "edition.yaml").write_text(
+            EDITION_YAML.format(title=title, date=datetime.date.today().isoformat()))
+        for file_name, text in SECTIONS.items():
+            (staging / file_name).write_text(text)
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private
+        staging.rename(folder)
+    except OSError as exc:
+        raise FolioError(f"{display_path(folder)} could not be created ({exc.strerror or exc}); "
+                         "nothing was written: free some space or choose another --content "
+                         "folder, and try again") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -53,7 +53,9 @@ LINK_SETTINGS = (("website",), ("email", "web_url"), ("email", "pdf_url"),
 """Where `Link` settings are, as key paths (`*`: every item of a list)."""
 
 
-LANGUAGE_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
+LANGUAGE_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8}){0,7}$"
+"""A BCP 47 tag of a language and up to seven subtags (a longer one named a file too long
+for the file system when its catalogue was looked up)."""
 """A BCP 47 language tag, as edition.yaml's `language:` takes it (`en-GB`, `fr`, `ar`)."""
 
 class Model(BaseModel):
@@ -331,7 +333,7 @@ class SiteSettings(Model):
     base_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     """Where the site is published, as `https://news.example.org/` (each edition's page is
     under it at `<edition>/`); the feed and the sitemap are written only when it is set."""
-    language: str | None = Field(default=None, pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
+    language: str | None = Field(default=None, pattern=LANGUAGE_PATTERN)
     """The language of the archive page and the feed, as a BCP 47 tag; the newest edition's
     when left out."""
     description: str = ""

@@ -30,7 +30,10 @@ def _builtin_themes(package: Path) -> Path:
 BUILTIN_THEMES = _builtin_themes(Path(__file__).resolve().parent)
 """Folio's own themes, `default` and `plain`; a project's `templates/<theme>/` comes first."""
 
-THEME_NAME = r"^[a-z0-9][a-z0-9_-]*$"
+THEME_NAME = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+MAX_NAME = 100
+"""The longest name `new` and `import` give an edition: it names folders and files such
+as `.<name>.pdf.XXXX.tmp`, which the file system limits to 255 bytes."""
 """What a theme may be called: a plain folder name, never a path (`/etc`, `../x`)."""
 
 

@@ -21,7 +21,7 @@ from jinja2.sandbox import SecurityError
 
 from . import sandbox
 from .content import parse_yaml, read_text, validate
-from .errors import Problem, TemplateError
+from .errors import FolioError, Problem, TemplateError
 from .i18n import ENGLISH, Words, words_for
 from .schema import FontSpec, ThemeConfig
 from .sources import BUILTIN_THEMES, plain_files, plain_folder, theme_folder
@@ -105,6 +105,16 @@ class Theme:
             raise TemplateError([Problem(where or name, line, "this template asks for a value "
                                          "too large to make; templates render in a sandbox "
                                          "with limits of time and size")]) from exc
+        except UnicodeDecodeError as exc:  # a template saved in another encoding
+            raise TemplateError([Problem(_unreadable_template(self.folders, name), None, (
+                "this template is not UTF-8 text; save it again as UTF-8"))]) from exc
+        except FolioError:
+            raise
+        except Exception as exc:  # anything an expression raises: 1/0, a picture that is not
+            where, line = _template_frame(exc)
+            raise TemplateError([Problem(where or name, line, (
+                f"this template fails here ({type(exc).__name__}: {str(exc)[:200]}); correct "
+                "this line, or delete the template to use the theme's own"))]) from exc
 
     def words(self, language: str) -> Words:
         """Return the interface words of a language, with this theme's `strings:` for it."""
@@ -289,6 +299,20 @@ def font_package_folder(package: str) -> Path:
 def inside(path: Path, folder: Path) -> bool:
     """Return whether `path`, links followed, lies inside `folder`."""
     return path.resolve().is_relative_to(folder.resolve())
+
+
+def _unreadable_template(folders: tuple[Path, ...], name: str) -> Path | str:
+    """Return the first template file of the chain that is not UTF-8, else `name`."""
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file() and not path.is_symlink():
+                try:
+                    path.read_bytes().decode("utf-8")
+                except UnicodeDecodeError:
+                    return path
+                except OSError:
+                    continue
+    return name
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import json
 import logging
 import mimetypes
+import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -30,6 +33,12 @@ IDLE_TIMEOUT = 10.0
 """Seconds a connection may stay silent before it is closed."""
 MAX_CONNECTIONS = 128
 """Connections served at once (each is a thread); more wait in the listen queue."""
+REQUEST_SECONDS = 10.0
+"""Seconds a client has to send its whole request line and headers: one sending a header
+line every few seconds would otherwise hold its thread for ever."""
+MAX_EVENT_STREAMS = 32
+"""Live-reload streams open at once (a browser tab holds one); more are told to retry
+later, so that streams never take every thread from the pages."""
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 
 RELOAD_SCRIPT = """<script>/* injected by folio watch; not in build/ */
@@ -101,6 +110,7 @@ def make_handler(
 ) -> type[BaseHTTPRequestHandler]:
     """Return a request handler serving `root` and the live-reload event stream."""
     root = root.resolve()
+    streams = threading.BoundedSemaphore(MAX_EVENT_STREAMS)
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "folio-watch"
@@ -111,11 +121,17 @@ def make_handler(
 
         timeout = IDLE_TIMEOUT  # a connection that sends nothing is closed, freeing its thread
 
+        def setup(self) -> None:
+            super().setup()
+            self.rfile.close()  # read through a deadline instead, for the whole request
+            self.rfile = io.BufferedReader(_DeadlineReader(self.connection, REQUEST_SECONDS))
+
         def do_HEAD(self) -> None:
             self.head_only = True  # the answer to GET, without its body
             self.do_GET()
 
         def do_GET(self) -> None:
+            self.connection.settimeout(IDLE_TIMEOUT)  # the request is in: idle time again
             if not local_host(self.headers.get("Host")):
                 # Only pages opened as 127.0.0.1 or localhost are answered: a site whose
                 # name is made to point here (DNS rebinding) cannot read the previews.
@@ -178,6 +194,18 @@ def make_handler(
                 self.wfile.write(data)
 
         def stream_events(self) -> None:
+            if not streams.acquire(blocking=False):
+                self.send_response(HTTPStatus.SERVICE_UNAVAILABLE)
+                self.send_header("Retry-After", "5")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            try:
+                self.stream_changes()
+            finally:
+                streams.release()
+
+        def stream_changes(self) -> None:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
@@ -201,6 +229,24 @@ def make_handler(
                 return
 
     return Handler
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A socket read with a deadline for everything read, not only for each read."""
+
+    def __init__(self, connection: socket.socket, seconds: float) -> None:
+        self.connection = connection
+        self.deadline = time.monotonic() + seconds
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self.connection.settimeout(min(left, IDLE_TIMEOUT))
+        return self.connection.recv_into(buffer)
 
 
 def local_host(header: str | None) -> bool:
@@ -238,6 +284,14 @@ class PreviewServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Say nothing when a browser hangs up or times out; one line for anything else."""
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):  # reset, broken pipe, timed out: the client's doing
+            return
+        print(f"error: the preview server could not answer a request ({type(error).__name__}: "
+              f"{printable(str(error))}); watching goes on", file=sys.stderr, flush=True)
 
 
 def inject(page: bytes, error: str | None) -> bytes:

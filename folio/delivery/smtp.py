@@ -78,6 +78,12 @@ def parse_server(smtp: str) -> tuple[str, int]:
     if not host:
         raise SendError(f"--smtp '{smtp}' names no server; write HOST:PORT, such as "
                         "smtp.example.org:587")
+    if len(host) > 253 or any(len(label) > 63 for label in host.split(".")) or any(
+            character.isspace() or ord(character) < 32 for character in host):
+        shown = host if len(host) <= 40 else f"{host[:40]}..."
+        raise SendError(f"--smtp '{shown}' is not a server name (a name has at most 253 "
+                        "characters, 63 between dots, and no spaces); write HOST:PORT, such "
+                        "as smtp.example.org:587")
     try:
         port = int(port_text) if port_text else 25
     except ValueError:

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import FolioError, display_path
 from ..pictures import kind_of
 from ..schema import LANGUAGE_PATTERN
+from ..sources import MAX_NAME
 from .docx import read_docx
 from .draft import Draft, ImportReport, escape_markdown
 from .markdown import read_markdown
@@ -44,8 +45,12 @@ def import_draft(source: Path, content_dir: Path, name: str, force: bool = False
     if not EDITION_NAME.match(name):
         raise FolioError(f"'{name}' cannot name an edition: use lower-case letters, digits "
                          "and dashes, such as reflections-2025")
+    if len(name) > MAX_NAME:
+        raise FolioError(f"'{name[:40]}...' is too long for an edition name ({len(name)} "
+                         f"characters); keep it under {MAX_NAME}, such as spring-2026")
     if language is not None and not LANGUAGE_TAG.match(language):
-        raise FolioError(f"--language '{language}' is not a language tag; write one such as "
+        shown = language if len(language) <= 40 else f"{language[:40]}..."
+        raise FolioError(f"--language '{shown}' is not a language tag; write one such as "
                          "en-GB, fr or ru-RU")
     if not source.is_file():
         raise FolioError(f"{display_path(source)}: there is no such file to import")

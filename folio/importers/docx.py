@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import FolioError, display_path
+from ..markup import MAX_SPAN
 from ..pictures import content_problem
 from .draft import Draft, DraftSection, Picture, escape_markdown
 from .ooxml import OldWordFormat, PasswordProtected, inspect_ole, parse_part, repair
@@ -26,6 +27,7 @@ from .wordhtml import (
     table,
     tidy,
     title_text,
+    widest_span,
 )
 
 PICTURE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg",
@@ -125,6 +127,10 @@ def read_docx(source: Path) -> Draft:
         if str(image.get("src", "")).startswith("folio-skipped:"):
             image.decompose()
     tidy(soup)
+    if span := widest_span(soup):
+        raise FolioError(f"{where}: a merged table cell spans {span[1]} {span[0]}; Folio "
+                         f"allows at most {MAX_SPAN:,}: undo the merge in Word (Table Layout "
+                         "> Split Cells), save, and import again")
     nested = flatten_nested_tables(soup)
     if nested:
         draft.notes.append(f"{nested} table(s) inside table cells were flattened into lines "

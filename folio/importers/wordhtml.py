@@ -14,6 +14,7 @@ import functools
 import re
 from typing import Any
 
+from ..markup import MAX_SPAN
 from .draft import escape_markdown, reads_as_header
 from .ooxml import symbol_text
 
@@ -223,6 +224,20 @@ def _bold(cell: Any) -> bool:
     text = cell.get_text().strip()
     bold = "".join(b.get_text() for b in cell.find_all(["strong", "b"])).strip()
     return bool(text) and "".join(bold.split()) == "".join(text.split())
+
+
+def widest_span(soup: Any) -> tuple[str, str] | None:
+    """Return ("columns" or "rows", the number) of a cell spanning more than `MAX_SPAN`.
+
+    Word's `w:gridSpan` and `w:vMerge` arrive here as `colspan` and `rowspan`.
+    """
+    for cell in soup.find_all(["td", "th"]):
+        for name, unit in (("colspan", "columns"), ("rowspan", "rows")):
+            value = str(cell.get(name, "")).strip()
+            if re.fullmatch(r"[0-9]+", value) and (len(value.lstrip("0")) > 4
+                                                   or int(value) > MAX_SPAN):
+                return unit, value if len(value) < 16 else f"{value[:15]}..."
+    return None
 
 
 def _width(row: list[Any]) -> int:

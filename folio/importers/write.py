@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..content import MAX_SECTION_BYTES, load_edition
+from ..content import MAX_SECTION_BYTES, UNSHOWABLE, load_edition
 from ..errors import ContentError, FolioError, command_line, display_path, printable
 from ..i18n import catalogue
 from ..schema import YEAR
@@ -52,10 +52,16 @@ def write_edition(draft: Draft, source: Path, target: Path, language: str | None
                              "section; add headings in the draft to split it, then import "
                              "it again")
     content_dir, name = target.parent, target.name
-    content_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
     try:
-        report = _write(draft, staging, source, language, name)
+        content_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
+    except OSError as exc:
+        raise _unwritten(target, exc) from exc
+    try:
+        try:
+            report = _write(draft, staging, source, language, name)
+        except OSError as exc:
+            raise _unwritten(target, exc) from exc
         try:
             load_edition(staging)
         except ContentError as exc:
@@ -66,6 +72,13 @@ def write_edition(draft: Draft, source: Path, target: Path, language: str | None
         shutil.rmtree(staging, ignore_errors=True)
     report.edition = target
     return report
+
+
+def _unwritten(target: Path, exc: OSError) -> FolioError:
+    """Say that the edition could not be written, and that nothing of it was."""
+    return FolioError(f"{display_path(target)} could not be written ({exc.strerror or exc}); "
+                      "nothing was imported and an edition already there is unchanged: free "
+                      "some space, or choose another --content folder, and import again")
 
 
 def _replace(staging: Path, target: Path) -> None:
@@ -139,7 +152,12 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None,
 
 
 def _yaml_line(key: str, value: str) -> str:
-    """Return `key: value` as one line of YAML, quoted only where YAML needs it."""
+    """Return `key: value` as one line of YAML, quoted only where YAML needs it.
+
+    Control characters (a terminal escape pasted into a heading) are left out: no output
+    could show them, and the edition would not load.
+    """
+    value = UNSHOWABLE.sub("", value)
     return yaml.safe_dump({key: value}, allow_unicode=True, width=10_000).strip()
 
 

@@ -209,6 +209,14 @@ def _check_addresses(edition: Edition) -> None:
             line, column = place_of(edition.lines, ("email", key))
             problems.append(Problem(edition.root / "edition.yaml", line,
                                     f"'email.{key}' {problem}, not {value!r}", column))
+    for key in ("web_url", "pdf_url", "asset_base_url", "unsubscribe_url", "view_online_url"):
+        value = getattr(edition.config.email, key)
+        if value and any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029"
+                         for c in value):
+            line, column = place_of(edition.lines, ("email", key))
+            problems.append(Problem(edition.root / "edition.yaml", line, (
+                f"'email.{key}' is an address, which must be one line without line breaks, "
+                "tabs or control characters"), column))
     subject, where = ((edition.config.email.subject, ("email", "subject"))
                       if edition.config.email.subject else (edition.config.title, ("title",)))
     if any(ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029" for c in subject):

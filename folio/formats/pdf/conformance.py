@@ -56,12 +56,21 @@ def validator_here() -> bool:
     return True
 
 
+BEYOND_LIMITS = "beyond the validator's limits"
+"""How a failure line begins when page-validation refused to check the file at all: it
+stops at tables of over 1,024 rows or columns, and at documents of very many objects."""
+
+
 def rule_failures(pdf: bytes, profile: str) -> list[str]:
     """Return how the PDF fails one page-validation profile, one line a rule; [] if none."""
     import page
 
     messages: dict[str, str] = {}
-    for failure in page.validate_pdf_bytes(pdf, profile=profile).failures:
+    try:
+        report = page.validate_pdf_bytes(pdf, profile=profile)
+    except page.SafetyLimitError as exc:  # a file too large for it to check: say so
+        return [f"{BEYOND_LIMITS}: {exc}"]
+    for failure in report.failures:
         messages.setdefault(failure.rule_id, failure.message)
     return [f"{rule}: {message}" for rule, message in messages.items()]
 

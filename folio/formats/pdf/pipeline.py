@@ -15,7 +15,7 @@ from ...content import Edition
 from ...errors import LayoutError, Problem, ResourceError
 from ...theme import Theme
 from .. import Files
-from .conformance import MissingGlyphs, claim, unclaimed, uncovered
+from .conformance import BEYOND_LIMITS, MissingGlyphs, claim, unclaimed, uncovered
 from .document import print_document
 from .helper import begin_layout
 from .resources import refusal_problems
@@ -40,7 +40,13 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
                                                  document.base_url))
         if spills:
             report_spills(spills, edition.config.pdf.print_ready)
-        if failed:
+        if failed and all(line.startswith(BEYOND_LIMITS) for line in failed):
+            pdf = unclaimed(pdf)
+            log.warning("PDF: the file is too large for the validator to confirm %s (%s), so "
+                        "it was written without claiming it; to keep the claim, split tables "
+                        "of over 1,000 rows or columns, or the edition, into smaller ones",
+                        claim(edition.config.pdf.variant), failed[0].partition(": ")[2])
+        elif failed:
             pdf = unclaimed(pdf)
             causes = uncovered(edition, glyphs.characters) or [
                 "the content passed check, so this is a fault of the theme's pdf/ templates "
