@@ -521,7 +521,8 @@ def quick_check(edition: Edition) -> list[Finding]:
     """Return the errors of `check`'s rules that need neither the network nor a render."""
     from .check import check_edition
 
-    return [finding for finding in check_edition(edition.root, edition=edition)
+    return [finding for finding in check_edition(edition.root, edition=edition,
+                                                 severity="error")
             if finding.severity == "error"]
 
 
