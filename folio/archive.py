@@ -217,6 +217,7 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     files: Files = {}
     warnings = []
     views = []
+    covers: dict[Path, bytes] = {}  # editions without a cover of their own share the artwork
     for entry in editions:
         config = entry.config
         own = theme.words(config.language)  # each card's date and kind in its edition's language
@@ -230,7 +231,7 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
             "moment": f"{config.date.isoformat()}T00:00:00Z", "month": own.month(config.date),
             "kind": own.gettext(KINDS[config.kind]), "summary": inline(summary),
             "summary_text": plain(summary), "organisation": config.organisation,
-            "thumbnail": _thumbnail(entry, theme, files),
+            "thumbnail": _thumbnail(entry, theme, files, covers),
         })
     newest = editions[0].config if editions else None
     logo = _logo(editions[0] if editions else None, theme, files)
@@ -266,8 +267,13 @@ def _stylesheet(theme: Theme) -> str:
     return theme.css_tokens() + theme.font_faces(lambda p: f"fonts/{p.name}") + "".join(sources)
 
 
-def _thumbnail(entry: Listed, theme: Theme, files: Files) -> dict[str, Any] | None:
-    """Add a small copy of an edition's cover (or the theme's artwork) to `files`."""
+def _thumbnail(entry: Listed, theme: Theme, files: Files,
+               made: dict[Path, bytes]) -> dict[str, Any] | None:
+    """Add a small copy of an edition's cover (or the theme's artwork) to `files`.
+
+    `made` holds the copies already made by this render, by source: every edition without
+    a cover of its own shows the theme's artwork, which is scaled down once.
+    """
     cover = entry.config.cover_image
     source = _inside(entry.root, cover) if cover else None
     if source is None and theme.config.artwork:
@@ -278,9 +284,22 @@ def _thumbnail(entry: Listed, theme: Theme, files: Files) -> dict[str, Any] | No
         name = f"{ASSETS}/covers/{entry.slug}.svg"
         files[name] = source.read_bytes()
         return {"src": name, "width": THUMBNAIL[0], "height": THUMBNAIL[1]}
+    name = f"{ASSETS}/covers/{entry.slug}.jpg"
+    if source not in made:
+        made[source] = _scaled_cover(source)
+    files[name] = made[source]
+    return {"src": name, "width": THUMBNAIL[0], "height": THUMBNAIL[1]}
+
+
+def _scaled_cover(source: Path) -> bytes:
+    """Return a raster cover cropped and scaled to `THUMBNAIL`, as a JPEG."""
     from PIL import Image, ImageOps
 
     with Image.open(source) as opened:
+        # A JPEG is decoded at the smallest of 1/2, 1/4, 1/8 of its size still larger than
+        # the thumbnail on every side: a quarter of the work or less, the same picture.
+        side = max(THUMBNAIL)
+        opened.draft(None, (side, side))
         picture: Image.Image = ImageOps.exif_transpose(opened)
         if picture.mode in ("RGBA", "LA", "P"):
             with_alpha = picture.convert("RGBA")
@@ -289,9 +308,7 @@ def _thumbnail(entry: Listed, theme: Theme, files: Files) -> dict[str, Any] | No
         small = ImageOps.fit(picture.convert("RGB"), THUMBNAIL, Image.Resampling.LANCZOS)
     data = io.BytesIO()
     small.save(data, "JPEG", quality=82, optimize=True, progressive=True)
-    name = f"{ASSETS}/covers/{entry.slug}.jpg"
-    files[name] = data.getvalue()
-    return {"src": name, "width": THUMBNAIL[0], "height": THUMBNAIL[1]}
+    return data.getvalue()
 
 
 def _logo(newest: Listed | None, theme: Theme, files: Files) -> str | None:

@@ -227,6 +227,8 @@ class Words:
         where the language's dictionary allows, with a hyphen, and only if it must.
         """
         text = escape(html)
+        if not BREAKABLE.search(str(text)):
+            return text  # no word that long: the dictionary (0.1 s to load) is not needed
         hyphenator = _hyphenator(self.language)
         if hyphenator is None:
             return text

@@ -263,3 +263,23 @@ def test_locks_stay_out_of_the_published_folders(project: Path) -> None:
     assert sorted(p.name for p in (project / "build" / "mini").iterdir()
                   if p.name.startswith(".")) == []
     assert (project / "build" / ".folio-locks" / "mini.lock").is_file()
+
+
+@pytest.mark.slow
+def test_command_line_workers_share_the_imports_and_write_the_same_outputs(
+        built: Path, tmp_path: Path) -> None:
+    """`build --jobs 2` imports WeasyPrint before forking its workers (`_share_imports`):
+    each worker still checks its PDF against its standard in place, and every file is the
+    one a serial build writes, the PDFs' claims included."""
+    import subprocess
+    import sys
+
+    serial = stamps(built)
+    shutil.rmtree(built / "build")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "generate.py"), "build", "--jobs", "2"],
+                          cwd=built, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "does not meet" not in done.stdout + done.stderr
+    assert {name: data for name, (_mtime, data) in stamps(built).items()} == {
+        name: data for name, (_mtime, data) in serial.items()}

@@ -73,13 +73,15 @@ def enabled_rules(edition: Edition, online: bool = False) -> set[str]:
 def check_edition(
     edition_dir: Path, *, email_html: str | None = None, theme: ThemeConfig | None = None,
     online: bool = False, edition: Edition | None = None, pdf: Path | None = None,
+    severity: str | None = None,
 ) -> list[Finding]:
     """Check an edition; return its findings sorted by file, line and column.
 
     `email_html` is the rendered email page (None skips the size, head and CSS rules);
     `theme` the theme whose colours to check (None skips contrast); `online` lets the
     dead-link rule ask the web; `edition` is the edition already loaded from that folder;
-    `pdf` the PDF built from it (None skips the PDF rules).
+    `pdf` the PDF built from it (None skips the PDF rules); `severity` (`error`) runs only
+    the rules of that severity (a build's quick check never loads the spelling dictionary).
     A broken edition (a chart's data included) raises `ContentError`.
     """
     # A chart's data is read as the build reads it: its problems stop the check alike.
@@ -87,6 +89,8 @@ def check_edition(
     ctx = gather(edition)
     ctx.email_html, ctx.theme, ctx.online = email_html, theme, online
     enabled = enabled_rules(edition, online)
+    if severity is not None:
+        enabled = {name for name in enabled if RULES[name].severity == severity}
     findings: set[Finding] = set()
     for check in CHECKS:
         if check.always:

@@ -142,14 +142,13 @@ CASE_ALLOWED = {"macos", "watchos", "tvos", "visionos", "ipados", "opensuse", "r
 )
 def check_run_together_case(ctx: Context) -> Iterator[Finding]:
     """Flag a lower-case word that runs straight into a capitalised one (withUNICEF)."""
-    lex = lexicon()
     for text in ctx.texts:
         for token in text.tokens:
             word = token.word.replace("’", "'")
             match = re.match(r"([a-z]{2,})([A-Z][A-Za-z]*)", word)
             if not match or word.casefold() in CASE_ALLOWED or word.casefold() in ctx.words:
                 continue
-            if not lex.known(match[1]) or match[1] in ctx.words:
+            if not lexicon().known(match[1]) or match[1] in ctx.words:  # loaded if needed
                 continue
             yield text.finding(token.start, "run-together-case",
                                f"'{token.word}': a space seems to be missing: "

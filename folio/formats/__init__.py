@@ -46,6 +46,15 @@ class Format:
         if self.background:
             importlib.import_module(self.module).prepare()
 
+    def preload(self) -> None:
+        """Import what rendering needs, for worker processes forked from this one to share.
+
+        A format module may define `preload()` for what it imports only when it renders
+        (the PDF: WeasyPrint and pikepdf).
+        """
+        module = importlib.import_module(self.module)
+        getattr(module, "preload", lambda: None)()
+
     def renderer(self) -> Callable[[Edition, Theme], Files]:
         """Import the format module and return its `render` function."""
         render: Callable[[Edition, Theme], Files] = importlib.import_module(self.module).render

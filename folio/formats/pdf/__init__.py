@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .document import print_document
-    from .helper import prepare
+    from .helper import preload, prepare
     from .pipeline import render, start
 
-_API = {"prepare": "helper", "print_document": "document", "render": "pipeline",
-        "start": "pipeline"}
-__all__ = ["prepare", "print_document", "render", "start"]
+_API = {"prepare": "helper", "preload": "helper", "print_document": "document",
+        "render": "pipeline", "start": "pipeline"}
+__all__ = ["preload", "prepare", "print_document", "render", "start"]
 
 
 def __getattr__(name: str) -> Any:
