@@ -763,8 +763,11 @@ def test_a_table_too_large_for_the_validator_is_written_without_its_claim_and_sa
     assert ("the file is too large for the validator to confirm PDF/UA-1 (table grid "
             "dimensions") in done.stderr
     assert "so it was written without claiming it" in done.stderr
-    pdf = (project / "build" / "mini" / "mini.pdf").read_bytes()
-    assert pdf.startswith(b"%PDF") and b"pdfuaid" not in pdf
+    import pikepdf
+
+    with pikepdf.open(project / "build" / "mini" / "mini.pdf") as pdf:
+        xmp = pdf.Root.Metadata.read_bytes()
+    assert b"pdfuaid:part" not in xmp  # no PDF Folio writes claims what it is not
 
 
 def small_disk(project: Path, folder: str, command: str,
