@@ -82,6 +82,12 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+NO_FONT = "\U000F0041\U000F0042"
+"""Characters of Unicode's Supplementary Private Use Area-A, which no font on any machine
+draws: a test of text no font has uses these, never a script such as Chinese, which a
+machine with a fallback font (Debian's fonts-droid-fallback) draws."""
+
+
 SAMPLES = ("february-2026", "fevrier-2026", "reflections-2025")
 """The sample editions shipped in content/; a user's own editions there are left alone."""
 

@@ -482,11 +482,12 @@ def check_long_sentences(ctx: Context) -> Iterator[Finding]:
             for boundary in [*SENTENCE_END.finditer(block), None]:
                 stop = boundary.start() if boundary else len(block)
                 sentence = block[cursor:stop]
-                words = COUNTED.findall(sentence)
+                words = list(COUNTED.finditer(sentence))
                 if len(words) > LONG_SENTENCE:
                     lead = len(sentence) - len(sentence.lstrip())
                     first = start + cursor + lead
-                    opening = " ".join(words[:8])
+                    # as written, commas and all, so that it can be searched for
+                    opening = quote(text, first, start + cursor + words[7].end(), limit=120)
                     yield text.finding(first, "long-sentence",
                                        f"'{opening} …' has {len(words)} words; split it "
                                        f"(over {LONG_SENTENCE} words is hard to follow)")

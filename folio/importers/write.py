@@ -8,6 +8,7 @@ only once everything is written.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import shutil
 import tempfile
@@ -50,6 +51,7 @@ def write_edition(draft: Draft, source: Path, target: Path, language: str | None
     content_dir, name = target.parent, target.name
     content_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
+    staging.chmod(_folder_mode())  # mkdtemp makes it private: give it what `new` gives
     try:
         report = _write(draft, staging, source, language, name)
         try:
@@ -62,6 +64,13 @@ def write_edition(draft: Draft, source: Path, target: Path, language: str | None
         shutil.rmtree(staging, ignore_errors=True)
     report.edition = target
     return report
+
+
+def _folder_mode() -> int:
+    """Return the mode `mkdir` gives a new folder here: 0o755 under the usual umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o777 & ~mask
 
 
 def _replace(staging: Path, target: Path) -> None:
@@ -97,7 +106,10 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None,
               f"date: {datetime.date.today().isoformat()}",
               _yaml_line("language", language or draft.language or DEFAULT_LANGUAGE),
               f"kind: {kind}",
-              "words: []"]
+              "words: []",
+              "# A draft: left out of the archive, the feed and `publish` until you delete",
+              "# this line (or set it to false) once the edition is ready.",
+              "draft: true"]
     if draft.pictures:
         lines += ["# For the email, say where its pictures will be uploaded:",
                   "# email:",

@@ -123,7 +123,7 @@ def test_chromium_asks_for_nothing_outside_the_folder(sample_pages: list[Path]) 
                     (page_file.parent.as_uri() + "/", "data:"))]
                 assert outside == [], f"{page_file}: {outside}"
                 assert any(u.endswith(".css") for u in requested)
-                assert any(u.endswith(".ttf") for u in requested)  # the fonts are loaded
+                assert any(u.endswith(".woff2") for u in requested)  # the fonts are loaded
                 page.close()
         finally:
             browser.close()
