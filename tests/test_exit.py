@@ -24,8 +24,11 @@ def show_helper():  # registered before Folio imports multiprocessing: runs afte
         print("helper", helper._helper.process.pid, flush=True)
 atexit.register(show_helper)
 if "thread" in sys.argv[1:2]:
-    def late():
-        time.sleep(3)  # still running when the command is done
+    def late():  # still running when the command is done, however slow the machine
+        import os
+        while not os.path.exists("build/index.html"):  # the archive: the build's last file
+            time.sleep(0.05)
+        time.sleep(2)
         print("thread finished", flush=True)
     threading.Thread(target=late).start()
 sys.argv = ["folio", *sys.argv[2:]]
