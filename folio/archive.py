@@ -253,8 +253,8 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     }
     files["index.html"] = theme.render("archive/index.html", context).encode()
     files[f"{ASSETS}/style.css"] = _stylesheet(theme).encode()
-    for _font, _style, path in theme.font_files():
-        files[f"{ASSETS}/fonts/{path.name}"] = path.read_bytes()
+    for name, data in theme.web_fonts().items():
+        files[f"{ASSETS}/fonts/{name}"] = data
     return files, warnings
 
 
@@ -264,7 +264,8 @@ def _stylesheet(theme: Theme) -> str:
     assert env.loader is not None
     sources = [env.loader.get_source(env, name)[0] for name in ("web/style.css",
                                                                  "archive/style.css")]
-    return theme.css_tokens() + theme.font_faces(lambda p: f"fonts/{p.name}") + "".join(sources)
+    faces = theme.font_faces(lambda p: f"fonts/{p.name}", web=True)
+    return theme.css_tokens() + faces + "".join(sources)
 
 
 def _thumbnail(entry: Listed, theme: Theme, files: Files,

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from . import __version__
 from .errors import FolioError, command_line, escaped_output, printable, program
 from .formats import FORMATS
 
@@ -79,6 +80,8 @@ def parser() -> argparse.ArgumentParser:
     top: argparse.ArgumentParser = _Parser(
         prog=program(), description=DESCRIPTION, epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter, parents=[options(defaults=True)])
+    top.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                     help="print Folio's version and stop")
     commands = top.add_subparsers(dest="command", metavar="COMMAND",
                                   help="what to do (default: build)")
 
@@ -178,6 +181,8 @@ def parser() -> argparse.ArgumentParser:
                          help="a folder, or [user@]host:path to publish over SSH with rsync")
     publish.add_argument("--dry-run", action="store_true",
                          help="list what would be copied and deleted; change nothing there")
+    publish.add_argument("--allow-errors", action="store_true",
+                         help="publish editions that check finds errors in (refused otherwise)")
 
     export = commands.add_parser(
         "export", parents=[common], help="write a .docx of an edition for reviewers",
@@ -483,7 +488,8 @@ def _publish(args: argparse.Namespace) -> int:
     check_target(args.target)
     if _build(args):
         return 1
-    outcome = publish(args.target, content=args.content, out=args.out, dry_run=args.dry_run)
+    outcome = publish(args.target, content=args.content, out=args.out, dry_run=args.dry_run,
+                      allow_errors=args.allow_errors)
     for line in outcome.report():
         print(line, flush=True)
     for problem in outcome.problems:

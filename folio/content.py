@@ -235,11 +235,15 @@ def _check_nodes(
                     KeyError) as exc:
                 tag = node.tag.rpartition(":")[2]
                 why = getattr(exc, "problem", None) or str(exc)
-                hint = ("a date that exists, as YYYY-MM-DD" if tag == "timestamp"
-                        else f"a valid {tag} ({why[:120]})")
-                problems.append(Problem(path, line, f"the value '{node.value[:60]}' cannot be "
-                                        f"read as {hint}; correct it, or put it in double "
-                                        "quotes if it is meant as text", column))
+                if tag == "timestamp":
+                    message = (f"the value '{node.value[:60]}' cannot be read as a date that "
+                               "exists; correct it, as YYYY-MM-DD (only text that is not a "
+                               "date goes in double quotes)")
+                else:
+                    message = (f"the value '{node.value[:60]}' cannot be read as a valid {tag} "
+                               f"({why[:120]}); correct it, or put it in double quotes if it "
+                               "is meant as text")
+                problems.append(Problem(path, line, message, column))
                 continue
             if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
                 problems.append(Problem(path, line, "this value contains a \\u escape of half "
@@ -329,6 +333,12 @@ def validate(
 
 REPLACED = {"new_page": "write `break: page` to open the section on a new page"}
 """Keys of earlier versions, with what to write instead."""
+MEANT = {"subtitle": "summary", "standfirst": "summary", "intro": "summary",
+         "description": "summary"}
+"""Unknown keys a writer uses for another one: a section's subtitle is its `summary`."""
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth")
+REAL_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def explain(model: type[BaseModel], error: Any) -> str:
@@ -340,14 +350,21 @@ def explain(model: type[BaseModel], error: Any) -> str:
         return f"'{loc[-1]}' is no longer a setting; {REPLACED[str(loc[-1])]}"
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
-        hint = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        meant = MEANT.get(str(loc[-1]))
+        hint = [meant] if meant in known else difflib.get_close_matches(str(loc[-1]), known, n=1)
         fix = f"did you mean '{hint[0]}'?" if hint else "known keys: " + ", ".join(sorted(known))
         return f"unknown key '{loc[-1]}'; {fix}"
     if kind == "missing":
         return f"'{name}' is required; add a line `{loc[-1]}: ...`"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"'{name}' must be one of {expected}, not {error.get('input')!r}"
+        near = difflib.get_close_matches(str(error.get("input")),
+                                         re.findall(r"'([^']*)'", expected), n=1)
+        fix = f"; did you mean '{near[0]}'?" if near else ""
+        return f"'{name}' must be one of {expected}, not {error.get('input')!r}{fix}"
+    if kind.startswith("date") and REAL_DAY.fullmatch(str(error.get("input"))):
+        return (f"'{name}': {error.get('input')!r} is not a day of the calendar; write a date "
+                "that exists, as YYYY-MM-DD")
     if kind.startswith("date"):
         return f"'{name}' must be a date written as YYYY-MM-DD, not {error.get('input')!r}"
     if kind.startswith("byte_size"):
@@ -370,9 +387,27 @@ def explain(model: type[BaseModel], error: Any) -> str:
               "bool_type": "true or false", "list_type": "a list (lines starting with '- ')",
               "dict_type": "`key: value` settings", "model_type": "`key: value` settings",
               "int_parsing": "a whole number"}.get(kind)
+    subject = _subject(loc) or f"'{name}'"
+    if kind == "string_type" and got in ("int", "float", "bool", "date"):
+        return (f"{subject} must be text: put it in quotes, as "
+                f"\"{_as_written(error.get('input'))}\"")
     if wanted:
-        return f"'{name}' must be {wanted}, not {_describe(got)}"
+        return f"{subject} must be {wanted}, not {_describe(got)}"
     return f"'{name}': {error['msg']}"
+
+
+def _subject(loc: tuple[Any, ...]) -> str | None:
+    """Name an item of a list for a person: ('figures', 0, 'value') -> the first figure's
+    value; None for any other key path."""
+    if len(loc) == 3 and isinstance(loc[1], int) and str(loc[0]).endswith("s"):
+        place = ORDINALS[loc[1]] if loc[1] < len(ORDINALS) else f"number {loc[1] + 1}"
+        return f"the {place} {str(loc[0])[:-1]}'s {loc[2]}"
+    return None
+
+
+def _as_written(value: Any) -> str:
+    """Return a YAML scalar as the writer typed it: true, 412, 2025-06-01."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _describe(type_name: str) -> str:

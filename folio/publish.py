@@ -29,7 +29,7 @@ from pathlib import Path
 
 from .archive import load_site, published
 from .build import ARCHIVE_ENTRY, PRINT_HTML, read_manifest, write_atomic
-from .errors import FolioError, display_path
+from .errors import FolioError, Problem, command_line, display_path
 from .sources import find_editions, yaml_settings
 
 ONLINE: dict[str, Callable[[str], bool]] = {
@@ -131,12 +131,18 @@ def is_remote(target: str) -> bool:
 
 
 def publish(target: str, *, content: Path = Path("content"), out: Path = Path("build"),
-            dry_run: bool = False) -> Published:
-    """Bring `target` to exactly what belongs online; then check the email's pictures."""
+            dry_run: bool = False, allow_errors: bool = False) -> Published:
+    """Bring `target` to exactly what belongs online; then check the email's pictures.
+
+    An edition that `check` finds errors in is not put online (nothing is) unless
+    `allow_errors` says to publish it all the same.
+    """
     check_target(target)
     files, drafts = online_files(content, out)
     if "index.html" not in files:
         raise FolioError(f"{display_path(out)}/ holds no built archive; run the build first")
+    if not allow_errors:
+        _refuse_errors(content, drafts)
     result = Published(target, dry_run, online=len(files), drafts=drafts)
     if is_remote(target):
         result.copied, result.deleted = _rsync(files, target, out, dry_run)
@@ -144,6 +150,37 @@ def publish(target: str, *, content: Path = Path("content"), out: Path = Path("b
         result.copied, result.deleted = _copy(files, Path(target), out, dry_run)
     _check_email(content, out, files, result)
     return result
+
+
+ERRORS_SHOWN = 5
+"""How many check errors publish lists before pointing to `check` for the rest."""
+
+
+def _refuse_errors(content: Path, drafts: list[str]) -> None:
+    """Raise `FolioError` when an edition going online has errors that `check` finds."""
+    from .build import quick_check
+    from .content import load_edition
+
+    problems: list[Problem] = []
+    for folder in find_editions(content):
+        if folder.name in drafts:
+            continue
+        try:
+            errors = quick_check(load_edition(folder))
+        except FolioError as exc:
+            problems += exc.problems
+            continue
+        problems += [Problem(f.file, f.line, f"{f.rule}: {f.message}")
+                     for f in errors[:ERRORS_SHOWN]]
+        if len(errors) > ERRORS_SHOWN:
+            problems.append(Problem("", None, f"... and {len(errors) - ERRORS_SHOWN} more in "
+                                              f"{display_path(folder)}"))
+    if problems:
+        problems.append(Problem("", None, (
+            "nothing was published: these errors would go online. Fix them "
+            f"({command_line('check')} lists them all), mark an edition that is not ready "
+            "`draft: true`, or publish all the same with --allow-errors")))
+        raise FolioError(problems)
 
 
 def _copy(files: dict[str, Path], target: Path, out: Path,

@@ -1,4 +1,9 @@
-"""Scaffold: an edition name -> a new edition folder with example sections to edit."""
+"""Scaffold: an edition name -> a new edition folder with example sections to edit.
+
+Every example it writes (sentences, figures, addresses on the reserved `.example` domain)
+is one that `check` flags as a placeholder (`check.editorial.STARTER_TEXT`) until the
+writer replaces it, so that none of it is published by mistake.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ kind: newsletter  # or annual-review
 description: One sentence for search engines and link previews.
 email:
   subject: {title}
-  from: Your organisation <news@example.org>
+  from: Your organisation <news@your-organisation.example>
 """
 
 SECTIONS = {
@@ -34,7 +39,7 @@ SECTIONS = {
 title: Introduction
 summary: One or two sentences that the email digest shows.
 ---
-Write the opening here. Markdown works: **bold**, *italic*, [links](https://example.org),
+Write the opening here. Markdown works: **bold**, *italic*, [links](https://www.your-organisation.example/),
 lists, tables and footnotes.[^1]
 
 [^1]: Footnotes become real page footnotes in the PDF.
@@ -54,7 +59,7 @@ A sentence about what the numbers mean.
 ---
 title: Get involved
 layout: cta
-cta: {label: Join us, url: "https://example.org/join"}
+cta: {label: Join us, url: "https://www.your-organisation.example/join"}
 ---
 Tell the reader what to do next.
 """,

@@ -18,7 +18,9 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip the Chromium tests on a machine without Debian's chromium, except in CI."""
+    """Group the tests for parallel runs; skip the Chromium tests on a machine without
+    Debian's chromium, except in CI."""
+    _group_by_file(items)
     if os.environ.get("MUTANT_UNDER_TEST"):
         _skip_other_processes(items)
     if shutil.which("chromium") or os.environ.get("CI"):
@@ -28,6 +30,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def _group_by_file(items: list[pytest.Item]) -> None:
+    """Keep each test file's tests on one pytest-xdist worker (`--dist loadgroup`).
+
+    A file's module-scoped fixtures (editions built once, a server) are then made once,
+    and what its tests share (a fixed port such as 465, a file they all write) is never
+    used by two of them at once. Tests of several files that share one resource say so
+    with `@pytest.mark.xdist_group("name")`, which this leaves as it is.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 def _skip_other_processes(items: list[pytest.Item]) -> None:
@@ -82,6 +97,12 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+NO_FONT = "\U000F0041\U000F0042"
+"""Characters of Unicode's Supplementary Private Use Area-A, which no font on any machine
+draws: a test of text no font has uses these, never a script such as Chinese, which a
+machine with a fallback font (Debian's fonts-droid-fallback) draws."""
+
+
 SAMPLES = ("february-2026", "fevrier-2026", "reflections-2025")
 """The sample editions shipped in content/; a user's own editions there are left alone."""
 
@@ -130,9 +151,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 """Debian's Chromium, headless, reaching for nothing on the network by itself."""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """A real headless Chromium (Debian's), driven by Playwright, one per test module."""
+    """A real headless Chromium (Debian's), driven by Playwright: one per test process
+    (per pytest-xdist worker), each test opening its own pages."""
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as driver:
         instance = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

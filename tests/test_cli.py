@@ -158,3 +158,14 @@ def test_every_argument_has_help() -> None:
     for name, command in [("", top), *commands.items()]:
         for action in command._actions:
             assert action.help, f"{name} {action.dest} has no help"
+
+
+def test_version_is_the_installed_package_s(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    import folio
+
+    done = run(tmp_path, "--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["python", "generate.py", folio.__version__]
+    assert folio.__version__ == version("folio")  # pyproject's, as pip installed it

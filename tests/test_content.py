@@ -158,3 +158,45 @@ def test_a_bad_value_in_flow_style_edition_yaml_is_pointed_at_itself(project: Pa
     [(message, at)] = pointed(folder)
     assert message.startswith("'pdf.variant' must be one of")
     assert at == "pdf/ua-2}"
+
+
+# --- messages whose fix must be right as written ---------------------------------------
+
+
+def test_a_layout_one_letter_off_is_named(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "02-numbers.md", "layout: figures", "layout: figure")
+    [problem] = problems_of(folder)
+    assert "did you mean 'figures'?" in problem
+
+
+def test_a_section_subtitle_is_meant_as_its_summary(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "01-introduction.md", "summary: A short opening.", "subtitle: A short opening.")
+    [problem] = problems_of(folder)
+    assert problem == "01-introduction.md:3: unknown key 'subtitle'; did you mean 'summary'?"
+
+
+def test_an_impossible_date_is_not_called_no_date(project: Path) -> None:
+    """Unquoted, the loader names it; quoted as it then suggests, the schema must not say
+    that the value must be a date, which it is, only not one of the calendar."""
+    folder = project / "content" / "mini"
+    edit(folder / "edition.yaml", "date: 2025-12-01", "date: 2025-02-30")
+    [unquoted] = problems_of(folder)
+    assert "2025-02-30' cannot be read as a date that exists" in unquoted
+    assert "put it in double quotes if" not in unquoted
+    edit(folder / "edition.yaml", "date: 2025-02-30", 'date: "2025-02-30"')
+    [quoted] = problems_of(folder)
+    assert "must be a date" not in quoted
+    assert quoted == ("edition.yaml:4: 'date': '2025-02-30' is not a day of the calendar; "
+                      "write a date that exists, as YYYY-MM-DD")
+
+
+def test_a_number_where_text_is_needed_says_which_figure_and_how(project: Path) -> None:
+    folder = project / "content" / "mini"
+    edit(folder / "02-numbers.md", 'value: "345"', "value: 345")
+    edit(folder / "02-numbers.md", 'value: "109"', "value: 109.5")
+    found = problems_of(folder)
+    assert found == [
+        '02-numbers.md:6: the first figure\'s value must be text: put it in quotes, as "345"',
+        '02-numbers.md:8: the third figure\'s value must be text: put it in quotes, as "109.5"']

@@ -33,14 +33,36 @@ def test_a_project_theme_overrides_and_adds_to_the_built_in_ones(project: Path) 
         assert theme_folder(name, project) == project / "templates" / name
 
 
+SOURCE_LEFT_OUT = ("build", ".git", "mutants", "site", ".setuptools-build", "*.egg-info",
+                   "__pycache__", ".hypothesis", ".*_cache", ".mutation", "dist")
+"""What a copy of the clone leaves out: outputs, caches, and what earlier builds made."""
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build Folio's wheel from this checkout, without the network."""
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of this checkout's sources, as a fresh clone has them."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("clone") / "folio"
+    shutil.copytree(ROOT, folder, ignore=shutil.ignore_patterns(*SOURCE_LEFT_OUT))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory, clone: Path) -> Path:
+    """Build Folio's wheel from a copy of this checkout, as pip does, without the network."""
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--no-index", "-q", "-w", str(out), str(ROOT)],
+                    "--no-index", "-q", "-w", str(out), str(clone)],
                    check=True, capture_output=True, timeout=300)
     return next(out.glob("folio-*.whl"))
+
+
+def test_installing_from_the_clone_leaves_nothing_in_its_build_folder(
+        wheel: Path, clone: Path) -> None:
+    """build/ is Folio's output folder: setuptools' build/lib and build/bdist.* go elsewhere."""
+    assert wheel.is_file()
+    assert not (clone / "build").exists(), sorted(p.name for p in (clone / "build").iterdir())
 
 
 def test_the_wheel_holds_the_built_in_themes(wheel: Path) -> None:
@@ -62,7 +84,8 @@ def test_wheel_install_builds_a_new_edition_in_an_empty_folder(
     inside = subprocess.run([str(python), "-c", "import sysconfig; "
                              "print(sysconfig.get_paths()['purelib'])"],
                             capture_output=True, text=True, check=True).stdout.strip()
-    outside = dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))
+    outside = dict.fromkeys([*(sysconfig.get_paths()[k] for k in ("purelib", "platlib")),
+                             *(p for p in sys.path if p.endswith("-packages"))])
     (Path(inside) / "outside.pth").write_text("\n".join(outside) + "\n")
     subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
                     "--ignore-installed", str(wheel)], check=True, capture_output=True,

@@ -309,3 +309,27 @@ def test_an_unreachable_server_is_a_clear_error(sshd: tuple[str, str], project: 
     monkeypatch.setenv("RSYNC_RSH", f"ssh -F /dev/null -p {_free_port()} -o BatchMode=yes")
     with pytest.raises(FolioError, match=r"rsync could not publish to .*check that `ssh "):
         publish(f"{login}:/tmp/nowhere", content=project / "content", out=project / "build")
+
+
+def test_an_edition_with_check_errors_is_not_published_unless_allowed(
+        project: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    path = project / "content" / "winter-2026" / "01-warm-spaces.md"
+    path.write_text(path.read_text().replace("board games", "board board games TODO"))
+    for result in build(content=project / "content", out=project / "build", jobs=1):
+        assert result.ok
+    with pytest.raises(FolioError) as refused:
+        publish_local(project, target)
+    message = str(refused.value)
+    assert "01-warm-spaces.md, line" in message
+    assert "TODO" in message and "--allow-errors" in message and "nothing was published" in message
+    assert not target.exists()
+    done = publish_local(project, target, allow_errors=True)
+    assert "winter-2026/index.html" in done.copied
+    # a draft's errors stop nothing: it does not go online
+    path.write_text(path.read_text().replace("TODO", "").replace("board board", "board"))
+    spring = project / "content" / "spring-2026" / "01-allotment.md"
+    spring.write_text(spring.read_text() + "\nTODO\n")
+    for result in build(content=project / "content", out=project / "build", jobs=1):
+        assert result.ok
+    assert publish_local(project, target).drafts == ["spring-2026"]

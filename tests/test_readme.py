@@ -38,3 +38,14 @@ def test_readme_commands_parse() -> None:
 def test_readme_links_lead_to_files() -> None:
     for target in re.findall(r"\]\(((?!https?:)[^)#]+)(?:#[^)]*)?\)", README.read_text()):
         assert (ROOT / target).exists(), target
+
+
+def test_readme_first_edition_edits_the_files_new_makes(tmp_path: Path) -> None:
+    from folio.scaffold import new_edition
+
+    text = README.read_text()
+    edited = re.findall(r"^\$EDITOR content/spring-2026/(\S+)", text, re.M)
+    assert len(edited) >= 2
+    folder = new_edition(tmp_path / "content", "spring-2026")
+    for name in edited:
+        assert (folder / name).is_file(), name

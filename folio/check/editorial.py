@@ -23,7 +23,9 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
+from ..errors import display_path
 from .lexicon import IZE_ONLY, PREFIXES, Lexicon, dictionary_for, lexicon
 from .registry import Finding, Rule, rule
 from .texts import LIST_ITEM, TABLE_ROW, Context, Text, Token, quote
@@ -105,12 +107,24 @@ PLACEHOLDERS = [
     (re.compile(r"\?{3,}"), "a placeholder"),
 ]
 PLACEHOLDER_ORGANISATIONS = {"your organisation", "your organization"}
+STARTER_TEXT = (
+    "One line under the title", "One sentence for search engines and link previews.",
+    "One or two sentences that the email digest shows.", "Write the opening here.",
+    "Footnotes become real page footnotes in the PDF.",
+    "A sentence about what the numbers mean.", "Tell the reader what to do next.",
+)
+"""The sentences `folio new` writes for the writer to replace (folio/scaffold.py)."""
+STARTER_FIGURES = (("120", "members"), ("8", "countries"), ("3", "reports published"))
+"""The key figures `folio new` writes: made up, so they must not be published."""
+STARTER_HOST = re.compile(r"(?:^|[.@])your-organi[sz]ation\.example$", re.I)
+"""The web and email addresses `folio new` writes (`.example` is reserved: none exists)."""
 
 
 @rule(
     Rule("placeholder", "editorial", "error",
          "Reviewer marks and placeholders left in: comment anchors such as [AB1], TODO, "
-         "FIXME, TK, XXX, lorem ipsum, [insert ...], and the importer's 'Your organisation'.",
+         "FIXME, TK, XXX, lorem ipsum, [insert ...], the importer's 'Your organisation', and "
+         "the example sentences, figures and addresses `folio new` writes.",
          "We reached XX young people [AB1]."),
 )
 def check_placeholders(ctx: Context) -> Iterator[Finding]:
@@ -127,6 +141,34 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
         line, column = ctx.place(("organisation",))
         yield Finding(ctx.edition_file, line, column, "placeholder", "error",
                       f"'organisation: {organisation}': write the publishing organisation's name")
+    yield from _starter_text(ctx)
+
+
+def _starter_text(ctx: Context) -> Iterator[Finding]:
+    """Flag what `folio new` wrote and the writer has not replaced yet."""
+    for text in ctx.texts:
+        for sentence in STARTER_TEXT:
+            at = text.raw.find(sentence)
+            if at >= 0:
+                said = sentence if text.part == "body" else f"{text.part}: {sentence}"
+                yield text.finding(at, "placeholder", f"'{said}': the example text "
+                                   "`folio new` wrote; write your own or delete it")
+    for link in ctx.links:
+        if STARTER_HOST.search(urlsplit(link.target).hostname or ""):
+            yield link.text.finding(link.offset, "placeholder", f"'{link.target}': the "
+                                    "example address `folio new` wrote; link to your own page")
+    sender = ctx.edition.config.email.sender or ""
+    if sender and STARTER_HOST.search(sender.rpartition("@")[2].strip(" >")):
+        line, column = ctx.place(("email", "from"))
+        yield Finding(ctx.edition_file, line, column, "placeholder", "error",
+                      f"'from: {sender}': the example address `folio new` wrote; write the "
+                      "address your email is sent from")
+    for section in ctx.edition.sections:
+        if tuple((f.value, f.label) for f in section.meta.figures) == STARTER_FIGURES:
+            file = display_path(section.path)
+            label = next(t for t in ctx.texts if t.file == file and t.part == "figure")
+            yield label.finding(0, "placeholder", "'figures': the example figures `folio "
+                                "new` wrote; write your own")
 
 
 CASE_ALLOWED = {"macos", "watchos", "tvos", "visionos", "ipados", "opensuse", "recaptcha",
@@ -439,11 +481,12 @@ def check_long_sentences(ctx: Context) -> Iterator[Finding]:
             for boundary in [*SENTENCE_END.finditer(block), None]:
                 stop = boundary.start() if boundary else len(block)
                 sentence = block[cursor:stop]
-                words = COUNTED.findall(sentence)
+                words = list(COUNTED.finditer(sentence))
                 if len(words) > LONG_SENTENCE:
                     lead = len(sentence) - len(sentence.lstrip())
                     first = start + cursor + lead
-                    opening = " ".join(words[:8])
+                    # as written, commas and all, so that it can be searched for
+                    opening = quote(text, first, start + cursor + words[7].end(), limit=120)
                     yield text.finding(first, "long-sentence",
                                        f"'{opening} …' has {len(words)} words; split it "
                                        f"(over {LONG_SENTENCE} words is hard to follow)")

@@ -76,7 +76,7 @@ def stylesheet(theme: Theme, name: str, font_url: str, scripts: Sequence[FontSpe
     env = theme.environment()
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)
-    faces = theme.font_faces(lambda path: f"{font_url}{path.name}", scripts)
+    faces = theme.font_faces(lambda path: f"{font_url}{path.name}", scripts, web=True)
     return theme.css_tokens(scripts) + faces + source
 
 
@@ -157,8 +157,8 @@ def render(edition: Edition, theme: Theme) -> Files:
     files["index.html"] = html.encode()
     scripts = context["scripts"]
     files["assets/style.css"] = stylesheet(theme, "web/style.css", "fonts/", scripts).encode()
-    for _font, _style, path in theme.font_files(scripts):
-        files[f"assets/fonts/{path.name}"] = path.read_bytes()
+    for name, data in theme.web_fonts(scripts).items():
+        files[f"assets/fonts/{name}"] = data
     for relative in dict.fromkeys([*(str(p.relative_to(edition.root)) for p in edition.images),
                                    *LOCAL_SRC.findall(html)]):
         if relative not in files and not relative.startswith("assets/"):

@@ -32,7 +32,11 @@ from .wordhtml import (
 
 PICTURE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg",
                  "image/gif": "gif", "image/webp": "webp", "image/svg+xml": "svg"}
-"""Picture formats a browser shows; others (EMF, WMF, TIFF) are left out with a note."""
+"""Picture formats a browser shows; others (EMF, WMF, PICT, TIFF) are converted or noted."""
+METAFILE_TYPES = {"image/x-wmf", "image/wmf", "image/x-emf", "image/emf", "image/x-emz",
+                  "image/x-wmz"}
+"""Windows' vector formats, which `metafile-render` (the `metafiles` extra) draws as PNG
+without Windows; PICT (old Mac) has no such library."""
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 STYLE_MAP = """
@@ -67,6 +71,7 @@ def read_docx(source: Path) -> Draft:
     draft = Draft(title="")
     pictures: dict[str, Picture] = {}
     skipped: list[str] = []
+    converted: list[str] = []
     missing: list[str] = []
 
     def save(image: Any) -> dict[str, str]:
@@ -76,10 +81,16 @@ def read_docx(source: Path) -> Draft:
         except (KeyError, OSError):  # a picture part missing from the package
             missing.append(image.alt_text or "")
             return {"src": "folio-skipped:missing"}
-        extension = PICTURE_TYPES.get((image.content_type or "").lower())
-        if extension is None or content_problem(content, f".{extension}", "picture"):
+        kind = (image.content_type or "").lower()
+        extension = PICTURE_TYPES.get(kind)
+        if extension is None and kind in METAFILE_TYPES:
+            content, extension = _metafile_png(content), "png"
+            if content is not None:
+                converted.append(kind)
+        if extension is None or content is None or content_problem(content, f".{extension}",
+                                                                   "picture"):
             skipped.append(image.content_type or "unknown")
-            return {"src": f"folio-skipped:{len(skipped)}"}
+            return {"src": f"folio-skipped:{len(skipped)}", "alt": image.alt_text or ""}
         digest = hashlib.sha256(content).hexdigest()
         if digest not in pictures:
             name = f"image-{len(pictures) + 1}.{extension}"
@@ -123,9 +134,15 @@ def read_docx(source: Path) -> Draft:
         href = anchor.get("href")
         if not href or (isinstance(href, str) and href.startswith("#")):
             anchor.unwrap()  # bookmarks and cross-references inside the document
+    kept = 0
     for image in soup.find_all("img"):
         if str(image.get("src", "")).startswith("folio-skipped:"):
-            image.decompose()
+            description = " ".join(str(image.get("alt", "")).split())
+            if description:  # the words stay, where the picture was, for the writer to see
+                image.replace_with(f" [image: {description}] ")
+                kept += 1
+            else:
+                image.decompose()
     tidy(soup)
     if span := widest_span(soup):
         raise FolioError(f"{where}: a merged table cell spans {span[1]} {span[0]}; Folio "
@@ -135,10 +152,16 @@ def read_docx(source: Path) -> Draft:
     if nested:
         draft.notes.append(f"{nested} table(s) inside table cells were flattened into lines "
                            "of their cell (cells apart by ' | '); check them")
+    if converted:
+        draft.notes.append(f"{len(converted)} picture(s) in Windows formats "
+                           f"({', '.join(sorted(set(converted)))}) were converted to PNG; "
+                           "compare them with the draft")
     if skipped:
+        described = (f"; the description of {kept} is kept in the text as [image: ...], "
+                     "where the picture was" if kept else "")
         draft.notes.append(f"{len(skipped)} picture(s) in formats browsers cannot show "
-                           f"({', '.join(sorted(set(skipped)))}) were left out; save them "
-                           "as PNG and add them by hand")
+                           f"({', '.join(sorted(set(skipped)))}) were left out{described}; "
+                           "save them as PNG and add them by hand")
     if missing:
         draft.notes.append(f"{len(missing)} picture(s) whose file is missing from the Word "
                            "document were left out; insert them again in Word")
@@ -179,6 +202,18 @@ def read_docx(source: Path) -> Draft:
     draft.title = draft.title or escape_markdown(core_title)
     draft.pictures = list(pictures.values())
     return draft
+
+
+def _metafile_png(data: bytes) -> bytes | None:
+    """Return a WMF or EMF picture drawn as PNG, or None where no converter can."""
+    try:
+        from metafile_render import render_metafile
+    except ImportError:
+        return None
+    try:
+        return bytes(render_metafile(data, output_format="png", dpi=150, backend="replay").data)
+    except Exception:  # a converter meets many a damaged or unusual file
+        return None
 
 
 MAX_PART_BYTES = 50_000_000

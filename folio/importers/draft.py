@@ -110,6 +110,8 @@ class ImportReport:
             out += [f"  {n}" for n in self.notes]
         content = display_path(self.edition.parent)
         where = "" if content == "content" else f" --content {content}"
+        out.append("It is a draft (`draft: true` in edition.yaml): the archive, the feed and "
+                   "`publish` leave it out until you delete that line.")
         out.append(f"Next: set 'organisation' in edition.yaml, then run "
                    f"{command_line(f'check {name}{where}')}.")
         return "\n".join(printable(line) for line in out)

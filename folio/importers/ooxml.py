@@ -3,9 +3,11 @@
 mammoth reads paragraphs, runs, tables, lists, notes and pictures; this module rewrites
 the parts it would drop or refuse into ones it reads: equations (OMML) become text, ruby
 keeps its base text, simple fields keep their result, symbol characters become Unicode,
-chart titles and embedded HTML chunks become paragraphs, styles without a type get one,
-and a Word table of contents is taken out (the outputs make their own). It also reads the
-document's language (`w:lang`). Anything it cannot keep is named in `Package.notes`.
+chart titles and embedded HTML chunks become paragraphs, runs inside direction wrappers
+(`w:dir`, `w:bdo`) come out of them, styles without a type or an id get one, and a Word
+table of contents is taken out (the outputs make their own). Pictures in Windows formats
+(WMF, EMF) and old PICT keep their description and the text around them. It also reads
+the document's language (`w:lang`). Anything it cannot keep is named in `Package.notes`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ SYMBOL_CHARACTERS = {
 }
 """Private-use characters of the Symbol and Wingdings fonts -> the Unicode they show."""
 SYMBOL_RANGE = re.compile("[\uf020-\uf0ff]")
+
+DIRECTION_WRAPPERS = {f"{W}dir", f"{W}bdo"}
+"""Elements that set the writing direction of the runs inside them (Word writes them around
+part of a word too): mammoth skips them with their text, so the runs are taken out."""
 
 SUPERSCRIPTS = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 SUBSCRIPTS = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
@@ -91,7 +97,12 @@ def repair(data: bytes) -> Package:
         untyped = [s for s in styles.iter(f"{W}style") if s.get(f"{W}type") is None]
         for style in untyped:
             style.set(f"{W}type", "paragraph")
-        if untyped:
+        # A style without an id (written by other tools than Word) is one no paragraph can
+        # name; it gets an id of its own, so that reading the styles does not fail.
+        unnamed = [s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") is None]
+        for number, style in enumerate(unnamed, start=1):
+            style.set(f"{W}styleId", f"FolioUnnamedStyle{number}")
+        if untyped or unnamed:
             parts["word/styles.xml"] = _write(styles)
     document = _read(source, "word/document.xml")
     if document is not None:
@@ -200,6 +211,10 @@ class _Rewriter:
     def rewrite(self, root: ElementTree.Element) -> None:
         parents = {child: parent for parent in root.iter() for child in parent}
         self._table_of_contents(root, parents)
+        for wrapper in [e for e in root.iter() if e.tag in DIRECTION_WRAPPERS]:
+            if wrapper in parents:  # runs in a direction wrapper, which mammoth drops
+                _replace(parents[wrapper], wrapper, list(wrapper))
+                parents.update((child, parents[wrapper]) for child in wrapper)
         parents = {child: parent for parent in root.iter() for child in parent}
         equations = 0
         for element in list(root.iter()):

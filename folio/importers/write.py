@@ -8,6 +8,7 @@ only once everything is written.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import shutil
 import tempfile
@@ -55,6 +56,7 @@ def write_edition(draft: Draft, source: Path, target: Path, language: str | None
     try:
         content_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=content_dir))
+        staging.chmod(_folder_mode())  # mkdtemp makes it private: give it what `new` gives
     except OSError as exc:
         raise _unwritten(target, exc) from exc
     try:
@@ -79,6 +81,13 @@ def _unwritten(target: Path, exc: OSError) -> FolioError:
     return FolioError(f"{display_path(target)} could not be written ({exc.strerror or exc}); "
                       "nothing was imported and an edition already there is unchanged: free "
                       "some space, or choose another --content folder, and import again")
+
+
+def _folder_mode() -> int:
+    """Return the mode `mkdir` gives a new folder here: 0o755 under the usual umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o777 & ~mask
 
 
 def _replace(staging: Path, target: Path) -> None:
@@ -116,7 +125,10 @@ def _write(draft: Draft, folder: Path, source: Path, language: str | None,
               f"date: {datetime.date.today().isoformat()}",
               _yaml_line("language", language or draft.language or DEFAULT_LANGUAGE),
               f"kind: {kind}",
-              "words: []"]
+              "words: []",
+              "# A draft: left out of the archive, the feed and `publish` until you delete",
+              "# this line (or set it to false) once the edition is ready.",
+              "draft: true"]
     if draft.pictures:
         lines += ["# For the email, say where its pictures will be uploaded:",
                   "# email:",

@@ -232,3 +232,12 @@ def test_a_server_that_does_not_answer(tmp_path: Path) -> None:
     [message] = found(tmp_path, f"See [the page](http://127.0.0.1:{port}/x).", "dead-link",
                       online=True)
     assert "no answer" in message
+
+
+def test_a_long_sentence_is_quoted_as_written(tmp_path: Path) -> None:
+    """With its commas, so that a search for the quotation finds the sentence."""
+    body = ("First, and above all, we thank our members, partners and friends"
+            + " and" * 40 + ".")
+    [message] = found(tmp_path, body, "long-sentence")
+    assert message.startswith("'First, and above all, we thank our members …'")
+    assert message.split("'")[1].removesuffix(" …") in body

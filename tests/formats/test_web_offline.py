@@ -104,26 +104,17 @@ def recorder(requested: list[str]):
 
 
 @pytest.mark.browser
-def test_chromium_asks_for_nothing_outside_the_folder(sample_pages: list[Path]) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
-        try:
-            for page_file in sample_pages:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                requested: list[str] = []
-                page.route("**/*", recorder(requested))
-                page.goto(page_file.as_uri(), wait_until="load")
-                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-                page.wait_for_timeout(200)
-                outside = [u for u in requested if not u.startswith(
-                    (page_file.parent.as_uri() + "/", "data:"))]
-                assert outside == [], f"{page_file}: {outside}"
-                assert any(u.endswith(".css") for u in requested)
-                assert any(u.endswith(".ttf") for u in requested)  # the fonts are loaded
-                page.close()
-        finally:
-            browser.close()
+def test_chromium_asks_for_nothing_outside_the_folder(browser, sample_pages: list[Path]) -> None:
+    for page_file in sample_pages:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        requested: list[str] = []
+        page.route("**/*", recorder(requested))
+        page.goto(page_file.as_uri(), wait_until="load")
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_timeout(200)
+        outside = [u for u in requested if not u.startswith(
+            (page_file.parent.as_uri() + "/", "data:"))]
+        page.close()
+        assert outside == [], f"{page_file}: {outside}"
+        assert any(u.endswith(".css") for u in requested)
+        assert any(u.endswith(".woff2") for u in requested)  # the fonts are loaded

@@ -55,3 +55,26 @@ def test_language_from_the_command_line(tmp_path: Path) -> None:
 def test_bad_languages(tmp_path: Path, language: str) -> None:
     with pytest.raises(FolioError, match="is not a language tag"):
         import_draft(HARBOUR, tmp_path / "content", "harbour", language=language)
+
+
+def test_an_imported_edition_is_a_draft_in_a_folder_like_new_makes(tmp_path: Path) -> None:
+    """It stays out of the archive, the feed and `publish` until the writer says it is ready."""
+    import os
+
+    from folio.build import build
+    from folio.content import load_edition
+    from folio.scaffold import new_edition
+
+    content = tmp_path / "content"
+    made = new_edition(content, "ready-2026")
+    report = import_draft(HARBOUR, content, "harbour")
+    assert load_edition(report.edition).config.draft is True
+    assert "`draft: true`" in str(report)
+    assert report.edition.stat().st_mode & 0o777 == made.stat().st_mode & 0o777
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert report.edition.stat().st_mode & 0o777 == 0o777 & ~mask  # 0o755, not mkdtemp's 0o700
+    for _result in build(content=content, out=tmp_path / "build", formats=["web"]):
+        pass
+    archive = (tmp_path / "build" / "index.html").read_text()
+    assert "ready-2026" in archive and "harbour/" not in archive

@@ -78,6 +78,12 @@ def written(folder: Path) -> dict[str, str | bytes]:
             else p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+DRAFT_LINES = ("# A draft: left out of the archive, the feed and `publish` until you delete\n"
+               "# this line (or set it to false) once the edition is ready.\n"
+               "draft: true\n")
+"""How an imported edition.yaml ends: an imported edition is a draft until made ready."""
+
+
 def test_the_files_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("sys.argv", ["folio"])
@@ -104,7 +110,7 @@ def test_the_files_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
             f"date: {datetime.date.today().isoformat()}\n"
             "language: fr\n"
             "kind: newsletter\n"
-            "words: []\n"
+            "words: []\n" + DRAFT_LINES +
             "# For the email, say where its pictures will be uploaded:\n"
             "# email:\n"
             "#   asset_base_url: https://example.org/summer/email-images/\n"),
@@ -141,7 +147,7 @@ def test_no_subtitle_no_pictures(tmp_path: Path) -> None:
                   tmp_path / "content" / "plain")
     settings = (tmp_path / "content" / "plain" / "edition.yaml").read_text("utf-8")
     assert "subtitle" not in settings and "email" not in settings
-    assert settings.endswith("kind: newsletter\nwords: []\n")
+    assert settings.endswith("kind: newsletter\nwords: []\n" + DRAFT_LINES)
     assert not (tmp_path / "content" / "plain" / "images").exists()
 
 

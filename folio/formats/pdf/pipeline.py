@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from ...content import Edition
-from ...errors import LayoutError, Problem, ResourceError
+from ...errors import LayoutError, Problem, ResourceError, command_line
 from ...theme import Theme
 from .. import Files
 from .conformance import BEYOND_LIMITS, MissingGlyphs, claim, unclaimed, uncovered
@@ -50,8 +50,8 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
             pdf = unclaimed(pdf)
             causes = uncovered(edition, glyphs.characters) or [
                 "the content passed check, so this is a fault of the theme's pdf/ templates "
-                "or of Folio: run `python generate.py build --keep-html` and report it with "
-                "print.html"]
+                f"or of Folio: run {command_line(f'build {edition.slug} --keep-html')} and "
+                "report it with print.html"]
             log.warning("PDF: the file does not meet %s (%s), so it was written without "
                         "claiming it: %s", claim(edition.config.pdf.variant),
                         "; ".join(failed[:5]), "; ".join(causes))

@@ -32,8 +32,15 @@ HINT = "Folio"
 UNNESTABLE = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/P", "/Link", "/Lbl", "/LBody",
               "/TH", "/TD", "/Caption", "/Figure", "/Span", "/NonStruct"}
 """Elements that never hold an element of their own kind: a second one is a repeat."""
+CELLS = {"/TD", "/TH"}
+"""Table cells, which keep their place in a row even when they hold nothing."""
 DECORATIVE_PSEUDO = {"before"}
 """Generated content that is decoration: a section's number, a quotation mark, a rule."""
+INVISIBLE = "\u2060"
+"""The word joiner the print document puts after a compound's hyphen to keep it on one line
+(`document.whole_compounds`): drawn as nothing, and never part of what a reader copies."""
+WORDS_KEYS = ("/Title", "/Contents", "/Alt", "/ActualText", "/E", "/T")
+"""Keys whose strings a reader meets as words: bookmarks, link descriptions, alternatives."""
 
 
 PDF_UA_IDENTIFICATION = b"""<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
@@ -64,7 +71,7 @@ of its schema that PDF/A asks for every schema it does not define itself."""
 def _text_of(element: Any) -> str:
     label = element.get("aria-label") or element.get("title")
     text = label if label else "".join(element.itertext())
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", text.replace(INVISIBLE, "")).strip()
 
 
 @contextmanager
@@ -412,11 +419,15 @@ class _Tree:
                 attributes.Scope = scope
 
     def prune(self, element: Any) -> bool:
-        """Drop elements left with nothing in them; return True when `element` is empty."""
+        """Drop elements left with nothing in them; return True when `element` is empty.
+
+        An empty table cell stays: it holds its column, and a row without it would span
+        fewer columns than the others.
+        """
         kids = [k for k in self.kids(element)
                 if not (self.is_element(k) and self.prune(k))]
         self.set_kids(element, kids)
-        return not kids and element is not self.document
+        return not kids and element is not self.document and element.get("/S") not in CELLS
 
     def rebuild_parent_tree(self) -> None:
         """Point every marked sequence and annotation at the element that now holds it."""
@@ -488,6 +499,7 @@ def restructure(data: bytes, variant: str) -> bytes:
             tree.prune(tree.document)
             tree.rebuild_parent_tree()
             tree.mark_artifacts()
+        _as_written(pdf)
         for page in pdf.pages:
             page.obj.Tabs = pikepdf.Name.S
             for annotation in page.obj.get("/Annots", []):
@@ -503,6 +515,23 @@ def restructure(data: bytes, variant: str) -> bytes:
                  object_stream_mode=pikepdf.ObjectStreamMode.disable if archival
                  else pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+def _as_written(pdf: Any) -> None:
+    """Take the word joiners out of bookmarks, link descriptions and alternative texts.
+
+    They come from the headings and links they describe, where they only steer line
+    breaks; a bookmark copied or read aloud holds the words as the writer wrote them.
+    """
+    import pikepdf
+
+    for item in pdf.objects:
+        if not isinstance(item, pikepdf.Dictionary):
+            continue
+        for key in WORDS_KEYS:
+            value = item.get(key)
+            if isinstance(value, pikepdf.String) and INVISIBLE in str(value):
+                item[key] = pikepdf.String(str(value).replace(INVISIBLE, ""))
 
 
 def _unambiguous_ends(pdf: Any) -> None:

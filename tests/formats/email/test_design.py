@@ -123,3 +123,21 @@ def test_the_annual_review_opens_with_its_cover_art(open_page, emails):
     assert plain.evaluate("""() => [...document.images].filter(i =>
         i.compareDocumentPosition(document.querySelector('h1')) & Node.DOCUMENT_POSITION_FOLLOWING
     ).length""") == 0
+
+
+def test_a_long_key_figure_fits_its_cell_on_the_narrowest_phone(open_page, tmp_path):
+    """`1,000,000+` spilled 3 px out of its cell at 320 px: the values were sized for 130
+    px, where a 320 px phone gives a figure 120."""
+    folder = tmp_path / "content" / "mini"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content" / "mini", folder)
+    (folder / "02-numbers.md").write_text(
+        "---\ntitle: Numbers\nlayout: figures\nfigures:\n"
+        '  - {value: "1,000,000+", label: readers}\n  - {value: "345", label: members}\n'
+        '  - {value: "12", label: countries}\n---\nWhat the numbers mean.\n',
+        encoding="utf-8")
+    [result, *_archive] = build(["mini"], content=tmp_path / "content",
+                                out=tmp_path / "build", formats=["email"])
+    assert result.ok, result.problems
+    for width in (320, 375, 600):
+        figures = open_page(tmp_path / "build" / "mini" / "email.html", width).evaluate(FIGURES)
+        assert [(f["value"], f["over"]) for f in figures if f["over"] > 0] == [], width

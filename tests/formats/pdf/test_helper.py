@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from folio.sources import BUILTIN_THEMES
+from tests.conftest import NO_FONT
 from tests.formats.pdf.helpers import (
     CSS_ATTACKS,
     build_pdf,
@@ -97,11 +98,11 @@ def test_the_helper_checks_the_standard_and_a_failing_pdf_claims_nothing(project
     import pikepdf
 
     section = project / "content" / "mini" / "07-thanks.md"
-    section.write_text("---\ntitle: Thanks\n---\nThank you, 谢谢.\n", encoding="utf-8")
+    section.write_text(f"---\ntitle: Thanks\n---\nThank you, {NO_FONT}.\n", encoding="utf-8")
     done = run_generate(project, "build", "mini", "--format", "pdf", "--force", "--jobs", "1")
     assert done.returncode == 0, done.stderr
     assert "does not meet PDF/UA-1" in done.stderr
-    assert "07-thanks.md, line 4: no font of the theme has '谢'" in done.stderr
+    assert f"07-thanks.md, line 4: no font of the theme has '{NO_FONT}'" in done.stderr
     with pikepdf.open(project / "build" / "mini" / "mini.pdf") as pdf:
         assert b"pdfuaid:part" not in pdf.Root.Metadata.read_bytes()
 
@@ -162,7 +163,7 @@ def test_build_workers_check_the_standard_and_never_hang(tmp_path: Path, before:
         shutil.copytree(ROOT / "tests" / "fixtures" / "content" / "mini",
                         tmp_path / "content" / name)
     (tmp_path / "content" / "thanks" / "07-thanks.md").write_text(
-        "---\ntitle: Thanks\n---\nThank you, 谢谢.\n", encoding="utf-8")
+        f"---\ntitle: Thanks\n---\nThank you, {NO_FONT}.\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", WORKERS, str(tmp_path), before,
                            str(build_pdf(tmp_path, "mini"))], capture_output=True, text=True,
                           timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
