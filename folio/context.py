@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -139,6 +138,13 @@ def proper_names(edition: Edition) -> frozenset[str]:
     return frozenset(found)
 
 
+def _in_sentence(names: frozenset[str], words: Words) -> Any:
+    """Return `in_sentence` for one edition: a plain function, as templates are given."""
+    def in_edition(title: str) -> str:
+        return in_sentence(title, names, words)
+    return in_edition
+
+
 def in_sentence(title: str, names: frozenset[str], words: Words) -> str:
     """Return a title as it reads inside a sentence (`Read more about where the money came
     from`): its capitals lowered but for names the edition uses, acronyms and `I`. A
@@ -240,6 +246,5 @@ def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
         "date_text": words.long_date(config.date),
         "sections": sections,
         "figure_band": figure_band,
-        "in_sentence": functools.partial(in_sentence, names=proper_names(edition),
-                                         words=words),
+        "in_sentence": _in_sentence(proper_names(edition), words),
     }

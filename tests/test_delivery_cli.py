@@ -114,7 +114,7 @@ def test_command_line_errors(project: Path) -> None:
         done = generate(project, "send", "mini", *arguments)
         assert done.returncode == 1 and said in done.stderr, done.stderr
     neither = generate(project, "send", "mini")
-    assert neither.returncode == 2 and "one of the arguments --to --merge" in neither.stderr
+    assert neither.returncode == 1 and "one of the arguments --to --merge" in neither.stderr
 
 
 def test_dry_run_and_status_before_any_send(project: Path) -> None:

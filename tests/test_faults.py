@@ -670,7 +670,7 @@ LONG = "a" * 300
     (["build", "--format", "pfd"], "unknown format 'pfd'"),
     (["build", "--jobs", "many"], "argument --jobs: invalid int value"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
-    (["send", "mini"], "the following arguments are required: --to"),
+    (["send", "mini"], "one of the arguments --to --merge is required"),
 ], ids=["new", "import", "build", "language", "content", "check-content", "smtp", "format",
         "jobs", "command", "required"])
 def test_bad_arguments_are_one_line_and_exit_1(broken: Path, args: list[str], says: str) -> None:

@@ -878,7 +878,7 @@ def test_every_line_printed_escapes_what_an_edition_wrote(project: Path, tmp_pat
     section.write_text(section.read_text() + "\nSee [the form](htps://example.org/\x1b[2J).\n")
     outputs = []
     for command in (["build", "--format", "web,email"],
-                    ["publish", str(tmp_path / "site")]):
+                    ["publish", str(tmp_path / "site"), "--allow-errors"]):
         done = run(project, *command, timeout=120)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout + done.stderr)

@@ -59,9 +59,10 @@ def squeezed(text: str) -> str:
 
 
 def page_text(path: Path) -> str:
-    """Return an HTML output unescaped, without its class names (`edition-nav`), which are
-    no interface words."""
-    return html.unescape(re.sub(r'\sclass="[^"]*"', "", path.read_text("utf-8")))
+    """Return an HTML output unescaped, without its class names (`edition-nav`) and its
+    style sheets (`@media screen and ...`), which are no interface words."""
+    text = re.sub(r"<style[^>]*>.*?</style>", "", path.read_text("utf-8"), flags=re.S)
+    return html.unescape(re.sub(r'\sclass="[^"]*"', "", text))
 
 
 def outputs(built: Path, name: str) -> dict[str, str]:
@@ -103,11 +104,17 @@ def english_pieces(language: str) -> list[str]:
 def test_no_english_interface_word_is_left(built: Path, name: str) -> None:
     pieces = english_pieces(EDITIONS[name])
     assert len(pieces) > 25
+    source = "\n".join(p.read_text("utf-8") for p in (built.parent / "content" / name).glob(
+        "*.*") if p.suffix in (".md", ".yaml"))
+    pieces = [piece for piece in pieces  # the edition's own English (a partners' summary)
+              if not re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", source)]
     for output, text in outputs(built, name).items():
-        if output == "pdf":
-            left = [piece for piece in pieces if squeezed(piece) in squeezed(text)]
-        else:
-            left = [piece for piece in pieces if piece in text]
+        if output == "pdf":  # words run together there: a short piece is found in any word
+            left = [piece for piece in pieces
+                    if len(piece) > 3 and squeezed(piece) in squeezed(text)]
+        else:  # whole words: 'and' is in 'Demander'
+            left = [piece for piece in pieces
+                    if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text)]
         assert left == [], f"{name} {output} still says {left}"
 
 
