@@ -249,14 +249,17 @@ class _Reads:
         return self.settings[path]
 
 
-def output_keys(edition_dir: Path, formats: list[str], project: Path) -> dict[str, str]:
-    """Return the key of each output format of an edition."""
+def output_keys(edition_dir: Path, formats: list[str], project: Path,
+                skip: tuple[Path, ...] = ()) -> dict[str, str]:
+    """Return the key of each output format of an edition, leaving the files `skip` out
+    (a merge's data file, whose rows have keys of their own)."""
     read = _Reads()
-    return {fmt: output_key(edition_dir, fmt, project, read) for fmt in formats}
+    return {fmt: output_key(edition_dir, fmt, project, read, skip) for fmt in formats}
 
 
-def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None = None) -> str:
-    """Hash everything output `fmt` of an edition depends on."""
+def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None = None,
+               skip: tuple[Path, ...] = ()) -> str:
+    """Hash everything output `fmt` of an edition depends on, but the files `skip`."""
     read = read or _Reads()
     spec = FORMATS[fmt]
     digest = hashlib.sha256(f"folio {code_version()} {fmt}\n".encode())
@@ -271,7 +274,7 @@ def output_key(edition_dir: Path, fmt: str, project: Path, read: _Reads | None =
     for path in plain_files(edition_dir, links):
         relative = path.relative_to(edition_dir)
         if path.name == "edition.yaml" or path.name.startswith(".") or \
-                relative.parts[0] == "templates":
+                relative.parts[0] == "templates" or (skip and path.resolve() in skip):
             continue
         digest.update(str(path.relative_to(edition_dir)).encode() + b"\0")
         digest.update(read.digest(path))

@@ -120,7 +120,7 @@ def merge(
     bundle = make_bundle(edition_dir, skip=skip)
     # What the build's own keys hash (code, settings, theme chain, built-in themes too),
     # and every file the workers receive.
-    keys = output_keys(edition_dir, formats, edition_dir.parent.parent)
+    keys = output_keys(edition_dir, formats, edition_dir.parent.parent, skip)
     edition_digest = hashlib.sha256(
         f"{code_version()}\0{bundle['digest']}\0{sorted(keys.items())}\0{to}".encode()
     ).hexdigest()

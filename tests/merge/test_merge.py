@@ -145,6 +145,20 @@ def test_a_rerun_makes_only_changed_or_missing_rows(donor_project: Path) -> None
 
 
 @pytest.mark.slow
+def test_a_row_edited_in_the_editions_own_data_file_is_the_only_one_made_again(
+        donor_project: Path) -> None:
+    """The data file inside the edition (`merge: data:`) is keyed by its rows, not whole."""
+    content, out = donor_project / "content", donor_project / "build"
+    data = content / "donor-statement" / "donors.csv"
+    first = merge("donor-statement", content=content, out=out, jobs=1)
+    assert first.skipped == 0 and first.done == len(data.read_text().splitlines()) - 1
+    data.write_text(data.read_text().replace("£240", "£250"), "utf-8")
+    again = merge("donor-statement", content=content, out=out, jobs=1)
+    assert (again.done, again.skipped) == (1, first.done - 1)
+    assert "£250" in pdf_text(out / "donor-statement" / "merge" / "D-1001.pdf")
+
+
+@pytest.mark.slow
 def test_a_failing_row_is_named_and_the_others_go_on(donor_project: Path) -> None:
     rows = many_rows(3)
     rows[1][3] = "not an address"
