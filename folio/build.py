@@ -571,12 +571,10 @@ def _call(task: Callable[[], Result]) -> Result:
     return task()
 
 
-REVIEW_ANCHOR = re.compile(r"\[[A-Z]{1,4}\d{1,3}\]")
-"""A reviewer's comment anchor pasted with the text (`[FD1]`), as `check` finds it."""
-
-
 def review_anchors(edition: Edition) -> list[Problem]:
     """Return a problem for every review-comment anchor left in a section's Markdown."""
+    from .content import REVIEW_ANCHOR
+
     problems = []
     for section in edition.sections:
         fenced = False

@@ -25,6 +25,9 @@ from .sources import plain_file
 if TYPE_CHECKING:
     from .archive import SiteLinks
 
+REVIEW_ANCHOR = re.compile(r"\[[A-Z]{1,4}\d{1,3}\]")
+"""A reviewer's comment anchor pasted with the text (`[FD1]`): an error in check and build."""
+
 SECTION_FILE = re.compile(r"^(?P<number>\d{2,3})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 MAX_SECTION_BYTES = 1_000_000

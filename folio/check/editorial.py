@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from ..content import REVIEW_ANCHOR
 from ..errors import display_path
 from .lexicon import IZE_ONLY, PREFIXES, Lexicon, dictionary_for, lexicon
 from .registry import Finding, Rule, rule
@@ -99,7 +100,7 @@ def _repeated_phrase(text: Text, index: int) -> int:
 
 LOREM = re.compile(r"\blorem ipsum\b[^.\n]*|\bdolor sit amet\b[^.\n]*", re.I)
 PLACEHOLDERS = [
-    (re.compile(r"\[[A-Z]{1,4}\d{1,3}\]"), "a comment anchor left from the review"),
+    (REVIEW_ANCHOR, "a comment anchor left from the review"),
     (re.compile(r"(?<![\w-])(?:TODO|FIXME|TKTK|TK|XXX*|XX)(?![\w-])"), "a placeholder"),
     (LOREM, "placeholder text"),
     (re.compile(r"\[(?:insert|add|tbc|tbd|to come|citation needed|placeholder|name|link|date|"
