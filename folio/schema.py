@@ -22,6 +22,11 @@ Layout = Literal["text", "figures", "quote", "image", "cta", "events"]
 FILE_NAME = r"^[^/\\.][^/\\]*$"
 """A plain file name: no folder, not hidden."""
 
+PLACEHOLDER_SENDER = "newsletter@example.org"
+"""The address of the email's `From` when `email.from` is left out: a sending service puts
+its own; Folio's own sending (`send`) refuses to send from it."""
+
+
 MergeTagPreset = Literal["none", "mailchimp", "listmonk", "sendgrid", "brevo", "mailgun", "custom"]
 
 
@@ -167,7 +172,8 @@ class EmailSettings(Model):
     """The preview text an inbox shows after the subject; the subtitle when left out."""
     sender: str | None = Field(default=None, alias="from")
     """The `From` address, as `Name <address>`; the organisation's name at a placeholder
-    address (`newsletter@example.org`) when left out: the sending service sets its own."""
+    address (`newsletter@example.org`) when left out: a sending service sets its own, and
+    `folio send` refuses to send from it."""
     reply_to: str | None = None
     """A `Reply-To` address, when replies should go elsewhere."""
     web_url: Link | None = None
@@ -311,7 +317,7 @@ class EditionConfig(Model):
         """Return the email's `From`: `email.from`, else the organisation's name."""
         if self.email.sender:
             return self.email.sender
-        return formataddr((self.organisation, "newsletter@example.org"))
+        return formataddr((self.organisation, PLACEHOLDER_SENDER))
 
     @property
     def email_mode(self) -> str:

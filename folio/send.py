@@ -27,6 +27,7 @@ from .delivery.messages import header_fields
 from .delivery.smtp import PASSWORD_VARIABLE, Server, close, connect, explain, parse_server
 from .delivery.smtp import server as smtp_server
 from .errors import SendError, command_line
+from .schema import PLACEHOLDER_SENDER
 from .sources import edition_folder, no_edition
 
 __all__ = ["PASSWORD_VARIABLE", "parse_recipients", "parse_server", "send_proof"]
@@ -117,8 +118,9 @@ def proof(data: bytes, recipients: list[str]) -> tuple[str, bytes]:
     parsed = message_from_bytes(data[:split + 4], policy=default)
     sender = getaddresses([str(parsed.get("From", ""))])
     address = sender[0][1] if sender else ""
-    if "@" not in address:
-        raise SendError("email.eml has no From address; set email.from in edition.yaml")
+    if "@" not in address or address == PLACEHOLDER_SENDER:
+        raise SendError("email.eml has no From address of yours; set email.from in "
+                        "edition.yaml and build the email again")
     subject = str(parsed.get("Subject", ""))
     replaced = EmailMessage(policy=SMTP)
     replaced["To"] = ", ".join(recipients)

@@ -311,6 +311,18 @@ def test_a_row_without_a_proper_address(project, relay, address, said):
     assert not (project / "build" / "mini" / "merge" / "outbox.sqlite").exists()
 
 
+def test_a_message_from_the_placeholder_address_is_not_sent(project, relay):
+    """An edition without `email.from` is sent from a placeholder: Folio does not send it."""
+    folder = merge_outputs(project, {"0001": "ada@example.org"})
+    path = folder / "0001.eml"
+    path.write_bytes(path.read_bytes().replace(b"Test Org <news@example.org>",
+                                               b"Test Org <newsletter@example.org>"))
+    with pytest.raises(SendError, match=r"0001\.eml.*no From address of yours; set "
+                       r"email\.from in edition\.yaml"):
+        run(project, relay[0])
+    assert relay[1].envelopes == []
+
+
 def test_a_missing_pdf_and_a_message_too_large(project, relay):
     folder = merge_outputs(project, {"0001": "ada@example.org"})
     (folder / "0001.pdf").unlink()

@@ -186,6 +186,15 @@ def test_broken_edition_is_reported(project, server):
     assert server[1].envelopes == []
 
 
+def test_an_edition_without_a_from_is_not_sent_from_the_placeholder(project, server):
+    config = project / "content" / "mini" / "edition.yaml"
+    config.write_text(config.read_text().replace("  from: Test Org <news@example.org>\n", ""))
+    with pytest.raises(SendError, match=r"no From address of yours; set email\.from"):
+        send_proof("mini", content=project / "content", out=project / "build",
+                   to=["editor@example.org"], smtp=server[0])
+    assert server[1].envelopes == []
+
+
 def test_recipients_are_checked():
     assert parse_recipients(["a@example.org, B <b@example.org>", "A@example.org"]) == \
         ["a@example.org", "b@example.org"]

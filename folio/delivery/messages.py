@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..errors import Problem, SendError, command_line, display_path
 from ..formats.email.message import POLICY, address_problem, sender_domain
+from ..schema import PLACEHOLDER_SENDER
 
 DEFAULT_MAX_SIZE = 10_000_000
 """The largest message sent when `email.max_size` is not set: 10 MB, what the strictest
@@ -95,9 +96,9 @@ def _row(path: Path, edition: str, attach: bool, max_size: int) -> Row:
     if problem or len(found) != 1 or not local or "." not in domain.strip("."):
         raise ValueError(f"row {key}: '{', '.join(to)}' is not an email address; {again}")
     senders = [a for _, a in getaddresses([str(v) for v in headers.get_all("From", [])]) if a]
-    if len(senders) != 1 or "@" not in senders[0]:
-        raise ValueError("the message has no From address; set email.from in edition.yaml "
-                         f"and run {command_line(f'merge {edition}')} again")
+    if len(senders) != 1 or "@" not in senders[0] or senders[0] == PLACEHOLDER_SENDER:
+        raise ValueError("the message has no From address of yours; set email.from in "
+                         f"edition.yaml and run {command_line(f'merge {edition}')} again")
     pdf = path.with_suffix(".pdf") if attach and not _has_pdf(headers, data) else None
     size = len(data)
     if pdf is not None:
