@@ -187,3 +187,20 @@ def generate(project: Path, *args: str, timeout: float = 300) -> subprocess.Comp
     return subprocess.run([sys.executable, str(ROOT / "generate.py"), *args], cwd=project,
                           capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def watch_on_port_0(project: Path, merged: bool = False) -> tuple[subprocess.Popen[str], str]:
+    """Start `watch mini --port 0 --no-pdf` in `project`; return it and its "serving" line.
+
+    With `merged`, its standard error goes to its standard output."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "generate.py"), "watch", "mini", "--port", "0", "--no-pdf"],
+        cwd=project, stdout=subprocess.PIPE, text=True,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    line = ""
+    while "serving" not in line:
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        if not line and process.poll() is not None:
+            raise AssertionError("watch stopped")
+    return process, line

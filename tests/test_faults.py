@@ -577,19 +577,11 @@ def test_a_browser_hanging_up_prints_nothing(project: Path) -> None:
     import signal
     import socket
     import struct
-    import sys
 
-    from tests.conftest import ROOT
+    from tests.conftest import watch_on_port_0
 
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "generate.py"), "watch", "mini", "--port", "0", "--no-pdf"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process, line = watch_on_port_0(project)
     try:
-        line = ""
-        while "serving" not in line:
-            line = process.stdout.readline()  # type: ignore[union-attr]
-            assert line or process.poll() is None, "watch stopped"
         port = int(re.search(r"127\.0\.0\.1:(\d+)/", line)[1])  # type: ignore[index]
         reset = struct.pack("ii", 1, 0)  # SO_LINGER 0: close with a reset, as a killed tab
         for request in (b"GET /mini/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", b"GET /mi",

@@ -892,15 +892,10 @@ def test_watch_on_port_0_prints_the_port_it_serves_on(project: Path) -> None:
     import re
     import signal
 
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "generate.py"), "watch", "mini", "--port", "0", "--no-pdf"],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    from tests.conftest import watch_on_port_0
+
+    process, line = watch_on_port_0(project, merged=True)
     try:
-        line = ""
-        while "serving" not in line:
-            line = process.stdout.readline()  # type: ignore[union-attr]
-            assert line or process.poll() is None, "watch stopped"
         found = re.search(r"http://127\.0\.0\.1:(\d+)/mini/", line)
         assert found and found[1] != "0", line
         assert b"Mini Review" in get(int(found[1]), "/mini/")[1]
