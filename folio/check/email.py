@@ -8,7 +8,9 @@
 - email-css: CSS that Outlook for Windows or Gmail ignore (UNSUPPORTED_EMAIL_CSS; see
   caniemail.com for what each client supports), outside @media queries;
 - email-tables: a table of more than TABLE_COLUMNS columns, too wide for a phone: the
-  email shows it one row at a time (read from the Markdown, so it needs no rendered page).
+  email shows it one row at a time (read from the Markdown, so it needs no rendered page);
+- email-from: email settings without `from:`, so that the email goes out from a stand-in
+  address that `send` refuses (read from edition.yaml).
 
 The size is measured as the message carries the HTML part (`sent_size`: encoded), which
 is what Gmail's clipping limit is about: 8 to 10 % more than the file for English.
@@ -26,6 +28,7 @@ from collections.abc import Iterator
 
 from ..errors import display_path
 from ..formats.email import HEAD_STYLE_LIMIT, SIZE_LIMIT, SIZE_WARNING, TABLE_COLUMNS, sent_size
+from ..schema import PLACEHOLDER_SENDER
 from .registry import Finding, Rule, rule
 from .texts import MASK, Context, blank
 
@@ -127,6 +130,22 @@ class _EmailScan(html.parser.HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.style:
             self.buffer.append(data)
+
+
+@rule(
+    Rule("email-from", "email", "warning",
+         "Email settings in edition.yaml without `from:`: the email is built with a "
+         f"stand-in sender ({PLACEHOLDER_SENDER}) that `send` refuses.",
+         "email: {subject: Our news}   (and no from:)"),
+)
+def check_sender(ctx: Context) -> Iterator[Finding]:
+    """Flag an edition whose email settings give it no sender of its own."""
+    if ("email",) in ctx.edition.lines and not ctx.edition.config.email.sender:
+        line, column = ctx.place(("email",), key=True)
+        yield Finding(ctx.edition_file, line, column, "email-from", "warning",
+                      f"the email's From is a stand-in, {PLACEHOLDER_SENDER}, and `send` "
+                      "will not send it; add the address it is sent from under email: "
+                      "as from: \"Name <news@your-domain>\"")
 
 
 def _email_file(ctx: Context) -> str:

@@ -6,12 +6,14 @@ from pathlib import Path
 
 from folio.check import Finding, check_edition
 
-CONFIG = """\
+EMAIL = 'email: {asset_base_url: "https://example.org/img/", from: "Test <news@test.org>"}'
+"""The email settings of `CONFIG`: its pictures' web address and its sender."""
+CONFIG = f"""\
 title: Test edition
 organisation: Test Organisation
 date: 2025-06-01
 language: en-GB
-email: {asset_base_url: "https://example.org/img/"}
+{EMAIL}
 """
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from folio.check import Finding, check_edition
-from tests.check.conftest import CONFIG, write_edition
+from tests.check.conftest import CONFIG, EMAIL, write_edition
 
 # --- email readiness ----------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def test_email_images(tmp_path: Path) -> None:
 
 
 def test_email_images_without_a_rendered_email(tmp_path: Path) -> None:
-    config = CONFIG.replace('email: {asset_base_url: "https://example.org/img/"}\n', "")
+    config = CONFIG.replace(EMAIL + "\n", "")
     folder = write_edition(tmp_path, {"01-a.md": "![A chart](images/chart.svg)"}, config)
     findings = check_edition(folder)
     assert sorted(f.rule for f in findings) == ["email-images", "email-images"]
@@ -158,8 +158,8 @@ def test_an_empty_css_value_is_no_finding(tmp_path: Path) -> None:
 
 # --- without a rendered email: the pictures the edition gives it --------------------------------
 
-NO_ASSET_BASE = CONFIG.replace('email: {asset_base_url: "https://example.org/img/"}\n',
-                               "email:\n  web_url: https://example.org/news\n")
+NO_ASSET_BASE = CONFIG.replace(EMAIL + "\n", "email:\n  web_url: https://example.org/news\n"
+                               "  from: Test <news@test.org>\n")
 
 
 def test_pictures_the_email_cannot_show_before_it_is_built(tmp_path: Path) -> None:
@@ -200,7 +200,7 @@ def test_a_wide_table_is_named_at_its_header_row(tmp_path: Path) -> None:
 
 
 def test_pictures_without_any_email_settings_are_named_at_the_top(tmp_path: Path) -> None:
-    config = CONFIG.replace('email: {asset_base_url: "https://example.org/img/"}\n', "")
+    config = CONFIG.replace(EMAIL + "\n", "")
     folder = write_edition(tmp_path, {"01-a.md": "![A chart](images/chart.png)\n"}, config)
     (folder / "images").mkdir()
     from PIL import Image
@@ -208,3 +208,15 @@ def test_pictures_without_any_email_settings_are_named_at_the_top(tmp_path: Path
     [finding] = check_edition(folder)
     assert (Path(finding.file).name, finding.line, finding.column, finding.rule) == (
         "edition.yaml", 1, 1, "email-images")
+
+
+def test_email_settings_without_a_sender_are_flagged_at_email(tmp_path: Path) -> None:
+    """The stand-in From that `send` refuses is found by `check`, before anyone sends."""
+    config = CONFIG.replace(EMAIL, "email:\n  subject: Our news\n")
+    folder = write_edition(tmp_path, {"01-a.md": "Fine."}, config)
+    [finding] = check_edition(folder)
+    assert (finding.rule, finding.line, finding.severity) == ("email-from", 5, "warning")
+    assert "newsletter@example.org" in finding.message and "from:" in finding.message
+    no_email = write_edition(tmp_path, {"01-a.md": "Fine."}, CONFIG.replace(EMAIL + "\n", ""),
+                             name="plain")
+    assert check_edition(no_email) == []  # no email settings: not meant for sending yet

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from folio.check import check_edition, mailto_problem, url_problem
-from tests.check.conftest import CONFIG, check_body, write_edition
+from tests.check.conftest import CONFIG, EMAIL, check_body, write_edition
 
 
 def test_anchors_reach_sections_and_headings(tmp_path: Path) -> None:
@@ -97,10 +97,10 @@ def test_a_relative_link_is_not_taken_for_a_site(target: str) -> None:
 
 
 def test_a_site_without_https_is_caught_wherever_it_is_linked(tmp_path: Path) -> None:
-    config = CONFIG.replace('email: {asset_base_url: "https://example.org/img/"}',
+    config = CONFIG.replace(EMAIL,
                             'website: www.example.org\n'
                             'email: {asset_base_url: "https://example.org/img/",\n'
-                            '        web_url: example.org/annual/}')
+                            '        from: news@test.org, web_url: example.org/annual/}')
     section = ("---\ntitle: Join\nlayout: cta\nsummary: See [the plan](example.org/plan.pdf).\n"
                "cta: {label: Read the report, url: example.org/report.pdf}\n---\n"
                "Read [the report](example.org/report.pdf) or [the summary][s], see "

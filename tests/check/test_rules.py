@@ -150,7 +150,7 @@ def test_rule_leaves_alone(tmp_path: Path, rule: str, body: str) -> None:
 def test_every_rule_has_flagged_examples() -> None:
     tested = {rule for rule, _ in FLAGGED} | {"contrast", "language", "dead-link",
                                               "email-size", "email-head-styles", "email-images",
-                                              "email-css", "unknown-check",
+                                              "email-css", "email-from", "unknown-check",
                                               "interface-words", "review-comment"}
     assert tested == set(RULES)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from folio.check import check_edition
-from tests.check.conftest import CONFIG, check_body, write_edition
+from tests.check.conftest import CONFIG, EMAIL, check_body, write_edition
 
 # --- where findings point ------------------------------------------------------------
 
@@ -191,8 +191,9 @@ def test_every_prose_and_address_field_of_edition_yaml_is_checked_in_place(tmp_p
     assert [(Path(f.file).name, f.line, f.column, f.rule) for f in findings] == [
         ("edition.yaml", 1, 12, "repeated-word"), ("edition.yaml", 2, 13, "repeated-word"),
         ("edition.yaml", 3, 14, "repeated-word"), ("edition.yaml", 7, 11, "url"),
-        ("edition.yaml", 8, 20, "repeated-word"), ("edition.yaml", 10, 12, "repeated-word"),
-        ("edition.yaml", 11, 14, "repeated-word"), ("edition.yaml", 12, 13, "url"),
+        ("edition.yaml", 8, 20, "repeated-word"), ("edition.yaml", 9, 1, "email-from"),
+        ("edition.yaml", 10, 12, "repeated-word"), ("edition.yaml", 11, 14, "repeated-word"),
+        ("edition.yaml", 12, 13, "url"),
         ("edition.yaml", 13, 13, "url"), ("edition.yaml", 14, 20, "url")]
 
 
@@ -455,8 +456,9 @@ def test_prose_in_flow_style_is_pointed_at_itself(tmp_path: Path, cta: str) -> N
 
 def test_edition_yaml_in_flow_style_is_pointed_at_itself(tmp_path: Path) -> None:
     config = CONFIG.replace(
-        'email: {asset_base_url: "https://example.org/img/"}',
+        EMAIL,
         'email: {asset_base_url: "https://example.org/img/", web_url: htps://example.org/web,\n'
+        '        from: news@test.org,\n'
         '        subject: Help the the team}') + "checks: {spelling: true, speling: false}\n"
     folder = write_edition(tmp_path, {"01-a.md": "Text."}, config)
     found = {f.rule: pointed_at(folder, f) for f in check_edition(folder)}
