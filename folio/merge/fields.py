@@ -9,6 +9,7 @@ they may hold a sending service's own tags (`{{ UnsubscribeURL }}`), which stay 
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -49,6 +50,19 @@ Part = str | Field
 def column_name(header: str) -> str:
     """Return the name a field uses for a column: `First name` is `first_name`."""
     return re.sub(r"[\s-]+", "_", header.strip()).casefold()
+
+
+def columns_hint(wanted: str, columns: list[str], named: Callable[[str], str] = str) -> str:
+    """Say which column was likely meant by `wanted`, then which columns there are.
+
+    `named` writes a column as the reader would write it (a merge field's name).
+    """
+    near = difflib.get_close_matches(column_name(wanted), [column_name(c) for c in columns],
+                                     n=1, cutoff=0.6)
+    listed = ", ".join(columns) or "none"
+    meant = next((named(c) for c in columns if near and column_name(c) == near[0]), None)
+    return (f"did you mean '{meant}'? The columns are: {listed}" if meant
+            else f"its columns are: {listed}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -226,10 +240,11 @@ def field_problems(edition: Edition, columns: list[str] | None) -> list[Problem]
             continue
         for part in parts:
             if isinstance(part, Field) and part.column not in known:
-                listed = ", ".join(columns or []) or "none"
+                hint = columns_hint(part.column, columns or [],
+                                    lambda c: f"recipient.{column_name(c)}")
                 problems.append(Problem(text.path, line_in(text, part.start), (
                     f"the merge field 'recipient.{part.column}' names a column the data does "
-                    f"not have; its columns are: {listed}")))
+                    f"not have; {hint}")))
     for section in edition.sections:
         wanted = section.meta.only_for or {}
         for column in wanted:
@@ -237,7 +252,7 @@ def field_problems(edition: Edition, columns: list[str] | None) -> list[Problem]
                 problems.append(Problem(section.path, line_in(
                     Text(section.path, ("only_for",), f"{column}:", 1), 0), (
                     f"'only_for' names the column '{column}', which the data does not have; "
-                    f"its columns are: {', '.join(columns or [])}")))
+                    f"{columns_hint(column, columns or [])}")))
     return problems
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem
-from .fields import column_name
+from .fields import column_name, columns_hint
 
 MAX_ROWS = 1_000_000
 UNSAFE = re.compile(r"[/\\:*?\"<>|\x00-\x1f\x7f-\x9f]")
@@ -171,8 +171,8 @@ def keyed_rows(table: Table, key: str | None) -> list[tuple[str, Row]]:
     column = table.index(key) if key else 0
     if column is None:
         raise ContentError([Problem(table.path, None, (
-            f"there is no column '{key}' to name the files by; the columns are: "
-            f"{', '.join(table.columns)}"))])
+            f"there is no column '{key}' to name the files by; "
+            f"{columns_hint(key or '', table.columns)}"))])
     problems: list[Problem] = []
     named: list[tuple[str, Row]] = []
     seen: dict[str, Row] = {}

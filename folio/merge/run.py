@@ -28,7 +28,7 @@ from ..schema import EditionConfig
 from ..sources import find_edition
 from ..theme import load_theme
 from .executors import RECYCLE, open_pool
-from .fields import field_problems
+from .fields import columns_hint, field_problems
 from .outputs import Manifest, leftovers, message_id, recipient_problem, row_digest
 from .personalise import personalise, row_values
 from .rows import Row, Table, keyed_rows, read_table
@@ -109,9 +109,9 @@ def merge(
     to_column = table.index(to)
     if "email" in formats and to_column is None:
         problems.append(Problem(table.path, None, (
-            f"there is no column '{to}' with the email addresses; the columns are: "
-            f"{', '.join(table.columns)}; name it with --to COLUMN, or make only the PDFs "
-            "with --format pdf")))
+            f"there is no column '{to}' with the email addresses; "
+            f"{columns_hint(to, table.columns)}; name it with --to COLUMN, or make only "
+            "the PDFs with --format pdf")))
     if problems:
         raise ContentError(problems)
     render_sections(personalise(loaded, None))  # the edition's own Markdown problems

@@ -117,6 +117,24 @@ def test_the_command_names_the_unknown_column_and_exits_1(donor_project: Path) -
     assert "Traceback" not in done.stderr and not (donor_project / "build").exists()
 
 
+def test_a_misspelt_column_gets_the_column_meant(donor_project: Path) -> None:
+    """A field, the key and the address column each say which column was likely meant."""
+    section = donor_project / "content" / "donor-statement" / "01-thank-you.md"
+    section.write_text(section.read_text() + "\nDear {{ recipient.firstname }}.\n")
+    done = generate(donor_project, "merge", "donor-statement", "--key", "donor-ID",
+                    "--to", "e_mail")
+    assert done.returncode == 1, done.stderr
+    assert ("the merge field 'recipient.firstname' names a column the data does not have; "
+            "did you mean 'recipient.first_name'? The columns are: donor_id") in done.stderr
+    section.write_text(section.read_text().replace("firstname", "first_name"))
+    done = generate(donor_project, "merge", "donor-statement", "--key", "donorid",
+                    "--to", "e_mail")
+    assert "no column 'donorid' to name the files by; did you mean 'donor_id'?" in done.stderr
+    done = generate(donor_project, "merge", "donor-statement", "--to", "e_mail")
+    assert "no column 'e_mail' with the email addresses; did you mean 'email'?" in done.stderr
+    assert "Traceback" not in done.stderr and not (donor_project / "build").exists()
+
+
 @pytest.mark.slow
 def test_a_rerun_makes_only_changed_or_missing_rows(donor_project: Path) -> None:
     rows = many_rows(5)
