@@ -37,6 +37,18 @@ as `.<name>.pdf.XXXX.tmp`, which the file system limits to 255 bytes."""
 """What a theme may be called: a plain folder name, never a path (`/etc`, `../x`)."""
 
 
+def user_cache(kind: str) -> Path:
+    """Return this user's cache folder for one kind of kept work (`woff2`, `layout`): in
+    `FOLIO_CACHE`, else `$XDG_CACHE_HOME/folio`, else ~/.cache/folio. Not created here.
+
+    Only what can be made again goes there, each file named by a digest of what it was
+    made from, so that a stale or foreign file is never taken for another.
+    """
+    root = os.environ.get("FOLIO_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "folio"
+    return Path(root) / kind
+
+
 SETTINGS_MEMO = ".folio-settings.json"
 """The file in the build folder that keeps YAML settings already read, for the next run."""
 MEMO_ENTRIES = 512

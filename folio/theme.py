@@ -24,7 +24,7 @@ from .content import parse_yaml, read_text, validate
 from .errors import FolioError, Problem, TemplateError
 from .i18n import ENGLISH, Words, words_for
 from .schema import FontSpec, ThemeConfig
-from .sources import BUILTIN_THEMES, plain_files, plain_folder, theme_folder
+from .sources import BUILTIN_THEMES, plain_files, plain_folder, theme_folder, user_cache
 
 SYSTEM_FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 """Where a theme's `folder:` fonts may be: the folders Debian's font packages install into."""
@@ -210,8 +210,7 @@ def _woff2(digest: str, data: bytes) -> bytes:
     import os
     import tempfile
 
-    cache = Path(os.environ.get("FOLIO_CACHE") or Path(
-        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "folio") / "woff2"
+    cache = user_cache("woff2")
     kept = cache / f"{digest}.woff2"
     try:
         return kept.read_bytes()

@@ -21,14 +21,16 @@ SHORT = 0.4
 """A page of text less full than this, before a section that opens a page, is short."""
 
 
-def _fill(page_box: Any) -> float:
-    """Return how far down its text area a page is used, from 0 to 1."""
+def _fill(page_box: Any, without: str | None = None) -> float:
+    """Return how far down its text area a page is used, from 0 to 1 (by what is not in
+    section `without`, when one is given)."""
     from weasyprint.formatting_structure import boxes
 
     top = page_box.content_box_y()
     lowest = top
-    for box, _ in _walk_flow(page_box):
-        if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)):
+    for box, section in _walk_flow(page_box):
+        if isinstance(box, (boxes.TextBox, boxes.ReplacedBox)) and (
+                without is None or section != without):
             lowest = max(lowest, box.position_y + box.margin_height())
     return (lowest - top) / page_box.height if page_box.height else 1.0
 
@@ -62,6 +64,19 @@ def run_on(pages: list[Any]) -> list[str]:
                 and _fill(before._page_box) < SHORT):
             found.append(section)
     return found
+
+
+def confirmed(pages: list[Any], sections: list[str]) -> bool:
+    """Whether a layout with these sections running on is still the one `run_on` would
+    choose: each starts on a page that the text before it leaves short, and fills it."""
+    short = set(short_pages(pages))
+    for section in sections:
+        number = next((n for n, page in enumerate(pages, 1) if any(
+            found == section for _, found in _walk_flow(page._page_box))), None)
+        if number is None or number in short or not (
+                0 < _fill(pages[number - 1]._page_box, without=section) < SHORT):
+            return False
+    return True
 
 
 def running_on(html: str, sections: list[str]) -> str:

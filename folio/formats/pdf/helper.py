@@ -22,10 +22,10 @@ if TYPE_CHECKING:  # the layout's modules are imported after the fork, by whiche
 
 log = logging.getLogger("folio")
 
-Laid = tuple[bytes, list["Refused"], list[str], list[str]]
+Laid = tuple[bytes, list["Refused"], list[str], list[str], list[str]]
 """A finished PDF, the resources refused on the way (then no PDF), how it fails the
-standards it claims ([] when it meets them), and what on its pages a printer would reject
-(`proof`, [] when nothing)."""
+standards it claims ([] when it meets them), what on its pages a printer would reject
+(`proof`, [] when nothing), and the sections laid out running on (`balance`)."""
 
 
 def lay_out(document: PrintDocument, print_ready: bool) -> Laid:
@@ -34,10 +34,10 @@ def lay_out(document: PrintDocument, print_ready: bool) -> Laid:
     from .layout import write_pdf
 
     spills: list[str] = []
-    pdf, refused = write_pdf(document, print_ready, spills)
+    pdf, refused, ran_on = write_pdf(document, print_ready, spills)
     if refused:
-        return pdf, refused, [], []
-    return pdf, refused, failures(pdf, str(document.options["pdf_variant"])), spills
+        return pdf, refused, [], [], []
+    return pdf, refused, failures(pdf, str(document.options["pdf_variant"])), spills, ran_on
 
 
 class _Helper:

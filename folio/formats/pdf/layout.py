@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from .balance import run_on, running_on, short_pages
+from . import balance, memo
+from .balance import running_on
 from .fetcher import Refused, ResourcePolicy, make_fetcher
 from .finish import finisher
 from .prefetch import THREAD, prefetch
@@ -196,8 +197,9 @@ def _say_padded(blanks: list[int], pages: int) -> None:
 
 
 def write_pdf(document: PrintDocument, print_ready: bool = False,
-              proof: list[str] | None = None) -> tuple[bytes, list[Refused]]:
-    """Lay out the print document; return the PDF and the resources refused on the way.
+              proof: list[str] | None = None) -> tuple[bytes, list[Refused], list[str]]:
+    """Lay out the print document; return the PDF, the resources refused on the way and
+    the sections laid out running on (`balance`).
 
     With a `proof` list, what on the laid-out pages a printer would reject (`proof.spills`)
     is added to it, one line each, naming the section's file and the page.
@@ -212,17 +214,29 @@ def write_pdf(document: PrintDocument, print_ready: bool = False,
     try:
         with _weasyprint_warnings(document.sources) as warnings:
             html, shared = _stylesheet(document, fetcher)
-            rendered = HTML(string=html, base_url=document.base_url,
+
+            def render(sections: list[str]) -> Any:
+                return HTML(string=running_on(html, sections), base_url=document.base_url,
                             url_fetcher=fetcher).render(font_config=font_configuration(),
                                                         cache=images, **document.options,
                                                         **shared)
-            if sections := run_on(rendered.pages):  # a short page before a feature page
-                again = HTML(string=running_on(html, sections),
-                             base_url=document.base_url, url_fetcher=fetcher).render(
-                    font_config=font_configuration(), cache=images, **document.options,
-                    **shared)
-                if len(short_pages(again.pages)) < len(short_pages(rendered.pages)):
-                    rendered = again  # else the band did not fit: the page stays as it was
+
+            kept = memo.recall(document.html)  # decided by an earlier layout of this text
+            ran_on = [section for section, on in kept.items() if on]
+            rendered = render(ran_on)
+            if ran_on and not balance.confirmed(rendered.pages, ran_on):
+                memo.remember(document.html, dict.fromkeys(kept))
+                kept, ran_on = {}, []
+                rendered = render(ran_on)
+            if sections := [s for s in balance.run_on(rendered.pages) if s not in kept]:
+                # A short page before a feature page: lay it out again running on, and
+                # keep that when it leaves fewer short pages (else the band did not fit).
+                again = render(ran_on + sections)
+                better = (len(balance.short_pages(again.pages))
+                          < len(balance.short_pages(rendered.pages)))
+                if better:
+                    rendered, ran_on = again, ran_on + sections
+                memo.remember(document.html, dict.fromkeys(sections, better))
             # Pictures are named after their address; name them after a location-free one.
             for url, image in images.items():
                 if url.startswith("file:") and isinstance(getattr(image, "id", None), str):
@@ -245,7 +259,7 @@ def write_pdf(document: PrintDocument, print_ready: bool = False,
     except FatalURLFetchingError:
         if not fetcher.refused:
             raise
-        return b"", fetcher.refused
+        return b"", fetcher.refused, []
     finally:
         preparing.shutdown(cancel_futures=True)
-    return restructure(pdf, str(document.options["pdf_variant"])), fetcher.refused
+    return restructure(pdf, str(document.options["pdf_variant"])), fetcher.refused, ran_on

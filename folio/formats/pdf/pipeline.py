@@ -15,6 +15,7 @@ from ...content import Edition
 from ...errors import LayoutError, Problem, ResourceError, command_line
 from ...theme import Theme
 from .. import Files
+from .balance import running_on
 from .conformance import BEYOND_LIMITS, MissingGlyphs, claim, unclaimed, uncovered
 from .document import print_document
 from .helper import begin_layout
@@ -32,7 +33,7 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
         glyphs = MissingGlyphs()
         log.addHandler(glyphs)
         try:
-            pdf, refused, failed, spills = wait()
+            pdf, refused, failed, spills, ran_on = wait()
         finally:
             log.removeHandler(glyphs)
         if refused:
@@ -55,7 +56,9 @@ def start(edition: Edition, theme: Theme) -> Callable[[], Files]:
             log.warning("PDF: the file does not meet %s (%s), so it was written without "
                         "claiming it: %s", claim(edition.config.pdf.variant),
                         "; ".join(failed[:5]), "; ".join(causes))
-        return {f"{edition.slug}.pdf": pdf, "print.html": document.html.encode()}
+        # print.html is exactly what WeasyPrint laid out: with the sections that ran on.
+        return {f"{edition.slug}.pdf": pdf,
+                "print.html": running_on(document.html, ran_on).encode()}
 
     return finish
 

@@ -35,7 +35,7 @@ def test_pictures_are_prepared_ahead_and_the_pdf_is_the_same(
     first, second = image.get_x_object(True, 1), image.get_x_object(True, 1)
     assert first is not second and bytes(first.data) == bytes(second.data)
 
-    ahead, refused = write_pdf(document)
+    ahead, refused, _ = write_pdf(document)
     assert not refused
     monkeypatch.setattr(prefetch, "PICTURE", NOTHING)
     assert prefetch.addresses(document.html, document.base_url, document.policy) == []
