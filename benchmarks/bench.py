@@ -265,7 +265,39 @@ def pdf_contents(path: Path) -> str:
             f", contents page numbers={'yes' if numbered_contents else 'no'}")
 
 
+def charts_editions(work: Path) -> tuple[Path, Path]:
+    """Copy the charts fixture (five charts from CSV, XLSX and JSON) into a project, and
+    into another without its chart blocks; build both once; return the two projects."""
+    import re
+
+    fixture = ROOT / "tests" / "fixtures" / "content" / "charts"
+    projects = work / "charts-with", work / "charts-without"
+    for project in projects:
+        shutil.copytree(fixture, project / "content" / "charts")
+    for section in (projects[1] / "content" / "charts").glob("*.md"):
+        text = section.read_text(encoding="utf-8")
+        section.write_text(re.sub(r"```chart\n.*?```\n", "", text, flags=re.S),
+                           encoding="utf-8")
+    for project in projects:
+        folio(project, "build", "--jobs", "1")
+    return projects
+
+
+def compile_folio() -> None:
+    """Compile Folio's modules to bytecode, as installing it does.
+
+    An editable install leaves that to the first import, and a machine that sets
+    PYTHONDONTWRITEBYTECODE (containers often do) then compiles all of Folio in every
+    process measured, about 0.2 s of CPU, while WeasyPrint, installed from a wheel, was
+    compiled once at install: the comparison would not be like for like.
+    """
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "folio"), quiet=1)
+
+
 def main() -> int:
+    compile_folio()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=5, help="pairs per ratio (default 5)")
@@ -429,6 +461,32 @@ def main() -> int:
             rows.append((f"{label}: --jobs 1 / default (speed-up)", ratio.shown(), ">= 1.0",
                          f"{a:.2f} s / {b:.2f} s; default: {chosen} workers for "
                          f"{editions} editions"))
+
+        # 9. Charts: an edition with charts against the same edition without them, both
+        #    forced (drawings from the cache), and after an edit to one chart's data (that
+        #    chart drawn again: the converter starts in the build's process).
+        with_charts, without = charts_editions(work)
+
+        edits = iter(range(31, 1000))  # a value never drawn before, each time
+
+        def edit() -> float:
+            data = with_charts / "content" / "charts" / "data" / "income.csv"
+            lines = data.read_text(encoding="utf-8").splitlines()
+            lines[-1] = lines[-1].rsplit(",", 1)[0] + f",{next(edits)}"
+            data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            return folio(with_charts, "build", "--force", "--jobs", "1")
+
+        for label, first, goal in (("warm drawings", lambda: folio(
+                with_charts, "build", "--force", "--jobs", "1"), "(report)"),
+                ("one chart's data edited", edit, "<= 0.3 s")):
+            first()
+            ratio, a, b = pairs(first, lambda: folio(without, "build", "--force", "--jobs",
+                                                     "1"), count)
+            key = "charts_" + label.split()[0].replace("'", "")
+            results[f"{key}_extra_s"] = a - b
+            rows.append((f"charts ({label}): extra time over none", f"{a - b:+.2f} s", goal,
+                         f"{a:.2f} s / {b:.2f} s, ratio {ratio.shown()}, CPU "
+                         f"{ratio.cpu.shown()}"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -118,7 +118,11 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=60)
     parser.add_argument("--builds", type=int, default=3)
     args = parser.parse_args()
+    from bench import compile_folio
+
     from folio.merge.executors import cores
+
+    compile_folio()
 
     with tempfile.TemporaryDirectory(prefix="folio-merge-bench-") as temporary:
         project = Path(temporary)
