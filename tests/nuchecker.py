@@ -7,6 +7,7 @@ the session fixture `nu_checker` (tests/conftest.py), which gives them `validate
 
 from __future__ import annotations
 
+import http.client
 import importlib.util
 import json
 import os
@@ -14,8 +15,6 @@ import shutil
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,23 +53,27 @@ class NuChecker:
     def __init__(self, log: Path) -> None:
         found = jar()
         assert found is not None, missing()
-        self.port = free_port()
         self.log = log
-        with open(log, "wb") as output:
-            self.process = subprocess.Popen(
-                ["java", "-Xss1024k", "-Dnu.validator.servlet.bind-address=127.0.0.1",
-                 "-cp", str(found), "nu.validator.servlet.Main", str(self.port)],
-                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
-        self._wait()
+        for _attempt in range(3):  # another program may take the free port first
+            self.port = free_port()
+            with open(log, "wb") as output:
+                self.process = subprocess.Popen(
+                    ["java", "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp",
+                     str(found), "nu.validator.servlet.Main", str(self.port)],
+                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT)
+            if self._started():
+                return
+        raise RuntimeError(f"the Nu checker stopped: {log.read_text()[-2000:]}")
 
-    def _wait(self) -> None:
+    def _started(self) -> bool:
+        """Wait until the checker listens; return False when it stopped instead."""
         deadline = time.monotonic() + STARTUP
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the Nu checker stopped: {self.log.read_text()[-2000:]}")
+                return False
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return
+                    return True
             except OSError:
                 time.sleep(0.2)
         self.stop()
@@ -84,11 +87,17 @@ class NuChecker:
         """
         found = []
         for path in paths:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{self.port}/?out=json&css=yes", data=path.read_bytes(),
-                headers={"Content-Type": "text/html; charset=utf-8"}, method="POST")
-            with urllib.request.urlopen(request, timeout=300) as answer:
+            # http.client, not urllib: no proxy setting can send this anywhere but loopback
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+            try:
+                connection.request("POST", "/?out=json&css=yes", body=path.read_bytes(),
+                                   headers={"Content-Type": "text/html; charset=utf-8",
+                                            "User-Agent": "folio-tests"})  # it asks for one
+                answer = connection.getresponse()
+                assert answer.status == 200, f"the Nu checker answered {answer.status}"
                 messages = json.loads(answer.read())["messages"]
+            finally:
+                connection.close()
             for message in messages:
                 level = message.get("subType") or message.get("type")
                 if level not in ("error", "fatal", "warning") and \
