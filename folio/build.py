@@ -562,7 +562,7 @@ def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
             write_files(out, files)
             old = stored.get("files", []) if isinstance(stored, dict) else []
             for name in set(old) - set(files):  # a feed no longer configured, a renamed edition
-                if not str(name).startswith(WEB_FONTS):  # the editions' fonts too: pruned below
+                if not str(name).startswith(f"{WEB_FONTS}/"):  # shared: pruned below
                     (out / str(name)).unlink(missing_ok=True)
             _store_key(out, ARCHIVE_ENTRY, {"key": key, "files": sorted(files)})
         prune_web_fonts(out)
