@@ -29,6 +29,12 @@ FILES = ("index.html", "feed.xml", "sitemap.xml")
 """The archive's own pages, at the top of the build folder."""
 ASSETS = "assets"
 """The archive's stylesheet, fonts and cover thumbnails, under the build folder."""
+WEB_FONTS = f"{ASSETS}/fonts"
+"""The build folder's one folder of web fonts, shared by every edition's page and the archive.
+
+Each file is named by its content (`Lato-Regular-<digest>.woff2`, `theme.web_font_name`): a
+new font never hides behind an old name, and pages using one font share its one file.
+"""
 THUMBNAIL = (640, 400)
 KINDS = {"annual-review": "Annual review", "newsletter": "Newsletter"}
 _LISTED = ("title", "subtitle", "summary", "description", "date", "kind", "draft",
@@ -253,8 +259,8 @@ def render_site(content: Path, out: Path) -> tuple[Files, list[str]]:
     }
     files["index.html"] = theme.render("archive/index.html", context).encode()
     files[f"{ASSETS}/style.css"] = _stylesheet(theme).encode()
-    for name, data in theme.web_fonts().items():
-        files[f"{ASSETS}/fonts/{name}"] = data
+    for name, data in theme.web_fonts().items():  # shared with the editions' pages
+        files[f"{WEB_FONTS}/{name}"] = data
     return files, warnings
 
 
@@ -264,7 +270,7 @@ def _stylesheet(theme: Theme) -> str:
     assert env.loader is not None
     sources = [env.loader.get_source(env, name)[0] for name in ("web/style.css",
                                                                  "archive/style.css")]
-    faces = theme.font_faces(lambda p: f"fonts/{p.name}", web=True)
+    faces = theme.font_faces(lambda name: f"../{WEB_FONTS}/{name}", web=True)
     return theme.css_tokens() + faces + "".join(sources)
 
 

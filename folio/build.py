@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import __version__
-from .archive import SiteLinks, site_inputs, site_links
+from .archive import WEB_FONTS, SiteLinks, site_inputs, site_links
 from .errors import ContentError, FolioError, Problem, command_line, printable
 from .formats import FORMATS, Files
 from .sources import (
@@ -447,15 +447,33 @@ def _write_output(result: Result, fmt: str, files: Files | None, started: float,
         # print.html is written only when asked for; an old one would mislead.
         files.pop(PRINT_HTML, None)
         (target / PRINT_HTML).unlink(missing_ok=True)
-    write_files(target, files)
-    entry = f"{result.edition}/{fmt}"
-    manifest = read_manifest(out)
-    kept = {name for other, value in manifest.items()
-            if other.startswith(f"{result.edition}/") and other != entry
-            for name in _listed(value)}
-    remove_stale(target, _listed(manifest.get(entry)), list(files), kept)
-    result.built[fmt] = time.perf_counter() - started
-    _store_key(out, entry, {"key": key, "files": sorted(files)})
+    with _shared_fonts(out, files):
+        write_files(target, files)
+        entry = f"{result.edition}/{fmt}"
+        manifest = read_manifest(out)
+        kept = {name for other, value in manifest.items()
+                if other.startswith(f"{result.edition}/") and other != entry
+                for name in _listed(value)}
+        remove_stale(target, _listed(manifest.get(entry)), list(files), kept)
+        result.built[fmt] = time.perf_counter() - started
+        _store_key(out, entry, {"key": key, "files": sorted(files)})
+
+
+def _shared_fonts(out: Path, files: Files) -> contextlib.AbstractContextManager[None]:
+    """Lock the shared web fonts while `files` that reach them are written and listed."""
+    shared = any(name.startswith((WEB_FONTS, f"../{WEB_FONTS}")) for name in files)
+    return locked(out, "fonts") if shared else contextlib.nullcontext()
+
+
+def prune_web_fonts(out: Path) -> None:
+    """Delete the shared web fonts (`archive.WEB_FONTS`) that no manifest entry lists."""
+    with locked(out, "fonts"):  # never a font written but not yet listed
+        listed = {os.path.normpath(name if entry == ARCHIVE_ENTRY else
+                                   f"{entry.partition('/')[0]}/{name}")
+                  for entry, value in read_manifest(out).items() for name in _listed(value)}
+        for path in (out / WEB_FONTS).glob("*.woff2"):
+            if f"{WEB_FONTS}/{path.name}" not in listed:
+                path.unlink(missing_ok=True)
 
 
 def _attempt(result: Result, fmt: str, edition_dir: Path, step: Callable[[], _T]) -> _T | None:
@@ -524,6 +542,7 @@ def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
     stored = read_manifest(out).get(ARCHIVE_ENTRY)
     if not force and _fresh(stored, key, out):
         result.skipped = ["site"]
+        prune_web_fonts(out)  # an edition's theme may have changed, not the archive's
         return result
     from .archive import UnreadableEdition, render_site
 
@@ -539,11 +558,14 @@ def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
         return result
     result.warnings += notes
     try:
-        write_files(out, files)
-        old = stored.get("files", []) if isinstance(stored, dict) else []
-        for name in set(old) - set(files):  # a feed no longer configured, a renamed edition
-            (out / str(name)).unlink(missing_ok=True)
-        _store_key(out, ARCHIVE_ENTRY, {"key": key, "files": sorted(files)})
+        with _shared_fonts(out, files):
+            write_files(out, files)
+            old = stored.get("files", []) if isinstance(stored, dict) else []
+            for name in set(old) - set(files):  # a feed no longer configured, a renamed edition
+                if not str(name).startswith(f"{WEB_FONTS}/"):  # shared: pruned below
+                    (out / str(name)).unlink(missing_ok=True)
+            _store_key(out, ARCHIVE_ENTRY, {"key": key, "files": sorted(files)})
+        prune_web_fonts(out)
     except OSError as exc:  # the output folder: full, read-only, a file in the way
         result.fail(FolioError([output_problem(exc, out)]))
         return result

@@ -1,9 +1,10 @@
 """Publish: the build folder -> what belongs online, copied to a folder or over SSH by rsync.
 
 What belongs online is read from the build manifest, not guessed from the folder: each
-published edition's web page and its assets, its PDF, the pictures its email shows
-(`email-images/`), and the archive (page, assets, feed, sitemap). Never the manifest,
-locks, `print.html` or the email files, and never a draft (`draft: true`).
+published edition's web page and its assets (its fonts are in the shared `assets/fonts/`),
+its PDF, the pictures its email shows (`email-images/`), and the archive (page, assets,
+feed, sitemap). Never the manifest, locks, `print.html` or the email files, and never a
+draft (`draft: true`).
 
 The target ends up holding exactly that set: changed files are copied, files no longer
 built are deleted. Hidden files (`.git`, `.htaccess`, `.well-known/`) and a `CNAME` file
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -104,8 +106,11 @@ def online_files(content: Path, out: Path) -> tuple[dict[str, Path], list[str]]:
         for fmt, belongs in ONLINE.items():
             entry = manifest.get(f"{slug}/{fmt}")
             for name in entry.get("files", []) if isinstance(entry, dict) else []:
-                if belongs(str(name)) and (out / slug / str(name)).is_file():
-                    files[f"{slug}/{name}"] = out / slug / str(name)
+                # `../assets/fonts/...`: the fonts every page shares, at the top
+                online = posixpath.normpath(f"{slug}/{name}")
+                if belongs(str(name)) and not online.startswith("..") and \
+                        (out / online).is_file():
+                    files[online] = out / online
     entry = manifest.get(ARCHIVE_ENTRY)
     for name in entry.get("files", []) if isinstance(entry, dict) else []:
         if (out / str(name)).is_file():

@@ -174,12 +174,13 @@ class Theme:
                    web: bool = False) -> str:
         """Return `@font-face` rules; `url_for(path)` gives each file's address.
 
-        With `web`, the files are the WOFF2 ones `web_fonts` returns, not the TrueType ones.
+        With `web`, the files are the WOFF2 ones `web_fonts` returns, not the TrueType ones,
+        and `url_for` gets each one's name in the build folder's shared `archive.WEB_FONTS`.
         """
         rules = []
         for font, style, path in self.font_files(scripts):
             font_style, weight = FONT_STYLES[style]
-            source = (f"url('{url_for(path.with_suffix('.woff2'))}') format('woff2')" if web
+            source = (f"url('{url_for(web_font_name(path))}') format('woff2')" if web
                       else f"url('{url_for(path)}') format('truetype')")
             rules.append(f"@font-face{{font-family:'{font.family}';font-style:{font_style};"
                          f"font-weight:{weight};src:{source};}}")
@@ -187,8 +188,19 @@ class Theme:
 
     def web_fonts(self, scripts: Sequence[FontSpec] = ()) -> dict[str, bytes]:
         """Return the font files a browser loads, by name: each TrueType file as WOFF2."""
-        return {path.with_suffix(".woff2").name: woff2(path)
+        return {web_font_name(path): woff2(path)
                 for _font, _style, path in self.font_files(scripts)}
+
+
+def web_font_name(path: Path) -> str:
+    """Return the name of a TrueType font's WOFF2 file in `archive.WEB_FONTS`, with its digest.
+
+    The digest is of the WOFF2 bytes: a new version of the font, or of its compression,
+    gets a new name, so no browser or server cache serves the old one for it.
+    """
+    import hashlib
+
+    return f"{path.stem}-{hashlib.sha256(woff2(path)).hexdigest()[:12]}.woff2"
 
 
 def woff2(path: Path) -> bytes:

@@ -162,6 +162,24 @@ def browser():
         instance.close()
 
 
+@pytest.fixture(scope="session")
+def nu_checker(tmp_path_factory: pytest.TempPathFactory):
+    """The W3C Nu HTML checker's `validate(paths) -> messages`: one JVM serving on loopback
+    per test process (per pytest-xdist worker), ended with the session. Without Java or
+    the checker the tests that use it are skipped, except in CI, where they fail."""
+    from tests.nuchecker import NuChecker, missing
+
+    if reason := missing():
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    checker = NuChecker(tmp_path_factory.mktemp("nu-checker") / "checker.log")
+    try:
+        yield checker.validate
+    finally:
+        checker.stop()
+
+
 @pytest.fixture
 def open_page(browser):
     """Open a built file in Chromium at a width (and options such as `color_scheme`), with

@@ -762,7 +762,7 @@ def test_build_edition_skips_what_is_fresh(project: Path) -> None:
     second = build_edition(project / "content" / "mini", project / "build", QUICK)
     assert second.built == {} and second.skipped == QUICK
     locks = sorted(p.name for p in (project / "build" / LOCKS).iterdir())
-    assert locks == ["manifest.lock", "mini.lock"]
+    assert locks == ["fonts.lock", "manifest.lock", "mini.lock"]  # fonts: the shared ones
 
 
 def test_a_format_refusing_its_input_leaves_the_others(project: Path,

@@ -54,10 +54,10 @@ def expected_files(out: Path) -> set[str]:
              "assets/covers/autumn-2025.jpg", "assets/covers/winter-2026.jpg",
              "winter-2026/assets/artwork.jpg"}
     names |= {f"assets/fonts/{p.name}" for p in (out / "assets" / "fonts").iterdir()}
+    assert not list(out.glob("*/assets/fonts")), "each page's fonts are in the shared folder"
     for slug in ("autumn-2025", "winter-2026"):
         folder = out / slug
         names |= {f"{slug}/index.html", f"{slug}/{slug}.pdf", f"{slug}/assets/style.css"}
-        names |= {f"{slug}/assets/fonts/{p.name}" for p in (folder / "assets/fonts").iterdir()}
         names |= {f"{slug}/email-images/{p.name}" for p in (folder / "email-images").iterdir()}
         names |= {f"{slug}/images/{p.name}" for p in (folder / "images").glob("*")}
     return names

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from ..theme import Theme
 
 Files = dict[str, bytes]
-"""Rendered output: paths relative to `build/<edition>/` -> file contents."""
+"""Rendered output: paths relative to `build/<edition>/` -> file contents. A path may go
+up once, into the build folder's shared `assets/fonts/` (`archive.WEB_FONTS`): those files
+are named by their content and shared by every edition and the archive."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Web format: an `Edition` -> `index.html`, its stylesheet, fonts and pictures, ready offline.
 
+The page's fonts are the only files it needs outside the edition's folder: they go to the
+build folder's shared `assets/fonts/` (`archive.WEB_FONTS`), named by their content.
+
 The page layout itself is the theme's `web/page.html` and one `web/components/<layout>.html`
 per section layout; this module gathers the context and the files the page needs.
 """
@@ -15,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from ..archive import WEB_FONTS
 from ..charts import Chart, chart_view, inline_svg, place_charts
 from ..content import Edition
 from ..context import template_context
@@ -76,7 +80,7 @@ def stylesheet(theme: Theme, name: str, font_url: str, scripts: Sequence[FontSpe
     env = theme.environment()
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)
-    faces = theme.font_faces(lambda path: f"{font_url}{path.name}", scripts, web=True)
+    faces = theme.font_faces(lambda name: f"{font_url}{name}", scripts, web=True)
     return theme.css_tokens(scripts) + faces + source
 
 
@@ -156,9 +160,12 @@ def render(edition: Edition, theme: Theme) -> Files:
     html = theme.render("web/page.html", context)
     files["index.html"] = html.encode()
     scripts = context["scripts"]
-    files["assets/style.css"] = stylesheet(theme, "web/style.css", "fonts/", scripts).encode()
+    # The fonts go to the build folder's shared WEB_FONTS, which the archive uses too:
+    # one copy of each for every edition, reached from assets/style.css two folders up.
+    files["assets/style.css"] = stylesheet(theme, "web/style.css", f"../../{WEB_FONTS}/",
+                                           scripts).encode()
     for name, data in theme.web_fonts(scripts).items():
-        files[f"assets/fonts/{name}"] = data
+        files[f"../{WEB_FONTS}/{name}"] = data
     for relative in dict.fromkeys([*(str(p.relative_to(edition.root)) for p in edition.images),
                                    *LOCAL_SRC.findall(html)]):
         if relative not in files and not relative.startswith("assets/"):

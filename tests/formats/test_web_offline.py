@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from folio.archive import WEB_FONTS
 from folio.build import build
 from tests.conftest import ROOT, SAMPLES
 
@@ -112,9 +113,14 @@ def test_chromium_asks_for_nothing_outside_the_folder(browser, sample_pages: lis
         page.goto(page_file.as_uri(), wait_until="load")
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_timeout(200)
+        faces = page.evaluate("""() => document.fonts.ready.then(() =>
+            [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family))""")
+        # The page's own folder, and the fonts every page of the build folder shares.
+        fonts = (page_file.parent.parent / WEB_FONTS).as_uri() + "/"
         outside = [u for u in requested if not u.startswith(
-            (page_file.parent.as_uri() + "/", "data:"))]
+            (page_file.parent.as_uri() + "/", fonts, "data:"))]
         page.close()
         assert outside == [], f"{page_file}: {outside}"
         assert any(u.endswith(".css") for u in requested)
-        assert any(u.endswith(".woff2") for u in requested)  # the fonts are loaded
+        assert any(u.startswith(fonts) and u.endswith(".woff2") for u in requested)
+        assert faces, f"{page_file}: no web font loaded from disk"
