@@ -4,9 +4,8 @@ In: a rendered `Edition` and its `Theme`. Out: the PDF bytes and the exact HTML 
 was given. Modules, in the order they run:
 - `resources`: which files each section asks for, checked against `fetcher`'s policy;
 - `document`: the print HTML (paper adaptations, stylesheet, options);
-- `layout`: WeasyPrint with the safe `fetcher`, `balance` deciding what runs on (kept in
-  `memo`); `finish`: artifacts, bleed and crop marks; `structure`: the tag tree repaired
-  to read as the page does, `tounicode`: every glyph given the text it shows;
+- `layout`: WeasyPrint with the safe `fetcher`; `finish`: artifacts, bleed and crop marks;
+  `structure`: the tag tree repaired to read as the page does;
 - `conformance`: the finished file checked against the standard it claims;
 - `helper`: a forked process that imports WeasyPrint while the edition is read, then lays
   out, repairs and checks each PDF; `pipeline`: the steps in turn, `start` and `render`.

@@ -27,8 +27,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .tounicode import fill_unicode_maps
-
 HINT = "Folio"
 """The prefix of the temporary keys that carry hints from WeasyPrint to `restructure`."""
 UNNESTABLE = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/P", "/Link", "/Lbl", "/LBody",
@@ -502,7 +500,6 @@ def restructure(data: bytes, variant: str) -> bytes:
             tree.rebuild_parent_tree()
             tree.mark_artifacts()
         _as_written(pdf)
-        fill_unicode_maps(pdf)
         for page in pdf.pages:
             page.obj.Tabs = pikepdf.Name.S
             for annotation in page.obj.get("/Annots", []):
