@@ -188,3 +188,70 @@ def test_a_landscape_table_takes_its_heading_with_it(tmp_path: Path) -> None:
         page = page_of(*heading)
         assert page["width"] > page["height"], f"{heading} is not on a landscape page"
         assert any(w["text"] == "W16" for w in page["words"]), f"{heading} is apart from its table"
+
+
+def narrow_before(page: dict, mark: str) -> list[float]:
+    """Return the gap before each `mark` set after a space on a page, as a share of the
+    widest gap between two words of the same size on the page (a word space)."""
+    chars = page["chars"]
+    gaps = []  # (size, the gap a space leaves, the character after it)
+    for before, space, after in zip(chars, chars[1:], chars[2:], strict=False):
+        if (not space["text"].strip() and before["text"].strip() and after["text"].strip()
+                and abs(before["top"] - after["top"]) < 2):
+            gaps.append((space["size"], after["x0"] - before["x1"], after["text"]))
+    return [gap / max(g for s, g, _ in gaps if abs(s - size) < 0.1)
+            for size, gap, text in gaps if text == mark]
+
+
+def test_french_spacing_reaches_the_cover_contents_headings_and_bookmarks(
+        tmp_path: Path) -> None:
+    """A narrow space before `: ?` in a title, wherever the title is set; copied and in
+    the bookmarks, the title reads as written but for that space."""
+    from pypdf import PdfReader
+
+    edition = tmp_path / "content" / "bilan"
+    edition.mkdir(parents=True)
+    (edition / "edition.yaml").write_text(
+        "title: \"Bilan 2025 : une année à deux voix\"\nsubtitle: Pourquoi compter ? Pour "
+        "savoir.\norganisation: Les Amis du Port\ndate: 2026-01-20\nlanguage: fr-FR\n"
+        "kind: annual-review\npdf:\n  contents: true\n", encoding="utf-8")
+    text = " ".join(["Les centres sont restés ouverts tous les soirs de l’hiver."] * 6)
+    for number, title in enumerate(["Le mot du président : merci", "Et maintenant ?"], 1):
+        (edition / f"0{number}-part{number}.md").write_text(
+            f"---\ntitle: \"{title}\"\nsummary: \"Ce qu’il faut savoir : tout.\"\n---\n"
+            f"{text}\n", encoding="utf-8")
+    results = list(build(["bilan"], content=tmp_path / "content", out=tmp_path / "build",
+                         formats=["pdf"], force=True, checks="off"))
+    assert all(r.ok for r in results), [str(p) for r in results for p in r.problems]
+    path = tmp_path / "build" / "bilan" / "bilan.pdf"
+    cover, contents, *text = read(path)
+    for pages, mark, count in (([cover], ":", 1), ([cover], "?", 1), ([contents], ":", 3),
+                               ([contents], "?", 1), (text, ":", 4), (text, "?", 1)):
+        shares = [share for page in pages for share in narrow_before(page, mark)]
+        assert len(shares) >= count, (pages[0]["number"], mark, shares)
+        assert all(share < 0.85 for share in shares), (pages[0]["number"], mark, shares)
+    bookmarks = [item.title for item in PdfReader(path).outline]
+    assert bookmarks[:2] == ["Le mot du président\u202f: merci", "Et maintenant\u202f?"]
+    with pdfplumber.open(path) as pdf:
+        heading = "".join(c["text"] for c in pdf.pages[2].chars if c["size"] > 20)
+    assert "Le mot du président : merci" in heading  # the narrow space copies as typed
+    assert "\u2060" not in heading
+
+
+def test_headings_copy_as_written_in_a_face_without_a_narrow_space(
+        built: dict[str, Path]) -> None:
+    """Source Serif Pro draws French's narrow space with its word space: that glyph once
+    copied as U+202F wherever it stood, between every two words of the headings."""
+    with pdfplumber.open(built["fevrier-2026"]) as pdf:
+        heading = "".join(c["text"] for c in pdf.pages[1].chars if c["size"] > 20)
+    assert "Webinaire : le cadre de prévention" in heading, heading
+
+
+@pytest.mark.parametrize("name", ["data-review", "data-review-ar"])
+def test_the_data_reviews_keep_their_pdf_ua_claim(built: dict[str, Path], name: str) -> None:
+    """Arabic letters shaped with a hamza once mapped to no text at all, which PDF/UA
+    rejects (PDFUA1-FONT-UNICODE-MAPPING-001), so the Arabic review lost its claim."""
+    import pikepdf
+
+    with pikepdf.open(built[name]) as pdf:
+        assert b"pdfuaid:part" in pdf.Root.Metadata.read_bytes()
