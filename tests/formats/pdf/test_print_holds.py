@@ -3,10 +3,12 @@ data-heavy annual review in English and in Arabic, the stress fixture) and the s
 
 pdfplumber reads back where every glyph and word was drawn: none within 5 mm of the trim,
 no word drawn over another, no page but the last under 40 % full, and the numbers of a
-table's columns flush to their end, digits under digits. (pdfminer, under pdfplumber,
-reads no text set in Lato Regular from the stress edition, whose emoji pull in a symbol
-font; the build's own proof, which reads WeasyPrint's boxes, covers that text: the
-`built` fixture asserts it found nothing.)
+table's columns flush to their end, digits under digits. (On a machine without an emoji
+font, pdfminer, under pdfplumber, reads no text set in Lato Regular from the stress
+edition: WeasyPrint gives that face an embedded encoding to draw the missing emoji as
+empty boxes, and pdfminer reads encodings by name only; see "Text that copies as it was
+written" in docs/explanation/print-that-holds.md. The build's own proof, which reads
+WeasyPrint's boxes, covers that text: the `built` fixture asserts it found nothing.)
 """
 
 from __future__ import annotations
