@@ -79,3 +79,5 @@ def test_a_landscape_page_takes_what_introduces_its_table() -> None:
     fitted = fit_tables(f"<p>{long}</p>\n<h3>Weekly</h3>\n{table}")
     assert "table-page--opening" not in fitted
     assert fitted.index("<p>") < fitted.index('<div class="table-page"><h3>Weekly</h3>')
+    inside = fit_tables(f"<ul>\n<li>Weekly\n{table}</li>\n</ul>")
+    assert inside.startswith("<ul>\n<li>Weekly\n<div") and "--opening" not in inside

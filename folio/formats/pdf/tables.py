@@ -39,6 +39,8 @@ COLUMN_MM, WIDE_MM, LANDSCAPE_MM = 130.0, 170.0, 257.0
 POINT_MM = 25.4 / 72
 INTRO_WORDS = 60
 """Fewer words than this before a section's first landscape table go over with it."""
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+"""Elements that have no closing tag."""
 HEADINGS_BEFORE = re.compile(r'((?:<h([2-6])\b[^>]*>.*?</h\2>\s*)+)<div class="table-page">', re.S)
 
 
@@ -136,7 +138,17 @@ def travelling(html: str) -> str:
     if first == -1:
         return html
     opening = html[:first]
-    if len(re.sub(r"<[^>]+>", " ", opening).split()) >= INTRO_WORDS:
+    if len(re.sub(r"<[^>]+>", " ", opening).split()) >= INTRO_WORDS or not whole(opening):
         return html
     start = first + len('<div class="table-page">')
     return f'<div class="table-page table-page--opening">{opening}{html[start:]}'
+
+
+def whole(html: str) -> bool:
+    """Return whether every element opened in this HTML is closed in it: a landscape
+    table inside a list or a quotation leaves the opening where it is."""
+    depth = 0
+    for closing, name in re.findall(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>", html):
+        if name.lower() not in VOID:
+            depth += -1 if closing else 1
+    return depth == 0
