@@ -14,7 +14,7 @@ from .i18n import ENGLISH, Words, messages
 from .markup import inline, plain
 from .schema import CallToAction, Event, Figure
 from .theme import Theme
-from .typography import one_digit_system
+from .typography import one_digit_system, spaced, spaced_text
 
 QUOTE_WORDS = (30, 60)
 """The word counts above which a pull quote is `long`, then `longer` (`quote_length`)."""
@@ -182,6 +182,11 @@ def edition_text(edition: Edition, words: Words) -> str:
     return "".join(parts)
 
 
+def _inline(text: str | None, language: str) -> Markup:
+    """Render one line of front matter as inline HTML, spaced as the text is (French)."""
+    return Markup(spaced(inline(text or ""), language))
+
+
 def section_view(section: Section, new_page: bool, language: str = "en") -> SectionView:
     """Build the template view of one section (numbers in the language's digits)."""
     meta = section.meta
@@ -196,19 +201,19 @@ def section_view(section: Section, new_page: bool, language: str = "en") -> Sect
     return SectionView(
         id=section.id,
         number=section.number,
-        title=inline(meta.title),
-        title_text=plain(meta.title),
+        title=_inline(meta.title, language),
+        title_text=spaced_text(plain(meta.title), language),
         layout=meta.layout,
-        summary=inline(meta.summary),
-        summary_text=plain(meta.summary),
+        summary=_inline(meta.summary, language),
+        summary_text=spaced_text(plain(meta.summary), language),
         body=Markup(section.html),
         footnotes=tuple(Markup(n) for n in section.footnotes),
         image=meta.image,
         image_alt=meta.image_alt or "",
-        caption=inline(meta.caption),
+        caption=_inline(meta.caption, language),
         figures=meta.figures,
-        quote=inline(meta.quote),
-        attribution=inline(meta.attribution),
+        quote=_inline(meta.quote, language),
+        attribution=_inline(meta.attribution, language),
         cta=meta.cta,
         events=meta.events,
         new_page=new_page or meta.page_break == "page",
@@ -231,11 +236,11 @@ def template_context(edition: Edition, theme: Theme) -> dict[str, Any]:
     return {
         "edition": config,
         "slug": edition.slug,
-        "title": inline(config.title),
-        "title_text": plain(config.title),
-        "subtitle": inline(config.subtitle),
-        "subtitle_text": plain(config.subtitle),
-        "description": plain(description),
+        "title": _inline(config.title, config.language),
+        "title_text": spaced_text(plain(config.title), config.language),
+        "subtitle": _inline(config.subtitle, config.language),
+        "subtitle_text": spaced_text(plain(config.subtitle), config.language),
+        "description": spaced_text(plain(description), config.language),
         "lang": config.language,
         "dir": words.direction,
         "start": words.start,

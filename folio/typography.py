@@ -8,6 +8,8 @@ French puts a narrow no-break space (U+202F) before `: ; ! ?` and inside guillem
 (`« Bonjour »`), so that the mark never starts a line on its own. Writers type an ordinary
 space there, or none inside guillemets; both become the narrow one. Only text is touched:
 never tags, attributes, code or addresses (`https://` has no space before its colon).
+Titles, leads, captions and the cover are spaced as the text is (`context`), so that the
+contents, the bookmarks and the running heads, which repeat them, are too.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import re
 NARROW = "\u202f"
 """The narrow no-break space French sets before high punctuation."""
 PIECES = re.compile(r"(<(code|pre|kbd|samp|script|style)\b.*?</\2>|<[^>]+>|&#?\w+;)", re.S | re.I)
-BEFORE_MARK = re.compile(r"(?<=\S)[ \u00a0\u202f]*(?=[;!?](?!\w))|(?<=\w)[ \u00a0\u202f]+(?=:)")
-"""The spaces (or none) before `; ! ?`, and the typed space before a colon."""
+BEFORE_MARK = re.compile(r"(?:(?<=\S)|^)[ \u00a0\u202f]*(?=[;!?](?!\w))"
+                         r"|(?:(?<=\w)|^)[ \u00a0\u202f]+(?=:)")
+"""The spaces (or none) before `; ! ?`, and the typed space before a colon: after a word,
+or at the start of a run of text, after a tag (`<em>savoir</em> :`)."""
 OPENING = re.compile(r"«[ \u00a0\u202f]*")
 CLOSING = re.compile(r"[ \u00a0\u202f]*»")
 
@@ -39,6 +43,13 @@ def one_digit_system(text: str, language: str) -> str:
     if not language.lower().startswith("ar"):
         return text
     return text.translate(ARABIC_INDIC)
+
+
+def spaced_text(text: str, language: str) -> str:
+    """Return plain text (no tags: a title for a bookmark or the metadata) spaced for
+    `language`, as `spaced` spaces HTML."""
+    text = one_digit_system(text, language)
+    return french_text(text) if language.lower().startswith("fr") else text
 
 
 def spaced(html: str, language: str) -> str:

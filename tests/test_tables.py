@@ -66,3 +66,18 @@ def test_a_table_too_wide_for_a_landscape_page_becomes_one_table_a_row() -> None
     fitted = fit_tables(table_of(30))
     assert fitted.count('<table class="record">') == 3
     assert '<th scope="row">M29</th><td class="num">12,345</td>' in fitted
+
+
+def test_a_landscape_page_takes_what_introduces_its_table() -> None:
+    """The headings just above the table go over with it, and a short opening of the
+    section too, which then opens on the landscape page (`table-page--opening`)."""
+    table = table_of(17)
+    short = fit_tables(f"<p>The weeks, centre by centre.</p>\n<h3>Weekly</h3>\n{table}")
+    assert short.startswith('<div class="table-page table-page--opening"><p>The weeks')
+    assert short.index("<h3>Weekly</h3>") < short.index("<table")
+    long = " ".join(["The centres stayed open every evening of the winter."] * 8)
+    fitted = fit_tables(f"<p>{long}</p>\n<h3>Weekly</h3>\n{table}")
+    assert "table-page--opening" not in fitted
+    assert fitted.index("<p>") < fitted.index('<div class="table-page"><h3>Weekly</h3>')
+    inside = fit_tables(f"<ul>\n<li>Weekly\n{table}</li>\n</ul>")
+    assert inside.startswith("<ul>\n<li>Weekly\n<div") and "--opening" not in inside

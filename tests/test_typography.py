@@ -55,3 +55,29 @@ def test_an_arabic_edition_writes_its_numbers_in_one_digit_system(tmp_path: Path
         text = (tmp_path / "build" / "arabic-review" / name).read_text(encoding="utf-8")
         assert not re.search("[٠-٩]", text), name
         assert "12" in text
+
+
+def test_french_titles_leads_and_the_cover_are_spaced_as_the_text_is(tmp_path: Path) -> None:
+    """Every output sets its titles from one context: the web page, the email, and the
+    PDF's cover, contents, headings, running heads and bookmarks."""
+    import dataclasses
+
+    from folio.context import section_view, template_context
+    from folio.theme import load_theme
+
+    edition = render_sections(load_edition(FIXTURES / "francais"))
+    first = edition.sections[0]
+    meta = first.meta.model_copy(update={"title": "Pourquoi compter ? Pour *savoir* : tout",
+                                         "summary": "Un mot « juste »"})
+    view = section_view(dataclasses.replace(first, meta=meta), False, "fr-FR")
+    assert view.title == f"Pourquoi compter{NARROW}? Pour <em>savoir</em>{NARROW}: tout"
+    assert view.title_text == f"Pourquoi compter{NARROW}? Pour savoir{NARROW}: tout"
+    assert view.summary == f"Un mot «{NARROW}juste{NARROW}»"
+    english = section_view(dataclasses.replace(first, meta=meta), False, "en-GB")
+    assert NARROW not in english.title + english.title_text
+    config = edition.config.model_copy(update={"title": "Bilan 2025 : ensemble",
+                                               "subtitle": "Pourquoi ?"})
+    context = template_context(dataclasses.replace(edition, config=config),
+                               load_theme("default", tmp_path, edition.root))
+    assert context["title"] == context["title_text"] == f"Bilan 2025{NARROW}: ensemble"
+    assert context["subtitle_text"] == f"Pourquoi{NARROW}?"

@@ -5,7 +5,8 @@ was given. Modules, in the order they run:
 - `resources`: which files each section asks for, checked against `fetcher`'s policy;
 - `document`: the print HTML (paper adaptations, stylesheet, options);
 - `layout`: WeasyPrint with the safe `fetcher`; `finish`: artifacts, bleed and crop marks;
-  `structure`: the tag tree repaired to read as the page does;
+  `structure`: the tag tree repaired to read as the page does, and `mapping`: the fonts'
+  text maps, so that text copies as it was written;
 - `conformance`: the finished file checked against the standard it claims;
 - `helper`: a forked process that imports WeasyPrint while the edition is read, then lays
   out, repairs and checks each PDF; `pipeline`: the steps in turn, `start` and `render`.

@@ -5,12 +5,16 @@ leaves the page before it short when the text before it ends early. A page of te
 `SHORT` full before such a section is a page a reader turns over wondering what is missing:
 the section is then laid out again running on, its navy band under the text, as it is in a
 newsletter, and that layout is kept when it leaves fewer short pages (a band too tall for
-the rest of the page would only move the gap). Kept-whole blocks that are not sections
+the rest of the page would only move the gap). A band that shares a page is set tighter
+than a page of its own; when it is still too tall, its values are set a step smaller
+(`SHRINK`, never below `SMALLEST_PT` unless they were already), and the first of these
+layouts that leaves fewer short pages is kept. Kept-whole blocks that are not sections
 (quotes, events, calls to action) are kept small or allowed to break by the stylesheet.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from typing import Any
@@ -19,6 +23,11 @@ from .proof import _walk
 
 SHORT = 0.4
 """A page of text less full than this, before a section that opens a page, is short."""
+SHRINK = (1.0, 0.9, 0.8)
+"""The sizes tried for the values of a band that runs on, as a share of their size."""
+SMALLEST_PT = 20.0
+"""The smallest size a value is shrunk to when its band runs on."""
+VALUE_SIZE = re.compile(r'(class="figure__value" style="font-size: )([\d.]+)pt')
 
 
 def _fill(page_box: Any, without: str | None = None) -> float:
@@ -79,11 +88,24 @@ def confirmed(pages: list[Any], sections: list[str]) -> bool:
     return True
 
 
-def running_on(html: str, sections: list[str]) -> str:
-    """Return the print HTML with these sections running on rather than opening a page."""
-    for section in sections:
-        html = re.sub(rf'(<section id="{re.escape(section)}" class="[^"]*)'
-                      r"\bsection--new-page\b", r"\1section--run-on", html, count=1)
+def _shrunk(match: re.Match[str], scale: float) -> str:
+    size = float(match[2])
+    return f"{match[1]}{max(size * scale, min(size, SMALLEST_PT)):.1f}pt"
+
+
+def running_on(html: str, sections: dict[str, float]) -> str:
+    """Return the print HTML with these sections running on rather than opening a page,
+    the values of their figures set at the given share of their size (see `SHRINK`)."""
+    for section, scale in sections.items():
+        opening = re.search(rf'<section id="{re.escape(section)}" class="[^"]*'
+                            r"\bsection--new-page\b", html)
+        if opening is None:
+            continue
+        end = html.find("</section>", opening.end())
+        body = html[opening.start():end].replace("section--new-page", "section--run-on", 1)
+        if scale != 1.0:
+            body = VALUE_SIZE.sub(functools.partial(_shrunk, scale=scale), body)
+        html = html[:opening.start()] + body + html[end:]
     return html
 
 

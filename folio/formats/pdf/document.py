@@ -89,13 +89,13 @@ def short_url(url: str) -> str:
 
 def running(text: str, budget: int = RUNNING_HEAD) -> str:
     """Return a title short enough for a running head: whole words, then an ellipsis."""
-    text = " ".join(text.split())
+    text = re.sub(r"[^\S\u202f]+", " ", text).strip()  # French's narrow spaces stay
     if len(text) <= budget:
         return text
     cut = text[:budget - 1]
-    if " " in cut and not text[budget - 1].isspace():
+    if " " in cut and text[budget - 1] != " ":
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.-–—") + "…"
+    return cut.rstrip(" \u202f,;:.-–—") + "…"
 
 
 TITLE_BLOCK_POINTS = 154 * 72 / 25.4

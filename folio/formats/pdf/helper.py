@@ -22,10 +22,11 @@ if TYPE_CHECKING:  # the layout's modules are imported after the fork, by whiche
 
 log = logging.getLogger("folio")
 
-Laid = tuple[bytes, list["Refused"], list[str], list[str], list[str]]
+Laid = tuple[bytes, list["Refused"], list[str], list[str], dict[str, float]]
 """A finished PDF, the resources refused on the way (then no PDF), how it fails the
 standards it claims ([] when it meets them), what on its pages a printer would reject
-(`proof`, [] when nothing), and the sections laid out running on (`balance`)."""
+(`proof`, [] when nothing), and the sections laid out running on (`balance`), each with
+the share of their figures' size they were set at."""
 
 
 def lay_out(document: PrintDocument, print_ready: bool) -> Laid:
@@ -36,7 +37,7 @@ def lay_out(document: PrintDocument, print_ready: bool) -> Laid:
     spills: list[str] = []
     pdf, refused, ran_on = write_pdf(document, print_ready, spills)
     if refused:
-        return pdf, refused, [], [], []
+        return pdf, refused, [], [], {}
     return pdf, refused, failures(pdf, str(document.options["pdf_variant"])), spills, ran_on
 
 

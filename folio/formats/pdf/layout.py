@@ -197,9 +197,10 @@ def _say_padded(blanks: list[int], pages: int) -> None:
 
 
 def write_pdf(document: PrintDocument, print_ready: bool = False,
-              proof: list[str] | None = None) -> tuple[bytes, list[Refused], list[str]]:
+              proof: list[str] | None = None) -> tuple[bytes, list[Refused], dict[str, float]]:
     """Lay out the print document; return the PDF, the resources refused on the way and
-    the sections laid out running on (`balance`).
+    the sections laid out running on (`balance`), each with the share of their figures'
+    size they were set at.
 
     With a `proof` list, what on the laid-out pages a printer would reject (`proof.spills`)
     is added to it, one line each, naming the section's file and the page.
@@ -215,28 +216,32 @@ def write_pdf(document: PrintDocument, print_ready: bool = False,
         with _weasyprint_warnings(document.sources) as warnings:
             html, shared = _stylesheet(document, fetcher)
 
-            def render(sections: list[str]) -> Any:
+            def render(sections: dict[str, float]) -> Any:
                 return HTML(string=running_on(html, sections), base_url=document.base_url,
                             url_fetcher=fetcher).render(font_config=font_configuration(),
                                                         cache=images, **document.options,
                                                         **shared)
 
             kept = memo.recall(document.html)  # decided by an earlier layout of this text
-            ran_on = [section for section, on in kept.items() if on]
+            ran_on = {section: scale for section, scale in kept.items() if scale}
             rendered = render(ran_on)
-            if ran_on and not balance.confirmed(rendered.pages, ran_on):
+            if ran_on and not balance.confirmed(rendered.pages, list(ran_on)):
                 memo.remember(document.html, dict.fromkeys(kept))
-                kept, ran_on = {}, []
+                kept, ran_on = {}, {}
                 rendered = render(ran_on)
             if sections := [s for s in balance.run_on(rendered.pages) if s not in kept]:
                 # A short page before a feature page: lay it out again running on, and
-                # keep that when it leaves fewer short pages (else the band did not fit).
-                again = render(ran_on + sections)
-                better = (len(balance.short_pages(again.pages))
-                          < len(balance.short_pages(rendered.pages)))
-                if better:
-                    rendered, ran_on = again, ran_on + sections
-                memo.remember(document.html, dict.fromkeys(sections, better))
+                # keep that when it leaves fewer short pages (else the band did not fit),
+                # its figures a step smaller each time it does not (`balance.SHRINK`).
+                outcome = 0.0
+                for scale in balance.SHRINK:
+                    trying = {**ran_on, **dict.fromkeys(sections, scale)}
+                    again = render(trying)
+                    if (len(balance.short_pages(again.pages))
+                            < len(balance.short_pages(rendered.pages))):
+                        rendered, ran_on, outcome = again, trying, scale
+                        break
+                memo.remember(document.html, dict.fromkeys(sections, outcome))
             # Pictures are named after their address; name them after a location-free one.
             for url, image in images.items():
                 if url.startswith("file:") and isinstance(getattr(image, "id", None), str):
@@ -259,7 +264,7 @@ def write_pdf(document: PrintDocument, print_ready: bool = False,
     except FatalURLFetchingError:
         if not fetcher.refused:
             raise
-        return b"", fetcher.refused, []
+        return b"", fetcher.refused, {}
     finally:
         preparing.shutdown(cancel_futures=True)
     return restructure(pdf, str(document.options["pdf_variant"])), fetcher.refused, ran_on

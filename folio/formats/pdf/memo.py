@@ -6,7 +6,8 @@ whole document, with the section running on, kept when it leaves fewer short pag
 outcome depends only on the section and what comes before it: the head (stylesheet,
 options) and the sections above. So it is kept in the user's cache folder under a digest
 of that much of the print HTML and of WeasyPrint's version, as an empty file whose name
-ends in `.on` (it ran on) or `.off` (it was tried and stayed on its own page); the next
+ends in `.on` (it ran on), `.on90` or `.on80` (it ran on, its figures at 90 or 80 % of
+their size: `balance.SHRINK`) or `.off` (it was tried and stayed on its own page); the next
 layout of the same text starts from it and lays out once. Editing a section after it, or
 rebuilding with `--force`, keeps the digest.
 
@@ -46,34 +47,50 @@ def candidates(html: str) -> list[str]:
                       r'\bsection--new-page\b', html)
 
 
-def recall(html: str) -> dict[str, bool]:
-    """Return, by section, whether it ran on when this text was last laid out."""
+def recall(html: str) -> dict[str, float]:
+    """Return, by section, the share of its figures' size at which it ran on when this
+    text was last laid out (0: it kept its own page)."""
     folder = user_cache(FOLDER)
     found = {}
     for section in candidates(html):
         if key := _key(html, section):
-            for outcome in (True, False):
-                if (folder / f"{key}.{SUFFIX[outcome]}").is_file():
+            for path in folder.glob(f"{key}.*"):
+                if (outcome := _outcome(path.suffix[1:])) is not None:
                     found[section] = outcome
     return found
 
 
-SUFFIX = {True: "on", False: "off"}
+def _suffix(outcome: float) -> str:
+    """Return the name's ending for an outcome: `off`, `on` (full size), `on90` (90 %)."""
+    if not outcome:
+        return "off"
+    return "on" if outcome == 1 else f"on{round(outcome * 100)}"
 
 
-def remember(html: str, outcomes: dict[str, bool | None]) -> None:
-    """Keep how each section was laid out (True: it ran on); None drops what was kept."""
+def _outcome(suffix: str) -> float | None:
+    if suffix == "off":
+        return 0.0
+    if suffix == "on":
+        return 1.0
+    if re.fullmatch(r"on\d{1,2}", suffix):
+        return int(suffix[2:]) / 100
+    return None
+
+
+def remember(html: str, outcomes: dict[str, float | None]) -> None:
+    """Keep how each section was laid out (the share of its figures' size at which it ran
+    on; 0 if it did not); None drops what was kept."""
     folder = user_cache(FOLDER)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for section, outcome in outcomes.items():
             if (key := _key(html, section)) is None:
                 continue
-            for each in (True, False):
-                if each is not outcome:
-                    (folder / f"{key}.{SUFFIX[each]}").unlink(missing_ok=True)
+            for path in folder.glob(f"{key}.*"):
+                if outcome is None or path.suffix[1:] != _suffix(outcome):
+                    path.unlink(missing_ok=True)
             if outcome is not None:
-                (folder / f"{key}.{SUFFIX[outcome]}").touch()  # empty: never half written
+                (folder / f"{key}.{_suffix(outcome)}").touch()  # empty: never half written
         _prune(folder)
     except OSError:  # a cache that cannot be written only costs time
         pass

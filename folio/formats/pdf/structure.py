@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from .mapping import as_written as text_as_written
+
 HINT = "Folio"
 """The prefix of the temporary keys that carry hints from WeasyPrint to `restructure`."""
 UNNESTABLE = {"/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/P", "/Link", "/Lbl", "/LBody",
@@ -500,6 +502,7 @@ def restructure(data: bytes, variant: str) -> bytes:
             tree.rebuild_parent_tree()
             tree.mark_artifacts()
         _as_written(pdf)
+        text_as_written(pdf)
         for page in pdf.pages:
             page.obj.Tabs = pikepdf.Name.S
             for annotation in page.obj.get("/Annots", []):

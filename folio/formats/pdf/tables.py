@@ -12,6 +12,11 @@ these that holds it:
   beside its value.
 The measure errs on the wide side (an average letter of Lato is about 0.5 em; 0.56 is
 counted), so that a table is never given less room than it needs.
+
+A landscape page takes with it what introduces its table, so that nothing is left alone
+at the foot of the page before: the headings just above the table; and when the section
+says little before its first landscape table (under `INTRO_WORDS`), all of it, the
+section's own heading included (`table-page--opening`: the section opens on that page).
 """
 
 from __future__ import annotations
@@ -32,6 +37,11 @@ BODY_PT, SMALL_PT = 8.6, 7.2
 COLUMN_MM, WIDE_MM, LANDSCAPE_MM = 130.0, 170.0, 257.0
 """The room a table has: column and end margin; the full text width; a landscape page."""
 POINT_MM = 25.4 / 72
+INTRO_WORDS = 60
+"""Fewer words than this before a section's first landscape table go over with it."""
+VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+"""Elements that have no closing tag."""
+HEADINGS_BEFORE = re.compile(r'((?:<h([2-6])\b[^>]*>.*?</h\2>\s*)+)<div class="table-page">', re.S)
 
 
 def column_chars(table: str) -> list[int]:
@@ -117,4 +127,28 @@ def fit_tables(html: str) -> str:
             return f'<div class="table-page">{opened}</div>'
         return opened
 
-    return TABLE.sub(replace, html)
+    return travelling(TABLE.sub(replace, html))
+
+
+def travelling(html: str) -> str:
+    """Move into each landscape page the headings above its table, and the whole opening
+    of the section when it is short (see the module docstring)."""
+    html = HEADINGS_BEFORE.sub(r'<div class="table-page">\1', html)
+    first = html.find('<div class="table-page">')
+    if first == -1:
+        return html
+    opening = html[:first]
+    if len(re.sub(r"<[^>]+>", " ", opening).split()) >= INTRO_WORDS or not whole(opening):
+        return html
+    start = first + len('<div class="table-page">')
+    return f'<div class="table-page table-page--opening">{opening}{html[start:]}'
+
+
+def whole(html: str) -> bool:
+    """Return whether every element opened in this HTML is closed in it: a landscape
+    table inside a list or a quotation leaves the opening where it is."""
+    depth = 0
+    for closing, name in re.findall(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>", html):
+        if name.lower() not in VOID:
+            depth += -1 if closing else 1
+    return depth == 0

@@ -75,7 +75,7 @@ def test_the_second_layout_of_the_same_text_is_made_once(tmp_path: Path, cache: 
                                                          layouts: list[int]) -> None:
     printed = document(edition(tmp_path))
     first, _, ran_on = write_pdf(printed)
-    assert ran_on == ["figures"], "the key figures no longer run on: pick another fixture"
+    assert ran_on == {"figures": 1.0}, "the key figures no longer run on: pick another fixture"
     assert len(layouts) == 2 and len(list(cache.iterdir())) == 1
     layouts.clear()
     again, _, ran_on_again = write_pdf(printed)
@@ -91,7 +91,7 @@ def test_editing_a_section_after_the_figures_keeps_the_decision(tmp_path: Path,
     voice.write_text(voice.read_text(encoding="utf-8") + "\nOne more sentence.\n",
                      encoding="utf-8")
     layouts.clear()
-    assert write_pdf(document(folder))[2] == ["figures"]
+    assert write_pdf(document(folder))[2] == {"figures": 1.0}
     assert len(layouts) == 1
 
 
@@ -102,7 +102,7 @@ def test_a_decision_that_no_longer_holds_is_dropped(tmp_path: Path, cache: Path,
     memo.remember(printed.html, {"figures": True})  # as if kept from another layout
     assert memo.recall(printed.html) == {"figures": True}
     kept_wrongly, _, ran_on = write_pdf(printed)
-    assert ran_on == [] and memo.recall(printed.html) == {}
+    assert ran_on == {} and memo.recall(printed.html) == {}
     shutil.rmtree(cache)
     assert write_pdf(printed)[0] == kept_wrongly  # the PDF made with nothing kept
 
@@ -114,3 +114,17 @@ def test_print_html_is_what_was_laid_out(tmp_path: Path) -> None:
     loaded = render_sections(load_edition(folder))
     files = render(loaded, load_theme(loaded.config.theme, folder.parent.parent, loaded.root))
     assert b"section--run-on" in files["print.html"]
+
+
+def test_a_band_shrunk_to_run_on_is_kept_at_its_size(tmp_path: Path, cache: Path,
+                                                     layouts: list[int]) -> None:
+    """The Arabic review's band runs on only a step smaller (`balance.SHRINK`): that size
+    is kept with the decision, and the next layout of the same text is made once."""
+    folder = tmp_path / "content" / "data-review-ar"
+    shutil.copytree(FIXTURE.parent / "data-review-ar", folder)
+    printed = document(folder)
+    first, _, ran_on = write_pdf(printed)
+    assert 0 < ran_on["figures"] < 1, "the band no longer needs shrinking: pick another fixture"
+    assert memo.recall(printed.html) == ran_on
+    layouts.clear()
+    assert write_pdf(printed)[::2] == (first, ran_on) and len(layouts) == 1
