@@ -676,7 +676,8 @@ def build(
     links = site_links(content)
     if jobs is None:
         jobs = default_jobs(len(folders))
-        if jobs > 1:  # enough editions for a pool: count those that need building
+        if jobs > 1 and not force:  # enough editions for a pool: count those that need
+            # building (forced, they all do: their keys are computed in the workers)
             jobs = default_jobs(sum(1 for folder in folders if stale_formats(
                 folder, out, formats, force=force, keep_html=keep_html,
                 links=links.get(folder.name))[0]))

@@ -396,8 +396,11 @@ def test_the_default_jobs_decide_without_reading_editions_when_too_few(
     assert decided == ["mini", "other"]  # once each, while building
     editions_like_mini(project, "third", "fourth")
     decided.clear()
-    build_quick(project, jobs=None, force=True)
+    build_quick(project, jobs=None)
     assert sorted(decided) == ["fourth", "mini", "other", "third"]  # to choose: 4 = 2 x 2 cores
+    decided.clear()
+    build_quick(project, jobs=None, force=True)
+    assert decided == []  # forced, all four need building: the workers work out their keys
 
 
 # --- building ------------------------------------------------------------------------
