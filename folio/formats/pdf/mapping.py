@@ -74,6 +74,8 @@ def _characters(font: Any) -> dict[int, str]:
         return {}
     characters: dict[int, str] = {}
     for name, code in codes.items():
+        if name not in order:  # a table naming a glyph the program does not have
+            continue
         plain = unicodedata.normalize("NFKC", chr(code))
         characters[order[name]] = plain if len(plain) == 1 else chr(code)
     return characters
