@@ -37,10 +37,13 @@ BODY_CELL = re.compile(r"<(t[hd])\b([^>]*)>")
 COLSPAN = re.compile(r'\bcolspan="(\d+)"')
 STACK_FROM = 4
 """From this many columns, a table's rows become cards on phones (`table.stacks`)."""
+DENSE_FROM = 10
+"""From this many columns, a table is set in smaller type, closer set (`table.dense`)."""
 
 
 def stacking_tables(html: str) -> str:
-    """Mark the wide tables of a section so that each row reads as a card on a phone.
+    """Mark the wide tables of a section so that each row reads as a card on a phone, and
+    the widest (`DENSE_FROM` columns) to be set smaller on wider screens.
 
     Every body cell gets its column's heading as `data-label`, which the stylesheet shows
     in front of the value where the table is too wide to be a table. A table with headings
@@ -70,7 +73,8 @@ def stacking_tables(html: str) -> str:
 
             return f"<tr{found[1]}>{BODY_CELL.sub(label, found[2])}</tr>"
 
-        return f'{opening} class="stacks">{head}</thead>{BODY_ROW.sub(row, body)}</table>'
+        classes = "stacks dense" if len(labels) >= DENSE_FROM else "stacks"
+        return f'{opening} class="{classes}">{head}</thead>{BODY_ROW.sub(row, body)}</table>'
 
     return TABLE.sub(stack, html)
 

@@ -235,3 +235,28 @@ def test_a_wide_picture_has_a_full_size_link_on_phones(open_page, pages):
     # The sample's timeline is 16:9: readable as it is, so no link.
     sample = open_page(pages["reflections-2025"], 375)
     assert sample.get_by_role("link", name="View full size").count() == 0
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_a_wide_table_takes_the_column_to_the_edge_before_it_scrolls(open_page, tmp_path,
+                                                                   width):
+    """The data review's monthly table (fourteen columns): wider than the running text, it
+    takes the column beside the heading to the section's edge, in smaller type, and shows
+    whole on a laptop's screen; nothing goes past the section."""
+    shutil.copytree(ROOT / "tests" / "fixtures" / "content" / "data-review",
+                    tmp_path / "content" / "data-review")
+    results = list(build(["data-review"], content=tmp_path / "content",
+                         out=tmp_path / "build", formats=["web"]))
+    assert all(result.ok for result in results), [r.problems for r in results]
+    page = open_page(tmp_path / "build" / "data-review" / "index.html", width)
+    tables = page.evaluate("""() => [...document.querySelectorAll('.prose > table')].map(t => {
+        const text = t.closest('.prose').querySelector('p').getBoundingClientRect();
+        const section = t.closest('.section').getBoundingClientRect();
+        return {columns: t.querySelector('tr').children.length,
+                hidden: t.scrollWidth - t.clientWidth, right: t.getBoundingClientRect().right,
+                text: text.right, edge: section.right};
+    })""")
+    monthly = next(t for t in tables if t["columns"] >= 13)
+    assert monthly["hidden"] <= 1, f"{monthly['hidden']} px of the table scrolled out of sight"
+    assert monthly["right"] > monthly["text"] and monthly["right"] <= monthly["edge"] + 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
