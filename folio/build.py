@@ -10,18 +10,14 @@ on; keys live in one manifest, `build/.folio-manifest.json`.
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import functools
 import hashlib
 import json
 import logging
 import os
-import re
-import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -30,6 +26,13 @@ from . import __version__
 from .archive import WEB_FONTS, SiteLinks, site_inputs, site_links
 from .errors import ContentError, FolioError, Problem, command_line, printable
 from .formats import FORMATS, Files
+from .outputs import (
+    locked,
+    output_problem,
+    remove_stale,
+    write_atomic,
+    write_files,
+)
 from .sources import (
     SETTINGS_MEMO,
     file_digest,
@@ -50,7 +53,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("folio")
 MANIFEST = ".folio-manifest.json"
-LOCKS = ".folio-locks"
 CHARTS = ".folio-charts"
 """Where drawn charts are kept between builds, by digest (see `folio.charts.draw`)."""
 PRINT_HTML = "print.html"
@@ -86,116 +88,6 @@ class Result:
     def ok(self) -> bool:
         """Return True when nothing failed."""
         return not self.problems
-
-
-# --- writing ------------------------------------------------------------------------
-
-
-def _file_mode() -> int:
-    """Return the mode a plain new file gets here (0644 under the usual umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-FILE_MODE = _file_mode()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, FILE_MODE)  # mkstemp makes 0600 files; outputs are for publishing
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def write_files(folder: Path, files: Files) -> None:
-    """Write rendered files under `folder` all or nothing, leaving identical files untouched.
-
-    Every changed file is first written beside its target under a temporary name; only
-    when all are written are they renamed into place, so a full disk never leaves a
-    format half old and half new (a new email.html beside an old email.eml).
-    """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for relative, data in files.items():
-            path = folder / relative
-            if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-                continue
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
-            staged.append((temporary, path))
-            os.fchmod(fd, FILE_MODE)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-    except BaseException:
-        for temporary, _ in staged:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-        raise
-    for temporary, path in staged:
-        os.replace(temporary, path)
-
-
-def output_problem(exc: OSError, where: Path) -> Problem:
-    """Explain a failure to write the outputs in words, with the folder or file at fault."""
-    named = exc.filename2 or exc.filename  # a rename names its target second
-    path = Path(named) if isinstance(named, str) else where
-    if exc.errno == errno.ENOSPC:
-        return Problem(path, None, "no space left on the disk; free some space and build "
-                       "again (the last good outputs are still in place)")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return Problem(path, None, "Folio may not write here; check the folder's permissions, "
-                       "or choose another folder with --out")
-    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
-        path = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path)
-        return Problem(path, None, "a file stands where Folio needs a folder for the outputs; "
-                       "move it away, or choose another folder with --out")
-    if exc.errno == errno.EISDIR:
-        return Problem(path, None, "a folder stands where Folio keeps a file; remove it")
-    return Problem(path, None, f"the outputs cannot be written ({exc.strerror or exc}); "
-                   "the last good outputs are still in place")
-
-
-def remove_stale(folder: Path, before: list[str], now: list[str], kept: set[str]) -> None:
-    """Delete the files Folio wrote in `folder` before and no longer writes, nothing else.
-
-    `kept` are files another output still lists. Folders left empty by the removal go too,
-    so that `build/<edition>/` holds exactly what is to be published.
-    """
-    for relative in sorted(set(before) - set(now) - kept):
-        path = folder / relative
-        if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
-            continue
-        path.unlink()
-        parent = path.parent
-        while parent != folder and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-
-
-@contextlib.contextmanager
-def locked(out: Path, name: str) -> Iterator[None]:
-    """Hold the exclusive lock `name` under `out`, so two builds never interleave.
-
-    Locks live in `out/.folio-locks/`, outside the edition folders that get published.
-    """
-    folder = out / LOCKS
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f"{name}.lock", "a") as handle:  # "a": the file stays untouched
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # --- keys ---------------------------------------------------------------------------
@@ -378,7 +270,7 @@ def _build_edition(
                 FORMATS[fmt].prepare()
 
         # Phase 1: load and validate everything the stale formats need.
-        from .content import load_edition
+        from .content import load_edition, review_anchors
         from .markup import render_sections
         from .merge.personalise import preview
         from .theme import load_theme
@@ -534,29 +426,61 @@ def _capture_warnings(result: Result) -> Iterator[None]:
         log.propagate = previous
 
 
-def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
-    """Bring the archive page, feed and sitemap up to date with every edition's settings."""
-    result = Result(ARCHIVE)
-    key = hashlib.sha256(f"folio {code_version()} archive\n{site_inputs(content, out)}"
-                         .encode()).hexdigest()
-    stored = read_manifest(out).get(ARCHIVE_ENTRY)
-    if not force and _fresh(stored, key, out):
-        result.skipped = ["site"]
-        prune_web_fonts(out)  # an edition's theme may have changed, not the archive's
-        return result
+@dataclass
+class ArchiveDraft:
+    """The archive rendered, not yet written, with the key of what it was rendered from."""
+
+    key: str
+    result: Result
+    files: Files | None
+    """None when nothing is to be written: an edition's settings do not load, or a problem."""
+    seconds: float = 0.0
+
+
+def archive_key(content: Path, out: Path) -> str:
+    """Return the digest of everything the archive's files depend on."""
+    return hashlib.sha256(f"folio {code_version()} archive\n{site_inputs(content, out)}"
+                          .encode()).hexdigest()
+
+
+def draft_archive(content: Path, out: Path, key: str) -> ArchiveDraft:
+    """Render the archive page, feed and sitemap, writing nothing."""
     from .archive import UnreadableEdition, render_site
 
+    result = Result(ARCHIVE)
     started = time.perf_counter()
     try:
         with _capture_warnings(result):
             files, notes = render_site(content, out)
     except UnreadableEdition:  # that edition's own build says why; the last archive stays
         result.skipped = ["site"]
-        return result
+        return ArchiveDraft(key, result, None)
     except FolioError as exc:
         result.fail(exc)
-        return result
+        return ArchiveDraft(key, result, None)
     result.warnings += notes
+    return ArchiveDraft(key, result, files, time.perf_counter() - started)
+
+
+def build_archive(content: Path, out: Path, *, force: bool = False,
+                  draft: ArchiveDraft | None = None) -> Result:
+    """Bring the archive page, feed and sitemap up to date with every edition's settings.
+
+    A `draft` rendered earlier (while the last editions were built) is written when what
+    the archive shows has not changed since; otherwise the archive is rendered again.
+    """
+    key = archive_key(content, out)
+    stored = read_manifest(out).get(ARCHIVE_ENTRY)
+    if not force and _fresh(stored, key, out):
+        result = Result(ARCHIVE, skipped=["site"])
+        prune_web_fonts(out)  # an edition's theme may have changed, not the archive's
+        return result
+    if draft is None or draft.key != key:
+        draft = draft_archive(content, out, key)
+    result, files = draft.result, draft.files
+    if files is None:
+        return result
+    started = time.perf_counter()
     try:
         with _shared_fonts(out, files):
             write_files(out, files)
@@ -569,8 +493,21 @@ def build_archive(content: Path, out: Path, *, force: bool = False) -> Result:
     except OSError as exc:  # the output folder: full, read-only, a file in the way
         result.fail(FolioError([output_problem(exc, out)]))
         return result
-    result.built["site"] = time.perf_counter() - started
+    result.built["site"] = draft.seconds + time.perf_counter() - started
     return result
+
+
+def _early_draft(content: Path, out: Path, force: bool) -> ArchiveDraft | None:
+    """Render the archive ahead, on a core the batch's last editions leave free; None when
+    it is up to date, or when rendering it fails (then it is rendered again, and fails, at
+    its turn, after every edition is built, as without a draft)."""
+    try:
+        key = archive_key(content, out)
+        if not force and _fresh(read_manifest(out).get(ARCHIVE_ENTRY), key, out):
+            return None
+        return draft_archive(content, out, key)
+    except Exception:  # a draft only: the archive's own turn reports what is wrong
+        return None
 
 
 def _share_imports(formats: list[str], checks: str) -> None:
@@ -593,25 +530,26 @@ def _call(task: Callable[[], Result]) -> Result:
     return task()
 
 
-def review_anchors(edition: Edition) -> list[Problem]:
-    """Return a problem for every review-comment anchor left in a section's Markdown."""
-    from .content import REVIEW_ANCHOR
+def _in_order(pool: Any, tasks: Sequence[Callable[[], Result]], workers: int,
+              when_idle: Callable[[], None]) -> Iterator[Result]:
+    """Run `tasks` on a process pool and yield their results in order, as `map` does.
 
-    problems = []
-    for section in edition.sections:
-        fenced = False
-        for offset, line in enumerate(section.body.splitlines()):
-            if line.lstrip().startswith(("```", "~~~")):
-                fenced = not fenced
-            if fenced:
-                continue  # code shows what it shows
-            for match in REVIEW_ANCHOR.finditer(re.sub(r"`[^`]*`", lambda m: " " * len(m[0]),
-                                                       line)):
-                problems.append(Problem(section.path, section.body_line + offset, (
-                    f"'{match[0]}' is a comment anchor left from the review; delete it, or "
-                    f"bring the review back with {command_line('import FILE --into EDITION')}"
-                ), column=match.start() + 1))
-    return problems
+    `when_idle` is called once, in this process, as soon as fewer tasks are left than
+    there are workers: a core is then free until the batch ends (the archive is rendered
+    there, instead of after the last edition).
+    """
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    futures = [pool.submit(_call, task) for task in tasks]
+    waiting = True
+    for index, future in enumerate(futures):
+        while not future.done():
+            if waiting and sum(not f.done() for f in futures) < workers:
+                waiting = False
+                when_idle()
+            else:
+                wait(futures[index:] if waiting else [future], return_when=FIRST_COMPLETED)
+        yield future.result()
 
 
 def quick_check(edition: Edition) -> list[Finding]:
@@ -695,8 +633,11 @@ def build(
             if head_start:
                 _share_imports(formats, checks)
 
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=min(jobs, len(folders))))
-            results = pool.map(_call, tasks)
+            workers = min(jobs, len(folders))
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            draft: list[ArchiveDraft | None] = []
+            results = _in_order(pool, tasks, workers, lambda: draft.append(_early_draft(
+                content, out, force and not editions)))
         else:
             results = map(_call, tasks)
         for result in results:
@@ -711,7 +652,8 @@ def build(
     else:
         # Forcing named editions forces their outputs only: the archive is rebuilt when
         # what it shows changed, or when the whole project is forced.
-        archive = build_archive(content, out, force=force and not editions)
+        archive = build_archive(content, out, force=force and not editions,
+                                draft=draft[0] if parallel and draft else None)
         yield archive
         # A build that failed leaves the build folder as it was, memo included.
         if archive.ok and (memo := memo_to_keep()) is not None and out.is_dir():

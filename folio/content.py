@@ -663,3 +663,22 @@ def _order(
                                 f"'sections' does not list '{slug}'; add it or delete the file",
                                 lines.columns.get(("sections",))))
     return ordered
+
+
+def review_anchors(edition: Edition) -> list[Problem]:
+    """Return a problem for every review-comment anchor left in a section's Markdown."""
+    problems = []
+    for section in edition.sections:
+        fenced = False
+        for offset, line in enumerate(section.body.splitlines()):
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            if fenced:
+                continue  # code shows what it shows
+            for match in REVIEW_ANCHOR.finditer(re.sub(r"`[^`]*`", lambda m: " " * len(m[0]),
+                                                       line)):
+                problems.append(Problem(section.path, section.body_line + offset, (
+                    f"'{match[0]}' is a comment anchor left from the review; delete it, or "
+                    f"bring the review back with {command_line('import FILE --into EDITION')}"
+                ), column=match.start() + 1))
+    return problems

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import load_site, published
-from .build import ARCHIVE_ENTRY, PRINT_HTML, read_manifest, write_atomic
+from .build import ARCHIVE_ENTRY, PRINT_HTML, read_manifest
 from .errors import FolioError, Problem, command_line, display_path
+from .outputs import write_atomic
 from .sources import find_editions, yaml_settings
 
 ONLINE: dict[str, Callable[[str], bool]] = {

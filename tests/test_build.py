@@ -283,3 +283,68 @@ def test_command_line_workers_share_the_imports_and_write_the_same_outputs(
     assert "does not meet" not in done.stdout + done.stderr
     assert {name: data for name, (_mtime, data) in stamps(built).items()} == {
         name: data for name, (_mtime, data) in serial.items()}
+
+
+def test_results_come_in_order_and_the_idle_call_comes_once_a_worker_is_free() -> None:
+    """`_in_order` yields as `map` does, and calls `when_idle` while the last task still
+    runs: here the first task waits until that call, so a late call fails the test."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from folio.build import Result, _in_order
+
+    freed = threading.Event()
+    calls: list[int] = []
+
+    def slow() -> Result:
+        assert freed.wait(timeout=30), "when_idle was not called while a task still ran"
+        return Result("slow")
+
+    tasks = [slow, lambda: Result("a"), lambda: Result("b")]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        yielded: list[str] = []
+
+        def when_idle() -> None:
+            calls.append(len(yielded))
+            freed.set()
+
+        for result in _in_order(pool, tasks, 2, when_idle):
+            yielded.append(result.edition)
+    assert yielded == ["slow", "a", "b"]
+    assert calls == [0]  # once, before the first (slowest) result was handed on
+
+
+def test_a_forced_parallel_build_renders_the_archive_once(built: Path, monkeypatch) -> None:
+    """The archive drafted while the last edition is built is the one written (not
+    rendered a second time after it), and it is the archive a serial build writes."""
+    import folio.archive
+
+    before = {name: data for name, (_mtime, data) in stamps(built).items()}
+    real = folio.archive.render_site
+    rendered: list[int] = []
+    monkeypatch.setattr(folio.archive, "render_site",
+                        lambda *args: rendered.append(1) or real(*args))
+    results = list(build(content=built / "content", out=built / "build", jobs=2, force=True))
+    assert all(r.ok for r in results) and results[-1].edition == ARCHIVE
+    assert results[-1].built and rendered == [1]
+    assert {name: data for name, (_mtime, data) in stamps(built).items()} == before
+
+
+def test_an_archive_drafted_from_other_inputs_is_rendered_again(built: Path,
+                                                                monkeypatch) -> None:
+    import folio.archive
+    from folio.build import archive_key, build_archive, draft_archive
+
+    content, out = built / "content", built / "build"
+    index = (out / "index.html").read_bytes()
+    stale = draft_archive(content, out, "the key of an older state")
+    stale.files = {"index.html": b"drafted from an older state"}
+    real = folio.archive.render_site
+    rendered: list[int] = []
+    monkeypatch.setattr(folio.archive, "render_site",
+                        lambda *args: rendered.append(1) or real(*args))
+    assert build_archive(content, out, force=True, draft=stale).ok
+    assert rendered == [1] and (out / "index.html").read_bytes() == index
+    fresh = draft_archive(content, out, archive_key(content, out))
+    assert build_archive(content, out, force=True, draft=fresh).ok
+    assert rendered == [1, 1]  # the fresh draft's own rendering: nothing more

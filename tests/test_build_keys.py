@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 
 import folio.build as build_module
+import folio.outputs as outputs_module
 from folio.build import (
     ARCHIVE,
-    FILE_MODE,
-    LOCKS,
     MANIFEST,
     Result,
     _fresh,
@@ -27,19 +26,23 @@ from folio.build import (
     build_archive,
     build_edition,
     default_jobs,
-    locked,
     output_key,
     output_keys,
-    output_problem,
     pdf_claim_problems,
     read_manifest,
-    remove_stale,
     stale_formats,
-    write_atomic,
-    write_files,
 )
 from folio.content import load_edition
 from folio.errors import FolioError, Problem, printable
+from folio.outputs import (
+    FILE_MODE,
+    LOCKS,
+    locked,
+    output_problem,
+    remove_stale,
+    write_atomic,
+    write_files,
+)
 
 ALL = ["web", "pdf", "email"]
 QUICK = ["web", "email"]
@@ -62,7 +65,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_the_mode_of_new_files() -> None:
     previous = os.umask(0o027)
     try:
-        assert build_module._file_mode() == 0o640
+        assert outputs_module._file_mode() == 0o640
         assert os.umask(0o027) == 0o027  # left as it was
     finally:
         os.umask(previous)

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from folio.build import ARCHIVE, build, build_edition, output_keys, write_atomic
+from folio.build import ARCHIVE, build, build_edition, output_keys
 from folio.errors import FolioError
+from folio.outputs import write_atomic
 from folio.sources import BUILTIN_THEMES, find_editions, theme_chain, yaml_settings
 from tests.conftest import ROOT
 
@@ -39,7 +40,7 @@ def run_python(code: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[
 @contextmanager
 def holding_lock(out: Path, name: str) -> Iterator[None]:
     """Hold the lock `name` under the output folder `out`, as another build would."""
-    from folio.build import locked
+    from folio.outputs import locked
 
     with locked(out, name):
         yield
@@ -59,7 +60,7 @@ def until(condition, timeout: float = 60.0) -> None:
 FAILING_WRITE = """
 import resource, signal, sys
 from pathlib import Path
-from folio.build import write_atomic, write_files
+from folio.outputs import write_atomic, write_files
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 target = Path(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
@@ -99,7 +100,7 @@ def test_an_interrupted_write_leaves_the_old_file(tmp_path: Path,
 
 
 def waiting_for_lock(thread: threading.Thread) -> bool:
-    """Return True when a thread is inside `folio.build.locked`, waiting for a lock."""
+    """Return True when a thread is inside `folio.outputs.locked`, waiting for a lock."""
     frame = sys._current_frames().get(thread.ident or 0)
     return frame is not None and frame.f_code.co_name == "locked"
 

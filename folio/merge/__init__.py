@@ -14,8 +14,8 @@ Rows -> fields -> executor -> outputs, one module each:
 - `run`: the command: check everything, then render each missing or changed row and
   write it atomically
 
-It imports the shared stages, the formats and the build's writing helpers; never the
-command line, `check` or the importers.
+It imports the shared stages, the formats and the build's keys (`code_version`,
+`output_keys`); never the command line, `check` or the importers.
 """
 
 from __future__ import annotations

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..build import code_version, locked, output_keys, output_problem, write_atomic
+from ..build import code_version, output_keys
 from ..content import load_edition
 from ..errors import ContentError, FolioError, Problem, display_path
 from ..markup import render_sections
+from ..outputs import locked, output_problem, write_atomic
 from ..schema import EditionConfig
 from ..sources import find_edition
 from ..theme import load_theme

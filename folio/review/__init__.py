@@ -8,7 +8,7 @@
 - `roundtrip`: the two commands: export, and import with `review.yaml`, the list of
   comments beside the sections that `check` reports.
 
-Imports no command module but `build`'s atomic write, no output format and no check rule.
+Imports no command module, no output format and no check rule.
 Importing the package itself is cheap (python-docx loads with `export`).
 """
 

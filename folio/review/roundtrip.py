@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from ..build import write_atomic
 from ..content import load_edition, regular_file_inside
 from ..errors import FolioError, Problem, command_line, display_path
 from ..importers.ooxml import OldWordFormat, PasswordProtected, inspect_ole
+from ..outputs import write_atomic
 from ..sources import find_edition
 from ..theme import load_theme
 from . import REVIEW_LIST
