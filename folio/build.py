@@ -26,13 +26,7 @@ from . import __version__
 from .archive import WEB_FONTS, SiteLinks, site_inputs, site_links
 from .errors import ContentError, FolioError, Problem, command_line, printable
 from .formats import FORMATS, Files
-from .outputs import (
-    locked,
-    output_problem,
-    remove_stale,
-    write_atomic,
-    write_files,
-)
+from .outputs import locked, output_problem, remove_stale, write_atomic, write_files
 from .sources import (
     SETTINGS_MEMO,
     file_digest,
