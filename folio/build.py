@@ -620,6 +620,7 @@ def build(
                             checks=checks, preview_row=preview_row)
     tasks = [functools.partial(one, folder, links=links.get(folder.name)) for folder in folders]
     failed = []
+    draft: list[ArchiveDraft | None] = []  # the archive drawn while the last editions build
     with contextlib.ExitStack() as stack:
         if parallel:
             from concurrent.futures import ProcessPoolExecutor
@@ -629,7 +630,6 @@ def build(
 
             workers = min(jobs, len(folders))
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
-            draft: list[ArchiveDraft | None] = []
             results = _in_order(pool, tasks, workers, lambda: draft.append(_early_draft(
                 content, out, force and not editions)))
         else:
@@ -647,7 +647,7 @@ def build(
         # Forcing named editions forces their outputs only: the archive is rebuilt when
         # what it shows changed, or when the whole project is forced.
         archive = build_archive(content, out, force=force and not editions,
-                                draft=draft[0] if parallel and draft else None)
+                                draft=draft[0] if draft else None)
         yield archive
         # A build that failed leaves the build folder as it was, memo included.
         if archive.ok and (memo := memo_to_keep()) is not None and out.is_dir():
