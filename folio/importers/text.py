@@ -1,8 +1,11 @@
 """Plain-text reader: a .txt draft (one paragraph a line) -> a Draft.
 
-Headings, lists and tab-separated tables are recognised by the shape of the lines (a
-table's first row is its header when it reads as one, as in a Word draft); all other
-text is escaped so that Markdown shows it as written.
+Headings, lists and tables are recognised by the shape of the lines: a table is a run
+of rows whose cells are separated by tabs (as a word processor saves one) or written
+between pipes (`| Region | Total |`, as tables are typed in plain text, with or without a
+`|---|---|` rule under the header). A table's first row is its header when a rule
+follows it or when it reads as one, as in a Word draft; all other text is escaped so
+that Markdown shows it as written.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ BULLET = re.compile(r"^\s*(?:[•\-*–·▪◦■]\s+|o\t\s*)(?=\S)")
 NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
 CLOSING = tuple(".!?:;,…")
 URLISH = re.compile(r"://|@|^www\.", re.I)
+PIPE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?$")
+"""The rule under a pipe table's header: `|---|:---:|`, `---|---`."""
 
 
 def read_text(source: Path) -> Draft:
@@ -30,7 +35,13 @@ def read_text(source: Path) -> Draft:
     of bullet or numbered lines become lists, runs of tab-separated lines tables, and
     every other line a paragraph. Text before the first heading becomes an introduction.
     """
-    lines = _unwrap([line.rstrip() for line in _decode(source.read_bytes()).split("\n")])
+    lines: list[str] = []
+    headed: set[int] = set()  # rows with a rule under them: their table's header
+    for line in _unwrap([line.rstrip() for line in _decode(source.read_bytes()).split("\n")]):
+        if PIPE_RULE.match(line.strip()) and lines and _cells(lines[-1]):
+            headed.add(len(lines) - 1)
+        else:
+            lines.append(line)
     filled = [i for i, line in enumerate(lines) if line.strip()]
     if not filled:
         return Draft(title="")
@@ -54,13 +65,14 @@ def read_text(source: Path) -> Draft:
     pending: list[str] = []
     pending_kind = ""
     rows: list[list[str]] = []
+    header = False
 
     def flush() -> None:
         nonlocal pending_kind
         if pending:
             draft.section().blocks.append("\n".join(pending))
         if rows:
-            draft.section().blocks.append(_table(rows))
+            draft.section().blocks.append(_table(rows, header))
         pending.clear()
         rows.clear()
         pending_kind = ""
@@ -75,8 +87,8 @@ def read_text(source: Path) -> Draft:
         if kind == "table":
             if pending_kind != "table" or i - 1 not in tables:
                 flush()
-                pending_kind = "table"
-            rows.append([c.strip() for c in line.strip().split("\t")])
+                pending_kind, header = "table", i in headed
+            rows.append(_cells(line) or [])
         elif kind in ("bullet", "numbered"):
             if pending_kind != kind:
                 flush()
@@ -96,8 +108,8 @@ def _unwrap(lines: list[str]) -> list[str]:
     for line in lines:
         previous = out[-1] if out else ""
         if (previous.strip() and line[:1].islower() and not previous.endswith(CLOSING)
-                and _kind(previous) not in ("bullet", "numbered") and "\t" not in previous
-                and "\t" not in line):
+                and _kind(previous) not in ("bullet", "numbered") and not _cells(previous)
+                and not _cells(line)):
             out[-1] = f"{previous} {line.strip()}"
         else:
             out.append(line)
@@ -115,19 +127,32 @@ def _kind(line: str) -> str:
     if (len(words) <= HEADING_WORDS and not stripped.endswith(CLOSING)
             and not re.search(r"[.!?…][\"'”’)\]]+$", stripped)
             and (stripped[0].isupper() or stripped[0].isdigit())
-            and not URLISH.search(stripped) and "\t" not in stripped):
+            and not URLISH.search(stripped) and not _cells(stripped)):
         return "candidate"
     return "paragraph"
 
 
+def _cells(line: str) -> list[str] | None:
+    """Return the cells of a table row, separated by tabs or written between pipes (a
+    pipe inside a cell escaped as `\\|`); None for a line that is not a row."""
+    stripped = line.strip()
+    if "\t" in stripped:
+        return [cell.strip() for cell in stripped.split("\t")]
+    if len(stripped) > 2 and stripped[0] == stripped[-1] == "|":
+        cells = re.split(r"(?<!\\)\|", stripped[1:-1])
+        if len(cells) >= 2:
+            return [cell.strip().replace("\\|", "|") for cell in cells]
+    return None
+
+
 def _table_rows(lines: list[str], filled: list[int]) -> set[int]:
-    """Return the lines that are rows of tab-separated tables: runs of two or more
-    consecutive lines with the same number (2 or more) of cells."""
+    """Return the lines that are rows of tables: runs of two or more consecutive lines
+    with the same number (2 or more) of cells."""
     rows: set[int] = set()
     run: list[int] = []
     width = 0
     for i in [*filled, -10]:
-        cells = len(lines[i].strip().split("\t")) if i >= 0 and "\t" in lines[i].strip() else 0
+        cells = len(_cells(lines[i]) or ()) if i >= 0 else 0
         if cells >= 2 and run and run[-1] == i - 1 and cells == width and i in filled:
             run.append(i)
             continue
@@ -137,9 +162,10 @@ def _table_rows(lines: list[str], filled: list[int]) -> set[int]:
     return rows
 
 
-def _table(rows: list[list[str]]) -> str:
-    """Write tab-separated rows as a pipe table when the first is a header row, else as HTML."""
-    if reads_as_header(rows):
+def _table(rows: list[list[str]], header: bool) -> str:
+    """Write a table's rows as a pipe table when the first is a header row (`header`, or it
+    reads as one), else as HTML."""
+    if header or reads_as_header(rows):
         lines = [_row(row) for row in rows]
         lines.insert(1, _row(["---"] * len(rows[0])))
         return "\n".join(lines)

@@ -51,6 +51,33 @@ def test_text_draft(tmp_path: Path) -> None:
     assert numbers[6] == "The end"
 
 
+def test_tables_typed_between_pipes_are_tables(tmp_path: Path) -> None:
+    """A table typed in plain text (`| a | b |` rows, a `|---|` rule under the header or
+    none) imports as a table, its empty cells empty and an escaped pipe kept in its cell."""
+    from folio.markup import render_sections
+
+    draft = tmp_path / "pipes.txt"
+    draft.write_text(
+        "Water report\n\nAccounts by district\n\nEach district's links and losses.\n\n"
+        "| District | Links | Losses | Total |\n|:---|---:|---|---|\n"
+        "| San Isidro | 1.240 | 12 % | 98.200 € |\n| El Mirador | 410 | | 39.900 € |\n"
+        "| A \\| B | 3 | 1 % | 1 € |\n\n"
+        "Without a rule, a first row of figures stays a row:\n\n"
+        "| 2024 | 31 |\n| 12 | 40 |\n\n"
+        "A line | with a pipe is still a paragraph.\n", encoding="utf-8")
+    import_draft(draft, tmp_path / "content", "pipes")
+    folder = tmp_path / "content" / "pipes"
+    blocks = bodies(folder)["01-accounts-by-district.md"].split("\n\n")
+    assert blocks[1] == ("| District | Links | Losses | Total |\n| --- | --- | --- | --- |\n"
+                         "| San Isidro | 1.240 | 12 % | 98.200 € |\n"
+                         "| El Mirador | 410 |  | 39.900 € |\n| A \\| B | 3 | 1 % | 1 € |")
+    assert blocks[3].startswith("<table>") and "<td>2024</td>" in blocks[3]
+    assert "<th>" not in blocks[3]
+    assert blocks[4] == "A line | with a pipe is still a paragraph."
+    section = render_sections(load_edition(folder)).sections[0]
+    assert section.html.count('<th scope="col"') == 4 and ">A | B</t" in section.html
+
+
 def test_text_draft_wrapped_by_hand(tmp_path: Path) -> None:
     draft = tmp_path / "wrapped.txt"
     draft.write_text("Spring news\n\nWe now count 212 member groups across 14 coastal towns, up\n"
