@@ -21,10 +21,13 @@ TAG = re.compile(r"<[^>]+>")
 CLASS = re.compile(r'\sclass="([^"]*)"')
 
 NUMBER = re.compile(
-    r"^[+\-−±~≈<>]?\s?(?:[£$€¥₹]|[A-Z]{3}\s|د\.[أإا]\.?\s?)?[+\-−]?"
+    r"^[+\-−±~≈<>]?\s?(?:[£$€¥₹₽₺₩₪]\s?|[A-Z]{1,3}\$\s?|[A-Z]{3}\s"
+    r"|د\.[أإا]\.?\s?)?[+\-−]?"
     r"[\d٠-٩۰-۹](?:[\d٠-٩۰-۹.,٫٬'’\u00a0\u202f ]*[\d٠-٩۰-۹])?"
-    r"\s?(?:%|٪|‰|per cent|pc|pp|[kKmMbB]n?|bn|x|×|\+|[a-zA-Z]{1,3}\.?)?\s?[+*†]?$")
-"""A cell that is a number, with its sign, currency and unit."""
+    r"\s?(?:%|٪|‰|per cent|pc|pp|[kKmMbB]n?|bn|x|×|\+|[£$€¥₹₽₺₩₪]|[A-Z]{1,3}\$"
+    r"|[a-zA-Z]{1,3}\.?)?\s?[+*†]?$")
+"""A cell that is a number, with its sign, currency (before it or after it: `€84`,
+`84.000 €`, `US$ 5`) and unit."""
 EMPTY = re.compile(r"^(?:|[-–—−]|n/?a|\.\.\.?|…)$", re.I)
 """A cell that holds no number but does not make its column a text column."""
 TOTAL_WORDS = {

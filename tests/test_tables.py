@@ -15,12 +15,14 @@ def html(markdown: str) -> str:
 
 
 @pytest.mark.parametrize("text", ["1,250", "£12.4m", "−3.1 %", "+12.5 %", "٣٬٤٠٠", "98.7%",
-                                  "$0.87", "1 250 000", "12.4 bn", "400+"])
+                                  "$0.87", "1 250 000", "12.4 bn", "400+", "84.000 €",
+                                  "14,20\u00a0€", "€ 84.000", "US$ 5", "R$ 1.200,50"])
 def test_numbers_with_their_currency_sign_and_unit_are_numbers(text: str) -> None:
     assert is_number(text)
 
 
-@pytest.mark.parametrize("text", ["Lismore", "Week 1", "n/a", "about 40", "2 or 3 times"])
+@pytest.mark.parametrize("text", ["Lismore", "Week 1", "n/a", "about 40", "2 or 3 times",
+                                  "€", "Total €", "€ per head", "3 €/mes"])
 def test_words_are_not_numbers(text: str) -> None:
     assert not is_number(text)
 
