@@ -35,10 +35,12 @@ def read_text(source: Path) -> Draft:
     of bullet or numbered lines become lists, runs of tab-separated lines tables, and
     every other line a paragraph. Text before the first heading becomes an introduction.
     """
+    raw = _unwrap([line.rstrip() for line in _decode(source.read_bytes()).split("\n")])
     lines: list[str] = []
     headed: set[int] = set()  # rows with a rule under them: their table's header
-    for line in _unwrap([line.rstrip() for line in _decode(source.read_bytes()).split("\n")]):
-        if PIPE_RULE.match(line.strip()) and lines and _cells(lines[-1]):
+    for n, line in enumerate(raw):
+        if (PIPE_RULE.match(line.strip()) and lines and _cells(lines[-1])
+                and n + 1 < len(raw) and _cells(raw[n + 1])):
             headed.add(len(lines) - 1)
         else:
             lines.append(line)
@@ -134,11 +136,11 @@ def _kind(line: str) -> str:
 
 def _cells(line: str) -> list[str] | None:
     """Return the cells of a table row, separated by tabs or written between pipes (a
-    pipe inside a cell escaped as `\\|`); None for a line that is not a row."""
+    pipe inside a cell escaped as `\\|`); None for a line that is not a row (a rule is not)."""
     stripped = line.strip()
     if "\t" in stripped:
         return [cell.strip() for cell in stripped.split("\t")]
-    if len(stripped) > 2 and stripped[0] == stripped[-1] == "|":
+    if len(stripped) > 2 and stripped[0] == stripped[-1] == "|" and not PIPE_RULE.match(stripped):
         cells = re.split(r"(?<!\\)\|", stripped[1:-1])
         if len(cells) >= 2:
             return [cell.strip().replace("\\|", "|") for cell in cells]
@@ -146,25 +148,29 @@ def _cells(line: str) -> list[str] | None:
 
 
 def _table_rows(lines: list[str], filled: list[int]) -> set[int]:
-    """Return the lines that are rows of tables: runs of two or more consecutive lines
-    with the same number (2 or more) of cells."""
+    """Return the lines that are rows of tables: runs of two or more consecutive lines of
+    2 or more cells, the same number of them when separated by tabs (rows between pipes
+    may be ragged, as typed: `_table` fills them out)."""
     rows: set[int] = set()
     run: list[int] = []
-    width = 0
+    width = 0  # of the run's rows; -1: rows between pipes, of any width
     for i in [*filled, -10]:
         cells = len(_cells(lines[i]) or ()) if i >= 0 else 0
-        if cells >= 2 and run and run[-1] == i - 1 and cells == width and i in filled:
+        piped = -1 if cells and "\t" not in lines[i] else cells
+        if cells >= 2 and run and run[-1] == i - 1 and piped == width and i in filled:
             run.append(i)
             continue
         if len(run) >= 2:
             rows.update(run)
-        run, width = ([i], cells) if cells >= 2 else ([], 0)
+        run, width = ([i], piped) if cells >= 2 else ([], 0)
     return rows
 
 
 def _table(rows: list[list[str]], header: bool) -> str:
     """Write a table's rows as a pipe table when the first is a header row (`header`, or it
-    reads as one), else as HTML."""
+    reads as one), else as HTML; a row with fewer cells than the widest gets empty ones."""
+    width = max(len(row) for row in rows)
+    rows = [row + [""] * (width - len(row)) for row in rows]
     if header or reads_as_header(rows):
         lines = [_row(row) for row in rows]
         lines.insert(1, _row(["---"] * len(rows[0])))

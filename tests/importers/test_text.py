@@ -64,7 +64,9 @@ def test_tables_typed_between_pipes_are_tables(tmp_path: Path) -> None:
         "| A \\| B | 3 | 1 % | 1 € |\n\n"
         "Without a rule, a first row of figures stays a row:\n\n"
         "| 2024 | 31 |\n| 12 | 40 |\n\n"
-        "A line | with a pipe is still a paragraph.\n", encoding="utf-8")
+        "A line | with a pipe is still a paragraph.\n\n"
+        "| Town | Groups | Members |\n|---|---|---|\n| Truro | 4 |\n| Bude | 2 | 31 |\n\n"
+        "| A lone header |\n|---|\n\nThe end.\n", encoding="utf-8")
     import_draft(draft, tmp_path / "content", "pipes")
     folder = tmp_path / "content" / "pipes"
     blocks = bodies(folder)["01-accounts-by-district.md"].split("\n\n")
@@ -74,8 +76,11 @@ def test_tables_typed_between_pipes_are_tables(tmp_path: Path) -> None:
     assert blocks[3].startswith("<table>") and "<td>2024</td>" in blocks[3]
     assert "<th>" not in blocks[3]
     assert blocks[4] == "A line | with a pipe is still a paragraph."
+    assert blocks[5] == ("| Town | Groups | Members |\n| --- | --- | --- |\n| Truro | 4 |  |\n"
+                         "| Bude | 2 | 31 |")  # a short row gets its empty cell
+    assert "lone header" in blocks[6] and "---" in blocks[7]  # no table: kept as typed
     section = render_sections(load_edition(folder)).sections[0]
-    assert section.html.count('<th scope="col"') == 4 and ">A | B</t" in section.html
+    assert section.html.count('<th scope="col"') == 4 + 3 and ">A | B</t" in section.html
 
 
 def test_text_draft_wrapped_by_hand(tmp_path: Path) -> None:
